@@ -1,0 +1,5 @@
+file(READ ${SRC} hex HEX)
+string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+get_filename_component(dir ${OUT} DIRECTORY)
+file(MAKE_DIRECTORY ${dir})
+file(WRITE ${OUT} "/* Generated from ${SRC}; do not edit. */\nconst char ${SYMBOL}[] = {${bytes}0x00};\n")

@@ -1,0 +1,63 @@
+/*
+ * Command-line options, libgit2 style: each command declares a table, and
+ * the same table drives parsing, the usage line and --help, so they cannot
+ * drift apart.
+ */
+#ifndef OOMSIFT_CMD_OPT_H
+#define OOMSIFT_CMD_OPT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef enum cli_opt_kind {
+	CLI_SWITCH, /* --flag: sets a bool */
+	CLI_VALUE,  /* --name VALUE / --name=VALUE / -n VALUE: sets a const char * */
+	CLI_ARG,    /* one positional argument */
+	CLI_ARGS,   /* the remaining positional arguments */
+} cli_opt_kind;
+
+typedef struct cli_args {
+	const char **v;
+	int n;
+} cli_args;
+
+typedef struct cli_opt {
+	cli_opt_kind kind;
+	char short_name;        /* 0 when none */
+	const char *long_name;  /* without "--"; for arguments the placeholder */
+	const char *value_name; /* placeholder of the value, e.g. "PATH" */
+	const char *help;
+	void *target; /* bool *, const char **, or cli_args * */
+	bool required;
+} cli_opt;
+
+typedef struct cli_command {
+	const char *name;
+	const char *summary;
+	const char *description; /* paragraphs for --help, may be NULL */
+	const char *examples;    /* lines for --help, may be NULL */
+	const cli_opt *opts;     /* terminated by an entry with kind 0 and no name */
+} cli_command;
+
+/* Exit codes (also listed by `oomsift --help`). */
+enum {
+	EXIT_OK = 0,
+	EXIT_NOT_FOUND = 1, /* the event asked for does not exist */
+	EXIT_USAGE = 2,
+	EXIT_SQL = 3,     /* an SQL statement failed */
+	EXIT_PARTIAL = 4, /* some inputs could not be read; the rest was stored */
+	EXIT_STORE = 5,   /* the store could not be opened, read or written */
+	EXIT_INTERNAL = 70,
+};
+
+/* Parses argv (argv[0] is the command name). Returns -1 when the command
+ * should exit with *exit_code (usage error, or --help already printed). */
+int cli_parse(const cli_command *cmd, int argc, char **argv, int *exit_code);
+
+void cli_usage(FILE *f, const cli_command *cmd);
+void cli_help(FILE *f, const cli_command *cmd);
+
+/* Prints "oomsift: <message>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,371 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/output.h"
+#include "oomsift/buf.h"
+#include "oomsift/error.h"
+
+struct out_writer {
+	FILE *f;
+	out_format fmt;
+	int ncol;
+	char **names;
+	size_t rows;
+	/* table: every cell, row-major, as text; kept until out_finish */
+	char **cells;
+	size_t ncells, cells_cap;
+	unsigned char *numeric; /* per cell: right-align */
+};
+
+int out_format_parse(const char *name, out_format *fmt)
+{
+	static const char *const names[] = {"table", "csv", "json", "ndjson"};
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*fmt = (out_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+static void free_names(out_writer *w)
+{
+	for (int i = 0; i < w->ncol; i++)
+		free(w->names[i]);
+	free(w->names);
+	w->names = NULL;
+	w->ncol = 0;
+}
+
+void out_free(out_writer *w)
+{
+	if (!w)
+		return;
+	free_names(w);
+	for (size_t i = 0; i < w->ncells; i++)
+		free(w->cells[i]);
+	free(w->cells);
+	free(w->numeric);
+	free(w);
+}
+
+out_writer *out_new(FILE *f, out_format fmt)
+{
+	out_writer *w = calloc(1, sizeof(*w));
+
+	if (w) {
+		w->f = f;
+		w->fmt = fmt;
+	}
+	return w;
+}
+
+/* Shortest text that reads back as the same double. */
+static void format_real(double d, char *out, size_t len)
+{
+	if (!isfinite(d)) {
+		snprintf(out, len, "null");
+		return;
+	}
+	snprintf(out, len, "%.15g", d);
+	if (strtod(out, NULL) != d)
+		snprintf(out, len, "%.17g", d);
+}
+
+static size_t utf8_seq_len(const unsigned char *p, size_t left)
+{
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
+		n = 2;
+	else if ((p[0] & 0xf0) == 0xe0)
+		n = 3;
+	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+void out_json_string(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	fputc('"', f);
+	while (p < end) {
+		size_t n = utf8_seq_len(p, (size_t)(end - p));
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			p++;
+			continue;
+		}
+		if (n > 1) {
+			fwrite(p, 1, n, f);
+			p += n;
+			continue;
+		}
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+		p++;
+	}
+	fputc('"', f);
+}
+
+static void json_value(FILE *f, const oomsift_value *v)
+{
+	char num[40];
+
+	switch (v->type) {
+	case OOMSIFT_VALUE_INT:
+		fprintf(f, "%lld", (long long)v->i);
+		break;
+	case OOMSIFT_VALUE_REAL:
+		format_real(v->d, num, sizeof(num));
+		fputs(num, f);
+		break;
+	case OOMSIFT_VALUE_TEXT:
+		out_json_string(f, v->s, v->len);
+		break;
+	case OOMSIFT_VALUE_BLOB:
+		fputc('"', f);
+		for (size_t i = 0; i < v->len; i++)
+			fprintf(f, "%02x", (unsigned char)v->s[i]);
+		fputc('"', f);
+		break;
+	default:
+		fputs("null", f);
+	}
+}
+
+static void csv_field(FILE *f, const char *s, size_t len)
+{
+	if (strcspn(s, ",\"\r\n") >= len && (len == 0 || (s[0] != ' ' && s[len - 1] != ' '))) {
+		fwrite(s, 1, len, f);
+		return;
+	}
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			fputc('"', f);
+		fputc(s[i], f);
+	}
+	fputc('"', f);
+}
+
+/* Text of a value for table and csv cells; the caller frees it. */
+static char *value_text(const oomsift_value *v)
+{
+	oomsift_buf b;
+	char num[40];
+
+	oomsift_buf_init(&b, 0);
+	switch (v->type) {
+	case OOMSIFT_VALUE_INT:
+		oomsift_buf_printf(&b, "%lld", (long long)v->i);
+		break;
+	case OOMSIFT_VALUE_REAL:
+		format_real(v->d, num, sizeof(num));
+		oomsift_buf_printf(&b, "%s", num);
+		break;
+	case OOMSIFT_VALUE_TEXT:
+		oomsift_buf_append(&b, v->s, v->len);
+		break;
+	case OOMSIFT_VALUE_BLOB:
+		for (size_t i = 0; i < v->len; i++)
+			oomsift_buf_printf(&b, "%02x", (unsigned char)v->s[i]);
+		break;
+	default:
+		oomsift_buf_append(&b, "", 0);
+	}
+	return b.data ? b.data : strdup("");
+}
+
+static int on_columns(void *ctx, int ncol, const char *const *names)
+{
+	out_writer *w = ctx;
+
+	if (w->fmt == OUT_TABLE && w->ncol && w->ncells) /* one table per statement */
+		out_finish(w);
+	free_names(w);
+	w->names = calloc((size_t)ncol, sizeof(*w->names));
+	if (!w->names)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	w->ncol = ncol;
+	for (int i = 0; i < ncol; i++)
+		if (!(w->names[i] = strdup(names[i])))
+			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	if (w->fmt == OUT_CSV) {
+		for (int i = 0; i < ncol; i++) {
+			if (i)
+				fputc(',', w->f);
+			csv_field(w->f, names[i], strlen(names[i]));
+		}
+		fputs("\r\n", w->f);
+	}
+	return 0;
+}
+
+static void json_object(out_writer *w, int ncol, const oomsift_value *v)
+{
+	fputc('{', w->f);
+	for (int i = 0; i < ncol; i++) {
+		if (i)
+			fputc(',', w->f);
+		out_json_string(w->f, w->names[i], strlen(w->names[i]));
+		fputc(':', w->f);
+		json_value(w->f, &v[i]);
+	}
+	fputc('}', w->f);
+}
+
+static int on_row(void *ctx, int ncol, const oomsift_value *v)
+{
+	out_writer *w = ctx;
+
+	switch (w->fmt) {
+	case OUT_JSON:
+		fputs(w->rows ? ",\n" : "[\n", w->f);
+		json_object(w, ncol, v);
+		break;
+	case OUT_NDJSON:
+		json_object(w, ncol, v);
+		fputc('\n', w->f);
+		break;
+	case OUT_CSV:
+		for (int i = 0; i < ncol; i++) {
+			char *t = value_text(&v[i]);
+			if (i)
+				fputc(',', w->f);
+			csv_field(w->f, t, strlen(t));
+			free(t);
+		}
+		fputs("\r\n", w->f);
+		break;
+	case OUT_TABLE:
+		if (oomsift_vec_reserve((void **)&w->cells, &w->cells_cap, sizeof(char *),
+		                        w->ncells + (size_t)ncol, SIZE_MAX / 16) < 0)
+			return OOMSIFT_ENOMEM;
+		w->numeric = realloc(w->numeric, w->cells_cap);
+		if (!w->numeric)
+			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		for (int i = 0; i < ncol; i++) {
+			w->numeric[w->ncells] =
+			    v[i].type == OOMSIFT_VALUE_INT || v[i].type == OOMSIFT_VALUE_REAL;
+			w->cells[w->ncells++] = value_text(&v[i]);
+		}
+		break;
+	}
+	w->rows++;
+	return 0;
+}
+
+oomsift_query_sink out_sink(out_writer *w)
+{
+	oomsift_query_sink sink = {on_columns, on_row, w};
+	return sink;
+}
+
+/* Display width of UTF-8 text: one column per code point (no wide glyphs). */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void print_cell(FILE *f, const char *s, size_t width, bool right, bool last)
+{
+	size_t pad = width - text_width(s);
+
+	if (right)
+		fprintf(f, "%*s%s", (int)pad, "", s);
+	else
+		fprintf(f, "%s%*s", s, last ? 0 : (int)pad, "");
+}
+
+static void finish_table(out_writer *w)
+{
+	size_t *width = calloc((size_t)w->ncol + 1, sizeof(*width));
+	size_t nrows = w->ncol ? w->ncells / (size_t)w->ncol : 0;
+
+	if (!width)
+		return;
+	for (int c = 0; c < w->ncol; c++)
+		width[c] = text_width(w->names[c]);
+	for (size_t i = 0; i < w->ncells; i++) {
+		size_t tw = text_width(w->cells[i]);
+		if (tw > width[i % (size_t)w->ncol])
+			width[i % (size_t)w->ncol] = tw;
+	}
+	for (int c = 0; c < w->ncol; c++) {
+		fputs(c ? "  " : "", w->f);
+		print_cell(w->f, w->names[c], width[c], false, c == w->ncol - 1);
+	}
+	fputc('\n', w->f);
+	for (int c = 0; c < w->ncol; c++) {
+		fputs(c ? "  " : "", w->f);
+		for (size_t k = 0; k < width[c]; k++)
+			fputc('-', w->f);
+	}
+	fputc('\n', w->f);
+	for (size_t r = 0; r < nrows; r++) {
+		for (int c = 0; c < w->ncol; c++) {
+			size_t i = r * (size_t)w->ncol + (size_t)c;
+			fputs(c ? "  " : "", w->f);
+			print_cell(w->f, w->cells[i], width[c], w->numeric[i], c == w->ncol - 1);
+		}
+		fputc('\n', w->f);
+	}
+	fprintf(w->f, "(%zu row%s)\n", nrows, nrows == 1 ? "" : "s");
+	free(width);
+	for (size_t i = 0; i < w->ncells; i++)
+		free(w->cells[i]);
+	w->ncells = 0;
+}
+
+int out_finish(out_writer *w)
+{
+	switch (w->fmt) {
+	case OUT_JSON:
+		fputs(w->rows ? "\n]\n" : "[]\n", w->f);
+		break;
+	case OUT_TABLE:
+		if (w->ncol)
+			finish_table(w);
+		break;
+	default:
+		break;
+	}
+	return fflush(w->f) == 0 ? 0 : oomsift_error_set(OOMSIFT_EIO, "cannot write output");
+}

@@ -1,0 +1,121 @@
+/*
+ * One OOM event: a kernel OOM invocation with or without its kill, or a kill
+ * seen without its header. Every field is optional, because real reports
+ * arrive cut, filtered and interleaved: integers hold OOMSIFT_UNSET and
+ * strings are NULL when the kernel did not print them.
+ *
+ * An event owns all its strings (in `arena`) and its arrays; release it with
+ * oomsift_event_free().
+ */
+#ifndef OOMSIFT_EVENT_H
+#define OOMSIFT_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "oomsift/buf.h"
+
+#define OOMSIFT_UNSET INT64_MIN
+
+typedef enum oomsift_event_kind {
+	OOMSIFT_KERNEL_OOM = 0, /* host-wide (or cpuset / mempolicy constrained) */
+	OOMSIFT_MEMCG_OOM,      /* a memory cgroup hit its limit */
+} oomsift_event_kind;
+
+typedef enum oomsift_kill_kind {
+	OOMSIFT_KILL_VICTIM = 0, /* "Killed process" */
+	OOMSIFT_KILL_SHARED_MM,  /* "Kill process N (comm) sharing same memory" */
+	OOMSIFT_KILL_REAPED,     /* "oom_reaper: reaped process" (rss = after reaping) */
+	OOMSIFT_KILL_UNABLE_TO_REAP,
+} oomsift_kill_kind;
+
+typedef struct oomsift_kill {
+	oomsift_kill_kind kind;
+	int64_t pid, uid, total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb,
+	    oom_score_adj;
+	const char *comm;
+	const char *reason; /* "Out of memory", "Memory cgroup out of memory", … */
+	bool oom_group;     /* killed because of memory.oom.group */
+} oomsift_kill;
+
+/* One task-table row; units are those of the kernel's columns (pages, bytes). */
+typedef struct oomsift_task {
+	int64_t pid, uid, tgid, total_vm, rss, rss_anon, rss_file, rss_shmem, pgtables_bytes,
+	    nr_ptes, nr_pmds, nr_puds, swapents, cpu, oom_adj, oom_score_adj;
+	const char *name;
+} oomsift_task;
+
+/* One value of a key/value bag: Mem-Info, node and zone lines, memcg statistics. */
+typedef struct oomsift_kv {
+	const char *section; /* "meminfo", "node 0", "zone Node 0 DMA32", "memcg_stat /a", … */
+	const char *key;
+	int64_t value;
+	const char *unit; /* static string: "pages", "kB", "bytes", "count", "bool" */
+} oomsift_kv;
+
+/* usage/limit/failcnt of one memcg counter line ("memory:", "swap:", …). */
+typedef struct oomsift_counter {
+	int64_t usage_kb, limit_kb, failcnt;
+} oomsift_counter;
+
+typedef struct oomsift_event {
+	oomsift_arena arena; /* owns every string below */
+
+	const char *host;
+	double ts_unix, uptime_s;
+	bool has_ts, ts_subsec, has_uptime;
+	const char *boot_id;
+	oomsift_event_kind kind;
+
+	/* trigger: the task whose allocation invoked the OOM killer */
+	const char *kernel, *trigger_comm, *gfp_mask, *gfp_flags, *nodemask, *tainted, *hardware,
+	    *cpuset, *mems_allowed, *workqueue;
+	int64_t trigger_pid, trigger_uid, trigger_oom_score_adj, trigger_oom_adj, alloc_order, cpu;
+
+	/* constraint and cgroups */
+	const char *oom_constraint, *oom_memcg, *task_memcg;
+	oomsift_counter memcg_mem, memcg_swap, memcg_memsw, memcg_kmem;
+
+	/* host memory */
+	int64_t swap_free_kb, swap_total_kb, ram_pages, reserved_pages;
+
+	/* the victim and the kill decision */
+	int64_t victim_pid, victim_uid, victim_total_vm_kb, victim_anon_rss_kb, victim_file_rss_kb,
+	    victim_shmem_rss_kb, victim_pgtables_kb, victim_oom_score_adj, kill_score;
+	const char *victim_comm, *kill_reason, *panic;
+
+	bool has_header, has_kill, manual, no_killable, has_task_table;
+
+	oomsift_task *tasks;
+	size_t ntasks, tasks_cap;
+	oomsift_kill *kills;
+	size_t nkills, kills_cap;
+	oomsift_kv *kvs;
+	size_t nkvs, kvs_cap;
+
+	oomsift_buf raw; /* the report's physical lines, as read */
+	unsigned char fingerprint[16];
+	const char *source; /* path of the file the event was first read from */
+	uint64_t line;      /* 1-based line of the event's first line in source */
+} oomsift_event;
+
+/* Allocates an empty event with every field unset. */
+oomsift_event *oomsift_event_new(void);
+void oomsift_event_free(oomsift_event *ev);
+
+/* Copies a string into the event; NULL on allocation failure. */
+const char *oomsift_event_strdup(oomsift_event *ev, const char *s, size_t n);
+
+/* Number of OOMSIFT_KILL_VICTIM and OOMSIFT_KILL_SHARED_MM kills. */
+size_t oomsift_event_kill_count(const oomsift_event *ev);
+
+/* True when the report has its header and an end (kill, no killable task, panic). */
+bool oomsift_event_complete(const oomsift_event *ev);
+
+/* Names as stored in the schema; _from_name returns -1 for an unknown name. */
+const char *oomsift_event_kind_name(oomsift_event_kind kind);
+const char *oomsift_kill_kind_name(oomsift_kill_kind kind);
+int oomsift_kill_kind_from_name(const char *name);
+
+#endif

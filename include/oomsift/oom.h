@@ -1,0 +1,36 @@
+/*
+ * The OOM stage: per-host state machines that assemble multi-line kernel OOM
+ * reports from records and hand each finished event to a callback.
+ *
+ * A report opens at " invoked oom-killer:" (or at a kill line whose header
+ * was rate-limited away) and ends at its kill, at "no killable processes", at
+ * a panic, at the next report, at a new boot, after a long silence, or at the
+ * end of input. After the kill, a short grace window collects the extra
+ * victims (shared mm, memory.oom.group) and the oom_reaper line.
+ */
+#ifndef OOMSIFT_OOM_H
+#define OOMSIFT_OOM_H
+
+#include "oomsift/envelope.h"
+#include "oomsift/event.h"
+
+typedef struct oomsift_assembler oomsift_assembler;
+
+/* Receives a finished event and takes ownership of it (free it with
+ * oomsift_event_free). A negative return stops the assembler with that code. */
+typedef int (*oomsift_event_cb)(void *ctx, oomsift_event *ev);
+
+/* default_host names events whose records carry no host (copied). */
+int oomsift_assembler_new(oomsift_assembler **out, const char *default_host, oomsift_event_cb cb,
+                          void *ctx);
+void oomsift_assembler_free(oomsift_assembler *a);
+
+/* Feeds one record; `line` is the physical line it came from (kept as the
+ * event's raw text). Several records may share one physical line. */
+int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, const char *line,
+                           size_t line_len);
+
+/* Ends the input: every open report is handed to the callback. */
+int oomsift_assembler_finish(oomsift_assembler *a);
+
+#endif

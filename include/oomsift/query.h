@@ -1,0 +1,41 @@
+/*
+ * Read-only SQL over the store. Statements run on a store opened
+ * OOMSIFT_STORE_READONLY, and any statement that could write is refused
+ * before it runs.
+ */
+#ifndef OOMSIFT_QUERY_H
+#define OOMSIFT_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "oomsift/store.h"
+
+typedef enum oomsift_value_type {
+	OOMSIFT_VALUE_NULL,
+	OOMSIFT_VALUE_INT,
+	OOMSIFT_VALUE_REAL,
+	OOMSIFT_VALUE_TEXT,
+	OOMSIFT_VALUE_BLOB,
+} oomsift_value_type;
+
+typedef struct oomsift_value {
+	oomsift_value_type type;
+	int64_t i;
+	double d;
+	const char *s; /* TEXT or BLOB bytes; valid only during the callback */
+	size_t len;
+} oomsift_value;
+
+/* Called once per statement with its columns (nrows = 0), then per row. */
+typedef struct oomsift_query_sink {
+	int (*columns)(void *ctx, int ncol, const char *const *names);
+	int (*row)(void *ctx, int ncol, const oomsift_value *values);
+	void *ctx;
+} oomsift_query_sink;
+
+/* Runs every statement of sql in turn. A statement that would write, or any
+ * SQL error, fails with OOMSIFT_ESQL and SQLite's message. */
+int oomsift_query_run(oomsift_store *s, const char *sql, const oomsift_query_sink *sink);
+
+#endif

@@ -1,0 +1,612 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "oomsift/error.h"
+#include "oomsift/oom.h"
+#include "parse/oom_lines.h"
+
+#define MAX_HOSTS 65536
+#define MAX_KILLS 100000
+#define MAX_RAW   (4u << 20)
+/* A report whose lines stop for this long is over (kernel-formats.md §1.2.2). */
+#define REPORT_GAP_S 60.0
+/* After the kill, extra victims and the reaper line come within this window. */
+#define GRACE_LINES 100
+#define GRACE_S     10.0
+
+enum report_state { ST_OPEN, ST_GRACE };
+
+/* Which multi-line block the open report is in. */
+enum block { B_NONE, B_MEMINFO, B_MEMCG_STATS };
+
+typedef struct host_state {
+	char *name;
+	oomsift_event *ev; /* the open report, or NULL */
+	enum report_state st;
+	enum block block;
+	const char *stat_section; /* owned by ev */
+	oom_columns cols;
+	bool have_cols;
+	bool suspended; /* a lookalike (page allocation failure) is printing */
+	bool oom_group;
+	bool pending_manual; /* "Manual OOM execution" seen, report not yet opened */
+	uint64_t grace_lines;
+	uint64_t last_raw_line;
+	double last_uptime, last_wall, kill_time;
+	bool have_uptime, have_wall;
+	XXH3_state_t *hash;
+} host_state;
+
+struct oomsift_assembler {
+	oom_patterns *pat;
+	char *default_host;
+	oomsift_event_cb cb;
+	void *ctx;
+	host_state *hosts;
+	size_t nhosts, hosts_cap;
+	size_t last_host;
+	/* fingerprints handed out in this run, to number identical reports */
+	uint64_t *seen;
+	size_t seen_cap, nseen;
+};
+
+int oomsift_assembler_new(oomsift_assembler **out, const char *default_host, oomsift_event_cb cb,
+                          void *ctx)
+{
+	oomsift_assembler *a = calloc(1, sizeof(*a));
+	int rc;
+
+	if (!a)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	a->cb = cb;
+	a->ctx = ctx;
+	a->default_host = strdup(default_host ? default_host : "unknown");
+	if (!a->default_host) {
+		free(a);
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
+	if ((rc = oom_patterns_new(&a->pat)) < 0) {
+		oomsift_assembler_free(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+void oomsift_assembler_free(oomsift_assembler *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nhosts; i++) {
+		oomsift_event_free(a->hosts[i].ev);
+		XXH3_freeState(a->hosts[i].hash);
+		free(a->hosts[i].name);
+	}
+	free(a->hosts);
+	free(a->seen);
+	oom_patterns_free(a->pat);
+	free(a->default_host);
+	free(a);
+}
+
+static host_state *host_get(oomsift_assembler *a, const char *name, size_t len)
+{
+	host_state *h;
+
+	if (!name) {
+		name = a->default_host;
+		len = strlen(name);
+	}
+	if (a->nhosts) {
+		h = &a->hosts[a->last_host];
+		if (strlen(h->name) == len && memcmp(h->name, name, len) == 0)
+			return h;
+	}
+	for (size_t i = 0; i < a->nhosts; i++) {
+		h = &a->hosts[i];
+		if (strlen(h->name) == len && memcmp(h->name, name, len) == 0) {
+			a->last_host = i;
+			return h;
+		}
+	}
+	if (oomsift_vec_reserve((void **)&a->hosts, &a->hosts_cap, sizeof(*h), a->nhosts + 1,
+	                        MAX_HOSTS) < 0)
+		return NULL;
+	h = &a->hosts[a->nhosts];
+	memset(h, 0, sizeof(*h));
+	h->name = strndup(name, len);
+	h->hash = XXH3_createState();
+	if (!h->name || !h->hash) {
+		free(h->name);
+		XXH3_freeState(h->hash);
+		return NULL;
+	}
+	a->last_host = a->nhosts++;
+	return h;
+}
+
+/* ---- opening and closing reports ---- */
+
+static bool seen_before(oomsift_assembler *a, uint64_t key)
+{
+	size_t mask, i;
+
+	if (a->nseen * 2 >= a->seen_cap) {
+		size_t cap = a->seen_cap ? a->seen_cap * 2 : 256;
+		uint64_t *n = calloc(cap, sizeof(*n));
+		if (!n)
+			return false;
+		for (size_t j = 0; j < a->seen_cap; j++)
+			if (a->seen[j]) {
+				for (i = a->seen[j] & (cap - 1); n[i]; i = (i + 1) & (cap - 1))
+					;
+				n[i] = a->seen[j];
+			}
+		free(a->seen);
+		a->seen = n;
+		a->seen_cap = cap;
+	}
+	mask = a->seen_cap - 1;
+	key |= 1; /* 0 marks an empty slot */
+	for (i = key & mask; a->seen[i]; i = (i + 1) & mask)
+		if (a->seen[i] == key)
+			return true;
+	a->seen[i] = key;
+	a->nseen++;
+	return false;
+}
+
+/* The fingerprint covers the host, the event's time and every OOM line's
+ * message (wrapper stripped), so the same report read through another file
+ * of the same host (kern.log and syslog) gets the same fingerprint, and a
+ * report repeated word for word in one file is numbered apart. */
+static void fingerprint(oomsift_assembler *a, host_state *h, oomsift_event *ev)
+{
+	char when[64];
+	XXH128_hash_t fp;
+	unsigned ordinal = 0;
+
+	if (ev->has_ts)
+		snprintf(when, sizeof(when), "w%.0f", ev->ts_unix);
+	else if (ev->has_uptime)
+		snprintf(when, sizeof(when), "u%.3f", ev->uptime_s);
+	else
+		when[0] = '\0';
+	for (;;) {
+		XXH3_state_t *s = XXH3_createState();
+		if (!s)
+			break;
+		XXH3_copyState(s, h->hash);
+		XXH3_128bits_update(s, when, strlen(when) + 1);
+		XXH3_128bits_update(s, &ordinal, sizeof(ordinal));
+		fp = XXH3_128bits_digest(s);
+		XXH3_freeState(s);
+		if (!seen_before(a, fp.low64 ^ fp.high64))
+			break;
+		ordinal++;
+	}
+	XXH128_canonicalFromHash((XXH128_canonical_t *)ev->fingerprint, fp);
+}
+
+static void finalize_kind(oomsift_event *ev)
+{
+	bool memcg =
+	    (ev->oom_constraint && strcmp(ev->oom_constraint, "CONSTRAINT_MEMCG") == 0) ||
+	    ev->memcg_mem.usage_kb != OOMSIFT_UNSET || ev->oom_memcg ||
+	    (ev->kill_reason && strcmp(ev->kill_reason, "Memory cgroup out of memory") == 0);
+
+	ev->kind = memcg ? OOMSIFT_MEMCG_OOM : OOMSIFT_KERNEL_OOM;
+}
+
+static int close_report(oomsift_assembler *a, host_state *h)
+{
+	oomsift_event *ev = h->ev;
+
+	if (!ev)
+		return 0;
+	h->ev = NULL;
+	h->block = B_NONE;
+	h->have_cols = false;
+	h->suspended = false;
+	h->oom_group = false;
+	finalize_kind(ev);
+	fingerprint(a, h, ev);
+	return a->cb(a->ctx, ev);
+}
+
+static void record_time(const oomsift_record *rec, double *t, bool *have)
+{
+	if (rec->has_uptime) {
+		*t = rec->uptime;
+		*have = true;
+	} else if (rec->has_wall) {
+		*t = rec->wall;
+		*have = true;
+	} else {
+		*have = false;
+	}
+}
+
+static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record *rec)
+{
+	oomsift_event *ev;
+	int rc;
+
+	if ((rc = close_report(a, h)) < 0)
+		return rc;
+	ev = oomsift_event_new();
+	if (!ev)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	oomsift_buf_init(&ev->raw, MAX_RAW);
+	ev->host = oomsift_event_strdup(ev, h->name, strlen(h->name));
+	ev->has_ts = rec->has_wall;
+	ev->ts_unix = rec->wall;
+	ev->ts_subsec = rec->wall_subsec;
+	ev->has_uptime = rec->has_uptime;
+	ev->uptime_s = rec->uptime;
+	ev->line = rec->lineno;
+	ev->manual = h->pending_manual;
+	h->pending_manual = false;
+	h->ev = ev;
+	h->st = ST_OPEN;
+	h->last_raw_line = 0;
+	XXH3_128bits_reset(h->hash);
+	XXH3_128bits_update(h->hash, h->name, strlen(h->name) + 1);
+	return 0;
+}
+
+/* ---- one record ---- */
+
+static void hash_message(host_state *h, const char *msg, size_t len)
+{
+	while (len && (msg[len - 1] == ' ' || msg[len - 1] == '\t'))
+		len--;
+	XXH3_128bits_update(h->hash, msg, len);
+	XXH3_128bits_update(h->hash, "\n", 1);
+}
+
+static void keep_raw(host_state *h, const oomsift_record *rec, const char *line, size_t len)
+{
+	if (!h->ev || h->last_raw_line == rec->lineno)
+		return;
+	h->last_raw_line = rec->lineno;
+	/* Past the cap the raw text stops growing; the parsed fields stay whole. */
+	if (oomsift_buf_append(&h->ev->raw, line, len) == 0)
+		oomsift_buf_putc(&h->ev->raw, '\n');
+}
+
+static int add_kill(oomsift_event *ev, const oomsift_kill *k)
+{
+	int rc = oomsift_vec_reserve((void **)&ev->kills, &ev->kills_cap, sizeof(*k),
+	                             ev->nkills + 1, MAX_KILLS);
+	if (rc < 0)
+		return rc == OOMSIFT_ELIMIT ? 0 : rc;
+	ev->kills[ev->nkills++] = *k;
+	return 0;
+}
+
+static void set_victim(oomsift_event *ev, const oomsift_kill *k)
+{
+	ev->has_kill = true;
+	ev->victim_pid = k->pid;
+	ev->victim_comm = k->comm;
+	if (k->uid != OOMSIFT_UNSET)
+		ev->victim_uid = k->uid;
+	ev->victim_total_vm_kb = k->total_vm_kb;
+	ev->victim_anon_rss_kb = k->anon_rss_kb;
+	ev->victim_file_rss_kb = k->file_rss_kb;
+	ev->victim_shmem_rss_kb = k->shmem_rss_kb;
+	ev->victim_pgtables_kb = k->pgtables_kb;
+	ev->victim_oom_score_adj = k->oom_score_adj;
+	if (k->reason)
+		ev->kill_reason = k->reason;
+}
+
+static void enter_grace(host_state *h, const oomsift_record *rec)
+{
+	double t;
+	bool have;
+
+	h->st = ST_GRACE;
+	h->grace_lines = 0;
+	h->block = B_NONE;
+	record_time(rec, &t, &have);
+	h->kill_time = have ? t : 0;
+}
+
+/* L11: the victim of the open report, an extra member of a memory.oom.group
+ * kill, or a kill whose header was rate-limited away (a new event). */
+static int on_killed(oomsift_assembler *a, host_state *h, const oomsift_record *rec)
+{
+	oomsift_kill k;
+	int rc;
+
+	if (!h->ev || (h->st == ST_GRACE && !h->oom_group) || (h->ev && h->ev->no_killable))
+		if ((rc = open_report(a, h, rec)) < 0)
+			return rc;
+	if (!oom_parse_killed(h->ev, rec->msg, rec->msg_len, &k))
+		return 0;
+	k.oom_group = h->st == ST_GRACE && h->oom_group;
+	if (!k.reason && h->ev->kill_reason)
+		k.reason = h->ev->kill_reason;
+	if ((rc = add_kill(h->ev, &k)) < 0)
+		return rc;
+	if (!h->ev->has_kill)
+		set_victim(h->ev, &k);
+	hash_message(h, rec->msg, rec->msg_len);
+	enter_grace(h, rec);
+	return 0;
+}
+
+static int on_extra_kill(host_state *h, oom_line type, const oomsift_record *rec)
+{
+	oomsift_kill k;
+	bool ok;
+
+	if (type == OOM_SHARED_MM)
+		ok = oom_parse_shared_mm(h->ev, rec->msg, rec->msg_len, &k);
+	else
+		ok = oom_parse_reaper(h->ev, type, rec->msg, rec->msg_len, &k);
+	if (!ok)
+		return 0;
+	/* The reaper names the victim; a reaper line for another pid is not ours. */
+	if ((type == OOM_REAPED || type == OOM_UNABLE_REAP) && h->ev->victim_pid != k.pid) {
+		bool ours = false;
+		for (size_t i = 0; i < h->ev->nkills; i++)
+			ours |= h->ev->kills[i].pid == k.pid;
+		if (!ours)
+			return 0;
+	}
+	hash_message(h, rec->msg, rec->msg_len);
+	return add_kill(h->ev, &k);
+}
+
+/* Lines that open, end or join an event wherever they appear. Returns 1 when
+ * the line was consumed. */
+static int on_marker(oomsift_assembler *a, host_state *h, oom_line type, const oomsift_record *rec,
+                     const char *line, size_t line_len)
+{
+	int rc = 0;
+
+	switch (type) {
+	case OOM_INVOKED:
+		if ((rc = open_report(a, h, rec)) < 0)
+			return rc;
+		if (!oom_apply_invoked(a->pat, h->ev, rec->msg, rec->msg_len)) {
+			oomsift_event_free(h->ev);
+			h->ev = NULL;
+			return 0;
+		}
+		break;
+	case OOM_KILLED:
+		rc = on_killed(a, h, rec);
+		return rc < 0 ? rc : 1;
+	case OOM_KILL_SELECT:
+	case OOM_SUMMARY:
+		if (!h->ev || h->st == ST_GRACE)
+			if ((rc = open_report(a, h, rec)) < 0)
+				return rc;
+		if (type == OOM_KILL_SELECT)
+			oom_apply_kill_select(h->ev, rec->msg, rec->msg_len);
+		else
+			oom_apply_summary(h->ev, rec->msg, rec->msg_len);
+		h->block = B_NONE;
+		break;
+	case OOM_SHARED_MM:
+	case OOM_REAPED:
+	case OOM_UNABLE_REAP:
+		if (!h->ev)
+			return 1;
+		if ((rc = on_extra_kill(h, type, rec)) < 0)
+			return rc;
+		return 1;
+	case OOM_GROUP:
+		if (!h->ev || !oom_apply_group(a->pat, h->ev, rec->msg, rec->msg_len))
+			return 1;
+		h->oom_group = true;
+		break;
+	case OOM_NO_KILLABLE:
+		if (!h->ev)
+			return 1;
+		h->ev->no_killable = true;
+		enter_grace(h, rec);
+		break;
+	case OOM_PANIC:
+		if (!oom_panic_is_oom(rec->msg, rec->msg_len))
+			return 1;
+		if (!h->ev && (rc = open_report(a, h, rec)) < 0)
+			return rc;
+		if (!h->ev->panic)
+			oom_apply_panic(h->ev, rec->msg, rec->msg_len);
+		hash_message(h, rec->msg, rec->msg_len);
+		keep_raw(h, rec, line, line_len);
+		rc = close_report(a, h);
+		return rc < 0 ? rc : 1;
+	case OOM_SYSRQ:
+		if ((rc = close_report(a, h)) < 0)
+			return rc;
+		h->pending_manual = true;
+		return 1;
+	case OOM_LOOKALIKE:
+		/* Its Mem-Info must not land in an open report. */
+		if (h->ev && h->st == ST_OPEN)
+			h->suspended = true;
+		else if ((rc = close_report(a, h)) < 0)
+			return rc;
+		return 1;
+	case OOM_BOOT:
+		rc = close_report(a, h);
+		return rc < 0 ? rc : 1;
+	default:
+		return 0;
+	}
+	h->suspended = false;
+	hash_message(h, rec->msg, rec->msg_len);
+	return 1;
+}
+
+/* Lines of the report body; only while the report is open. */
+static void on_body(oomsift_assembler *a, host_state *h, oom_line type, const oomsift_record *rec)
+{
+	oomsift_event *ev = h->ev;
+	const char *m = rec->msg;
+	size_t n = rec->msg_len;
+	bool used = true;
+
+	if (type != OOM_NONE)
+		h->block = B_NONE;
+	switch (type) {
+	case OOM_CPUSET:
+		used = oom_apply_cpuset(a->pat, ev, m, n);
+		break;
+	case OOM_STACK_HDR:
+		used = oom_apply_stack_header(a->pat, ev, m, n);
+		break;
+	case OOM_HARDWARE:
+		used = oom_apply_after_marker(ev, "Hardware name: ", &ev->hardware, m, n);
+		break;
+	case OOM_WORKQUEUE:
+		used = oom_apply_after_marker(ev, "Workqueue: ", &ev->workqueue, m, n);
+		if (used && strstr(ev->workqueue, "moom_callback"))
+			ev->manual = true;
+		break;
+	case OOM_TASK_IN:
+	case OOM_LIMIT_REACHED:
+		used = oom_apply_task_in(a->pat, ev, type, m, n);
+		break;
+	case OOM_MEMCG_COUNTER:
+		used = oom_apply_memcg_counter(a->pat, ev, m, n);
+		break;
+	case OOM_MEMCG_STATS:
+		used = oom_apply_memcg_stats(a->pat, ev, m, n, &h->stat_section);
+		if (used && h->stat_section)
+			h->block = B_MEMCG_STATS;
+		break;
+	case OOM_MEMINFO:
+		h->block = B_MEMINFO;
+		break;
+	case OOM_PERCPU:
+		h->block = B_MEMINFO; /* the counters follow the per-cpu lists */
+		break;
+	case OOM_NODE:
+		used = oom_apply_node(a->pat, ev, m, n);
+		break;
+	case OOM_ZONE:
+		used = oom_apply_zone(a->pat, ev, m, n);
+		break;
+	case OOM_BUDDY:
+		used = oom_apply_buddy(a->pat, ev, m, n);
+		break;
+	case OOM_HUGEPAGES:
+		used = oom_apply_hugepages(a->pat, ev, m, n);
+		break;
+	case OOM_SHOW_MEM:
+		used = oom_apply_show_mem(a->pat, ev, m, n);
+		break;
+	case OOM_SWAP:
+		used = oom_apply_swap(a->pat, ev, m, n);
+		break;
+	case OOM_TASKS_STATE:
+		break;
+	case OOM_TASK_HEADER:
+		used = h->have_cols = oom_parse_task_header(a->pat, m, n, &h->cols);
+		if (used)
+			ev->has_task_table = true;
+		break;
+	case OOM_LOWMEM:
+		break;
+	case OOM_NONE:
+		if (h->block == B_MEMINFO)
+			used = oom_apply_meminfo_kv(ev, m, n);
+		else if (h->block == B_MEMCG_STATS)
+			used = oom_apply_memcg_stat_kv(a->pat, ev, h->stat_section, m, n);
+		else
+			used = false;
+		if (!used && h->have_cols)
+			used = oom_apply_task_row(ev, &h->cols, m, n);
+		if (!used)
+			h->block = B_NONE;
+		break;
+	default:
+		used = false;
+	}
+	if (used)
+		hash_message(h, m, n);
+}
+
+/* Closes the host's report when the record shows it has ended: a new boot
+ * (the kernel clock went back), a long silence, or the grace window passed. */
+static int check_boundaries(oomsift_assembler *a, host_state *h, const oomsift_record *rec)
+{
+	bool gap = false;
+
+	if (rec->wrapper == OOMSIFT_WRAP_CONTINUATION)
+		return 0;
+	if (rec->has_uptime) {
+		if (h->have_uptime && (rec->uptime < h->last_uptime - 1.0 ||
+		                       rec->uptime - h->last_uptime > REPORT_GAP_S))
+			gap = true;
+		h->last_uptime = rec->uptime;
+		h->have_uptime = true;
+	} else if (rec->has_wall) {
+		if (h->have_wall && rec->wall - h->last_wall > REPORT_GAP_S)
+			gap = true;
+		h->last_wall = rec->wall;
+		h->have_wall = true;
+	}
+	if (h->ev && h->st == ST_GRACE) {
+		double t;
+		bool have;
+		record_time(rec, &t, &have);
+		if (++h->grace_lines > GRACE_LINES || (have && t - h->kill_time > GRACE_S))
+			gap = true;
+	}
+	return gap ? close_report(a, h) : 0;
+}
+
+static bool is_kernel_record(const oomsift_record *rec)
+{
+	return !rec->ident || (rec->ident_len == 6 && memcmp(rec->ident, "kernel", 6) == 0);
+}
+
+int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, const char *line,
+                           size_t line_len)
+{
+	host_state *h = host_get(a, rec->host, rec->host_len);
+	oom_line type;
+	int rc;
+
+	if (!h)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	if ((rc = check_boundaries(a, h, rec)) < 0)
+		return rc;
+	if (!is_kernel_record(rec)) {
+		keep_raw(h, rec, line, line_len);
+		return 0;
+	}
+	type = oom_classify(rec->msg, rec->msg_len);
+	if (type != OOM_NONE && type < OOM_CPUSET) {
+		rc = on_marker(a, h, type, rec, line, line_len);
+		if (rc < 0)
+			return rc;
+		keep_raw(h, rec, line, line_len);
+		return 0;
+	}
+	if (h->ev && h->st == ST_OPEN && !h->suspended)
+		on_body(a, h, type, rec);
+	if (h->ev && h->st == ST_OPEN)
+		keep_raw(h, rec, line, line_len);
+	return 0;
+}
+
+int oomsift_assembler_finish(oomsift_assembler *a)
+{
+	int rc;
+
+	for (size_t i = 0; i < a->nhosts; i++)
+		if ((rc = close_report(a, &a->hosts[i])) < 0)
+			return rc;
+	return 0;
+}

@@ -1,0 +1,973 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oomsift/error.h"
+#include "parse/oom_lines.h"
+#include "parse/re.h"
+
+/* Caps on what one report may hold: hostile input fails cleanly. */
+#define MAX_TASKS 200000
+#define MAX_KVS   100000
+
+struct oom_patterns {
+	oomsift_re invoked, cpuset, cpu_hdr, pid_hdr, task_in, limit_reached, memcg_counter,
+	    memcg_stats, stat_kv, node, zone, buddy, hugepages, show_mem, swap_free, swap_total,
+	    task_header, group;
+};
+
+static const struct {
+	size_t offset;
+	const char *pattern;
+} pattern_table[] = {
+#define P(field, pat)                                                                              \
+	{                                                                                          \
+		offsetof(struct oom_patterns, field), pat                                          \
+	}
+    /* L1: every generation from oomkilladj= (≤2.6.31) to 6.19; 4.13/4.14 print
+     * two spaces before order=. The comm is everything before the marker. */
+    P(invoked, "^(.*?) ?invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\\(([^)]*)\\))?,"
+               "(?: nodemask=(\\S*?),)?\\s+order=(-?\\d+), (?:oomkilladj=(-?\\d+)|"
+               "oom_adj=(-?\\d+)(?:, oom_score_adj=(-?\\d+))?|oom_score_adj=(-?\\d+))"),
+    P(cpuset, "^(.*) cpuset=(.*) mems_allowed=([0-9,-]*)\\s*$"),
+    /* L4, 3.10+ (UID from 6.11). The release is the token before " #". */
+    P(cpu_hdr, "CPU: (\\d+) (?:UID: (\\d+) )?PID: (\\d+) Comm: (.{1,20}?) "
+               "(Not tainted|Tainted: .*?)\\s+(\\S+) #"),
+    /* L4, ≤3.9 */
+    P(pid_hdr, "Pid: (\\d+), comm: (.{1,20}?) (Not tainted|Tainted: .*?)\\s+(\\S+) #"),
+    P(task_in, "Task in (.*) killed as a result of limit of (.*?)\\s*$"),
+    P(limit_reached, "Memory limit reached of cgroup (.*?)\\s*$"),
+    P(memcg_counter, "(?<![\\w+])(memory|memory\\+swap|kmem|swap): usage (\\d+)kB, "
+                     "limit (\\d+)kB, failcnt (\\d+)"),
+    P(memcg_stats, "Memory cgroup stats for (.*?):(?:\\s*$| (\\S+:.*)$)"),
+    P(stat_kv, "(?:^|\\s)([a-z_][a-z0-9_]*) (-?\\d+)\\s*$"),
+    P(node, "(?:^|\\s)Node (\\d+) (active_anon:.*)$"),
+    P(zone, "(?:^|\\s)((?:Node \\d+ )?[A-Za-z0-9]+) (free:\\d+kB .*)$"),
+    P(buddy, "(?:^|\\s)((?:Node \\d+ )?[A-Za-z0-9]+): \\d+\\*\\d+kB.*= (\\d+)kB\\s*$"),
+    P(hugepages, "Node (\\d+) hugepages_total=(\\d+) hugepages_free=(\\d+) "
+                 "hugepages_surp=(\\d+) hugepages_size=(\\d+)kB"),
+    P(show_mem, "(?:^|\\s)(\\d+) (?:pages (RAM|HighMem/MovableOnly|HighMem|reserved|shared|"
+                "non-shared|cma reserved|hwpoisoned|in swap cache|in pagetable cache)|"
+                "(total pagecache) pages)\\s*$"),
+    P(swap_free, "Free swap  ?= (-?\\d+)kB"),
+    P(swap_total, "Total swap = (\\d+)kB"),
+    P(task_header, "\\[\\s*pid\\s*\\]\\s+(.*?)\\s+name\\s*$"),
+    P(group, "Tasks in (.*) are going to be killed due to memory\\.oom\\.group set"),
+#undef P
+};
+
+int oom_patterns_new(oom_patterns **out)
+{
+	oom_patterns *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < sizeof(pattern_table) / sizeof(pattern_table[0]); i++) {
+		oomsift_re *re = (oomsift_re *)((char *)p + pattern_table[i].offset);
+		if ((rc = oomsift_re_compile(re, pattern_table[i].pattern)) < 0) {
+			oom_patterns_free(p);
+			return rc;
+		}
+	}
+	*out = p;
+	return 0;
+}
+
+void oom_patterns_free(oom_patterns *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < sizeof(pattern_table) / sizeof(pattern_table[0]); i++)
+		oomsift_re_free((oomsift_re *)((char *)p + pattern_table[i].offset));
+	free(p);
+}
+
+/* ---- small text helpers ---- */
+
+static const char *find(const char *s, size_t len, const char *needle)
+{
+	return memmem(s, len, needle, strlen(needle));
+}
+
+static bool has(const char *s, size_t len, const char *needle)
+{
+	return find(s, len, needle) != NULL;
+}
+
+/* Last occurrence of needle in s[0..len). */
+static const char *find_last(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *last = NULL, *p = s;
+
+	while ((p = memmem(p, len - (size_t)(p - s), needle, n)) != NULL) {
+		last = p;
+		p++;
+	}
+	return last;
+}
+
+static const char *dup_span(oomsift_event *ev, oomsift_span sp)
+{
+	return sp.ptr ? oomsift_event_strdup(ev, sp.ptr, sp.len) : NULL;
+}
+
+static void trim_right(oomsift_span *sp)
+{
+	while (sp->len && (sp->ptr[sp->len - 1] == ' ' || sp->ptr[sp->len - 1] == '\t'))
+		sp->len--;
+}
+
+/* Reads a decimal integer at p (optional '-'); returns the end or NULL. */
+static const char *read_i64(const char *p, const char *end, int64_t *out)
+{
+	bool neg = false;
+	uint64_t v = 0;
+	const char *start;
+
+	if (p < end && *p == '-') {
+		neg = true;
+		p++;
+	}
+	start = p;
+	while (p < end && *p >= '0' && *p <= '9') {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return NULL;
+		v = v * 10 + d;
+		p++;
+	}
+	if (p == start || v > (uint64_t)INT64_MAX)
+		return NULL;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return p;
+}
+
+/* The integer right after `key` in s, or OOMSIFT_UNSET. */
+static int64_t num_after(const char *s, size_t len, const char *key)
+{
+	const char *p = find(s, len, key);
+	int64_t v;
+
+	if (!p)
+		return OOMSIFT_UNSET;
+	p += strlen(key);
+	while (p < s + len && *p == ' ')
+		p++;
+	return read_i64(p, s + len, &v) ? v : OOMSIFT_UNSET;
+}
+
+/* ---- classification ---- */
+
+oom_line oom_classify(const char *m, size_t n)
+{
+	if (has(m, n, " invoked oom-killer: ") ||
+	    (n > 19 && memcmp(m, "invoked oom-killer: ", 20) == 0))
+		return OOM_INVOKED;
+	if (has(m, n, "Killed process "))
+		return OOM_KILLED;
+	if (has(m, n, "ill process ")) {
+		if (has(m, n, " sharing same memory"))
+			return OOM_SHARED_MM;
+		if (has(m, n, ") score "))
+			return OOM_KILL_SELECT;
+	}
+	if (has(m, n, "oom-kill:constraint="))
+		return OOM_SUMMARY;
+	if (has(m, n, "oom_reaper: reaped process "))
+		return OOM_REAPED;
+	if (has(m, n, "oom_reaper: unable to reap pid:"))
+		return OOM_UNABLE_REAP;
+	if (has(m, n, "due to memory.oom.group set"))
+		return OOM_GROUP;
+	if (has(m, n, "Out of memory and no killable processes"))
+		return OOM_NO_KILLABLE;
+	if (has(m, n, "Kernel panic - not syncing: "))
+		return OOM_PANIC;
+	if (has(m, n, "Manual OOM execution"))
+		return OOM_SYSRQ;
+	if (has(m, n, "page allocation failure") || has(m, n, "page allocation stalls for") ||
+	    has(m, n, "vmalloc error: ") || has(m, n, "vmalloc: allocation failure") ||
+	    has(m, n, "not enough memory for the allocation") || has(m, n, "Show Memory"))
+		return OOM_LOOKALIKE;
+	if (n >= 14 && memcmp(m, "Linux version ", 14) == 0)
+		return OOM_BOOT;
+
+	if (has(m, n, " cpuset=") && has(m, n, " mems_allowed="))
+		return OOM_CPUSET;
+	if ((has(m, n, "CPU: ") && has(m, n, " PID: ") && has(m, n, " Comm: ")) ||
+	    (has(m, n, "Pid: ") && has(m, n, ", comm: ")))
+		return OOM_STACK_HDR;
+	if (has(m, n, "Hardware name: "))
+		return OOM_HARDWARE;
+	if (has(m, n, "Workqueue: "))
+		return OOM_WORKQUEUE;
+	if (has(m, n, "Task in ") && has(m, n, " killed as a result of limit of "))
+		return OOM_TASK_IN;
+	if (has(m, n, "Memory limit reached of cgroup "))
+		return OOM_LIMIT_REACHED;
+	if (has(m, n, ": usage ") && has(m, n, "kB, limit "))
+		return OOM_MEMCG_COUNTER;
+	if (has(m, n, "Memory cgroup stats for "))
+		return OOM_MEMCG_STATS;
+	if (has(m, n, "Mem-Info:"))
+		return OOM_MEMINFO;
+	if (has(m, n, " per-cpu:") || (has(m, n, ": hi:") && has(m, n, "btch:")))
+		return OOM_PERCPU;
+	if (has(m, n, "hugepages_total="))
+		return OOM_HUGEPAGES;
+	if (has(m, n, "all_unreclaimable?") && has(m, n, " active_anon:") && !has(m, n, " free:"))
+		return OOM_NODE;
+	if (has(m, n, " free:") && has(m, n, "kB min:"))
+		return OOM_ZONE;
+	if (has(m, n, "free:") && has(m, n, " min:") && has(m, n, "kB"))
+		return OOM_ZONE;
+	if (has(m, n, "lowmem_reserve[]:"))
+		return OOM_LOWMEM;
+	if (has(m, n, "kB ") && has(m, n, "*") && has(m, n, " = "))
+		return OOM_BUDDY;
+	if (has(m, n, "Free swap ") || has(m, n, "Total swap = "))
+		return OOM_SWAP;
+	if (has(m, n, " pages RAM") || has(m, n, " total pagecache pages") ||
+	    has(m, n, " pages reserved") || has(m, n, " pages in swap cache") ||
+	    has(m, n, " pages HighMem") || has(m, n, " pages shared") ||
+	    has(m, n, " pages non-shared") || has(m, n, " pages cma reserved") ||
+	    has(m, n, " pages hwpoisoned") || has(m, n, " pages in pagetable cache"))
+		return OOM_SHOW_MEM;
+	if (has(m, n, "Tasks state (memory values in pages)"))
+		return OOM_TASKS_STATE;
+	if (has(m, n, "pid") && has(m, n, " name") && has(m, n, "total_vm"))
+		return OOM_TASK_HEADER;
+	return OOM_NONE;
+}
+
+/* ---- L1, L3, L4 ---- */
+
+static void set_i64(int64_t *dst, oomsift_span sp)
+{
+	int64_t v;
+
+	if (oomsift_span_i64(sp, &v))
+		*dst = v;
+}
+
+bool oom_apply_invoked(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	oomsift_span g[10];
+
+	if (!oomsift_re_match(&p->invoked, msg, len, g, 10))
+		return false;
+	ev->has_header = true;
+	if (g[1].len)
+		ev->trigger_comm = dup_span(ev, g[1]);
+	ev->gfp_mask = dup_span(ev, g[2]);
+	ev->gfp_flags = dup_span(ev, g[3]);
+	if (g[4].ptr)
+		ev->nodemask = dup_span(ev, g[4]);
+	set_i64(&ev->alloc_order, g[5]);
+	set_i64(&ev->trigger_oom_adj, g[6].ptr ? g[6] : g[7]);
+	set_i64(&ev->trigger_oom_score_adj, g[8].ptr ? g[8] : g[9]);
+	if (ev->alloc_order == -1)
+		ev->manual = true;
+	return true;
+}
+
+bool oom_apply_cpuset(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	oomsift_span g[4];
+
+	if (!oomsift_re_match(&p->cpuset, msg, len, g, 4))
+		return false;
+	ev->cpuset = dup_span(ev, g[2]);
+	ev->mems_allowed = dup_span(ev, g[3]);
+	return true;
+}
+
+/* When an unknown prefix glued itself to the L1 comm ("> doxygen"), the stack
+ * header's Comm: tells where the comm really starts. */
+static void fix_trigger_comm(oomsift_event *ev, oomsift_span comm)
+{
+	size_t n;
+
+	if (!ev->trigger_comm || !comm.ptr)
+		return;
+	n = strlen(ev->trigger_comm);
+	if (n > comm.len && ev->trigger_comm[n - comm.len - 1] == ' ' &&
+	    memcmp(ev->trigger_comm + n - comm.len, comm.ptr, comm.len) == 0)
+		ev->trigger_comm += n - comm.len;
+}
+
+bool oom_apply_stack_header(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	oomsift_span g[7];
+
+	if (oomsift_re_match(&p->cpu_hdr, msg, len, g, 7)) {
+		set_i64(&ev->cpu, g[1]);
+		set_i64(&ev->trigger_uid, g[2]);
+		set_i64(&ev->trigger_pid, g[3]);
+		fix_trigger_comm(ev, g[4]);
+		trim_right(&g[5]);
+		ev->tainted = dup_span(ev, g[5]);
+		ev->kernel = dup_span(ev, g[6]);
+		if (!ev->trigger_comm)
+			ev->trigger_comm = dup_span(ev, g[4]);
+		return true;
+	}
+	if (oomsift_re_match(&p->pid_hdr, msg, len, g, 5)) {
+		set_i64(&ev->trigger_pid, g[1]);
+		fix_trigger_comm(ev, g[2]);
+		trim_right(&g[3]);
+		ev->tainted = dup_span(ev, g[3]);
+		ev->kernel = dup_span(ev, g[4]);
+		if (!ev->trigger_comm)
+			ev->trigger_comm = dup_span(ev, g[2]);
+		return true;
+	}
+	return false;
+}
+
+bool oom_apply_after_marker(oomsift_event *ev, const char *marker, const char **field,
+                            const char *msg, size_t len)
+{
+	const char *p = find(msg, len, marker);
+	oomsift_span sp;
+
+	if (!p)
+		return false;
+	sp.ptr = p + strlen(marker);
+	sp.len = (size_t)(msg + len - sp.ptr);
+	trim_right(&sp);
+	*field = dup_span(ev, sp);
+	return true;
+}
+
+/* ---- L9, L10, L11, L12, L13, L14, L15 ---- */
+
+bool oom_apply_summary(oomsift_event *ev, const char *msg, size_t len)
+{
+	const char *p = find(msg, len, "oom-kill:constraint="), *end = msg + len;
+	const char *task, *mid, *q;
+	oomsift_span sp;
+	int64_t pid, uid;
+
+	if (!p)
+		return false;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	/* From the end: ,task=COMM,pid=N,uid=N (a comm may contain ',' and '='). */
+	task = find_last(p, (size_t)(end - p), ",task=");
+	if (!task)
+		return false;
+	q = find_last(task, (size_t)(end - task), ",pid=");
+	if (!q || !read_i64(q + 5, end, &pid))
+		return false;
+	const char *u = find_last(q, (size_t)(end - q), ",uid=");
+	if (!u || !read_i64(u + 5, end, &uid))
+		return false;
+	ev->oom_constraint = NULL;
+	p += strlen("oom-kill:constraint=");
+	mid = memchr(p, ',', (size_t)(task - p));
+	if (!mid)
+		return false;
+	ev->oom_constraint = oomsift_event_strdup(ev, p, (size_t)(mid - p));
+
+	/* Fixed keys from the front: nodemask, cpuset, mems_allowed. */
+	static const char *const keys[] = {",nodemask=", ",cpuset=", ",mems_allowed="};
+	const char **fields[] = {&ev->nodemask, &ev->cpuset, &ev->mems_allowed};
+	const char *cur = mid;
+	for (int i = 0; i < 3; i++) {
+		size_t kl = strlen(keys[i]);
+		if ((size_t)(task - cur) < kl || memcmp(cur, keys[i], kl) != 0)
+			break;
+		const char *vs = cur + kl;
+		const char *ve = i < 2 ? find(vs, (size_t)(task - vs), keys[i + 1]) : NULL;
+		if (!ve) {
+			ve = vs;
+			while (ve < task && *ve != ',')
+				ve++;
+		}
+		*fields[i] = oomsift_event_strdup(ev, vs, (size_t)(ve - vs));
+		cur = ve;
+	}
+	/* Then ,global_oom or ,oom_memcg=PATH, and ,task_memcg=PATH. */
+	const char *tm = find(cur, (size_t)(task - cur), ",task_memcg=");
+	const char *om = find(cur, (size_t)(task - cur), ",oom_memcg=");
+	if (om) {
+		const char *oe = tm && tm > om ? tm : task;
+		ev->oom_memcg = oomsift_event_strdup(ev, om + 11, (size_t)(oe - om - 11));
+	}
+	if (tm)
+		ev->task_memcg = oomsift_event_strdup(ev, tm + 12, (size_t)(task - tm - 12));
+
+	sp.ptr = task + 6;
+	sp.len = (size_t)(q - sp.ptr);
+	if (ev->victim_pid == OOMSIFT_UNSET) {
+		ev->victim_pid = pid;
+		ev->victim_uid = uid;
+		ev->victim_comm = dup_span(ev, sp);
+	}
+	return true;
+}
+
+static const char *const kill_reasons[] = {
+    "Out of memory (oom_kill_allocating_task)",
+    "Memory cgroup out of memory",
+    "No available memory (MPOL_BIND)",
+    "Out of memory",
+};
+
+/* The reason prefix ("Out of memory: ") that ends right before `at`. */
+static const char *reason_before(const char *msg, const char *at)
+{
+	size_t n = (size_t)(at - msg);
+
+	if (n < 2 || at[-2] != ':' || at[-1] != ' ')
+		return NULL;
+	n -= 2;
+	for (size_t i = 0; i < sizeof(kill_reasons) / sizeof(kill_reasons[0]); i++) {
+		size_t rl = strlen(kill_reasons[i]);
+		if (n >= rl && memcmp(at - 2 - rl, kill_reasons[i], rl) == 0 &&
+		    (n == rl || at[-2 - (ptrdiff_t)rl - 1] == ' ' ||
+		     at[-2 - (ptrdiff_t)rl - 1] == ']' || at[-2 - (ptrdiff_t)rl - 1] == ':'))
+			return kill_reasons[i];
+	}
+	return NULL;
+}
+
+static void kill_init(oomsift_kill *k, oomsift_kill_kind kind)
+{
+	memset(k, 0, sizeof(*k));
+	k->kind = kind;
+	k->pid = k->uid = k->total_vm_kb = k->anon_rss_kb = k->file_rss_kb = OOMSIFT_UNSET;
+	k->shmem_rss_kb = k->pgtables_kb = k->oom_score_adj = OOMSIFT_UNSET;
+}
+
+/* Reads "N (comm)" where the comm ends at the last occurrence of one of the
+ * `ends` strings (a comm may itself hold ") "). Returns the text after. */
+static const char *pid_and_comm(oomsift_event *ev, const char *p, const char *end,
+                                const char *const *ends, oomsift_kill *k)
+{
+	const char *c, *ce = NULL;
+
+	if (!(p = read_i64(p, end, &k->pid)))
+		return NULL;
+	if (end - p >= 6 && memcmp(p, ", UID ", 6) == 0) { /* RHEL6: N, UID U, (comm) */
+		if (!(p = read_i64(p + 6, end, &k->uid)) || end - p < 1 || *p != ',')
+			return NULL;
+		p++;
+	}
+	if (end - p < 2 || p[0] != ' ' || p[1] != '(')
+		return NULL;
+	c = p + 2;
+	for (int i = 0; ends[i] && !ce; i++)
+		ce = find_last(c, (size_t)(end - c), ends[i]);
+	if (!ce) {
+		ce = end;
+		while (ce > c && ce[-1] != ')')
+			ce--;
+		if (ce == c)
+			return NULL;
+		ce--;
+	}
+	k->comm = oomsift_event_strdup(ev, c, (size_t)(ce - c));
+	return ce + 1;
+}
+
+static void kill_sizes(oomsift_kill *k, const char *p, const char *end)
+{
+	size_t n = (size_t)(end - p);
+	int64_t v;
+
+	if ((v = num_after(p, n, "total-vm:")) != OOMSIFT_UNSET ||
+	    (v = num_after(p, n, "vsz:")) != OOMSIFT_UNSET)
+		k->total_vm_kb = v;
+	k->anon_rss_kb = num_after(p, n, "anon-rss:");
+	k->file_rss_kb = num_after(p, n, "file-rss:");
+	k->shmem_rss_kb = num_after(p, n, "shmem-rss:");
+	k->pgtables_kb = num_after(p, n, "pgtables:");
+	k->oom_score_adj = num_after(p, n, "oom_score_adj:");
+	if ((v = num_after(p, n, "UID:")) != OOMSIFT_UNSET ||
+	    (v = num_after(p, n, ", UID ")) != OOMSIFT_UNSET)
+		k->uid = v;
+}
+
+bool oom_parse_killed(oomsift_event *ev, const char *msg, size_t len, oomsift_kill *k)
+{
+	static const char *const ends[] = {") total-vm:", "), UID ", ") vsz:", NULL};
+	const char *at = find(msg, len, "Killed process "), *rest;
+
+	kill_init(k, OOMSIFT_KILL_VICTIM);
+	if (!at)
+		return false;
+	rest = pid_and_comm(ev, at + 15, msg + len, ends, k);
+	if (!rest)
+		return false;
+	kill_sizes(k, rest, msg + len);
+	k->reason = reason_before(msg, at);
+	return true;
+}
+
+bool oom_apply_kill_select(oomsift_event *ev, const char *msg, size_t len)
+{
+	static const char *const ends[] = {") score ", NULL};
+	const char *at = find(msg, len, "ill process "), *rest;
+	oomsift_kill k;
+	int64_t score;
+
+	if (!at || at == msg || (at[-1] != 'K' && at[-1] != 'k'))
+		return false;
+	kill_init(&k, OOMSIFT_KILL_VICTIM);
+	rest = pid_and_comm(ev, at + 12, msg + len, ends, &k);
+	if (!rest || !read_i64(rest + 7, msg + len, &score))
+		return false;
+	ev->kill_score = score;
+	if (!ev->kill_reason)
+		ev->kill_reason = reason_before(msg, at - 1);
+	/* L10 names the selected process; the victim is the one L11 names (it can
+	 * be a child). Keep L10's choice only until L11 arrives. */
+	if (!ev->has_kill) {
+		ev->victim_pid = k.pid;
+		ev->victim_comm = k.comm;
+	}
+	return true;
+}
+
+bool oom_parse_shared_mm(oomsift_event *ev, const char *msg, size_t len, oomsift_kill *k)
+{
+	static const char *const ends[] = {") sharing same memory", NULL};
+	const char *at = find(msg, len, "Kill process ");
+
+	kill_init(k, OOMSIFT_KILL_SHARED_MM);
+	return at && pid_and_comm(ev, at + 13, msg + len, ends, k) != NULL;
+}
+
+bool oom_parse_reaper(oomsift_event *ev, oom_line type, const char *msg, size_t len,
+                      oomsift_kill *k)
+{
+	static const char *const reaped_ends[] = {"), now ", NULL};
+	static const char *const none[] = {NULL};
+	const char *at, *rest;
+
+	if (type == OOM_REAPED) {
+		kill_init(k, OOMSIFT_KILL_REAPED);
+		at = find(msg, len, "oom_reaper: reaped process ");
+		if (!at || !(rest = pid_and_comm(ev, at + 27, msg + len, reaped_ends, k)))
+			return false;
+		kill_sizes(k, rest, msg + len);
+		return true;
+	}
+	kill_init(k, OOMSIFT_KILL_UNABLE_TO_REAP);
+	at = find(msg, len, "oom_reaper: unable to reap pid:");
+	return at && pid_and_comm(ev, at + 31, msg + len, none, k) != NULL;
+}
+
+bool oom_apply_group(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	oomsift_span g[2];
+
+	return oomsift_re_match(&p->group, msg, len, g, 2);
+}
+
+bool oom_panic_is_oom(const char *msg, size_t len)
+{
+	return has(msg, len, "ut of memory") || has(msg, len, "deadlocked on memory") ||
+	       has(msg, len, "panic_on_oom");
+}
+
+bool oom_apply_panic(oomsift_event *ev, const char *msg, size_t len)
+{
+	return oom_apply_after_marker(ev, "Kernel panic - not syncing: ", &ev->panic, msg, len);
+}
+
+/* ---- L5 memcg block ---- */
+
+bool oom_apply_task_in(oom_patterns *p, oomsift_event *ev, oom_line type, const char *msg,
+                       size_t len)
+{
+	oomsift_span g[3];
+
+	if (type == OOM_LIMIT_REACHED) {
+		if (!oomsift_re_match(&p->limit_reached, msg, len, g, 2))
+			return false;
+		if (!ev->oom_memcg)
+			ev->oom_memcg = dup_span(ev, g[1]);
+		return true;
+	}
+	if (!oomsift_re_match(&p->task_in, msg, len, g, 3))
+		return false;
+	if (!ev->task_memcg)
+		ev->task_memcg = dup_span(ev, g[1]);
+	if (!ev->oom_memcg)
+		ev->oom_memcg = dup_span(ev, g[2]);
+	return true;
+}
+
+bool oom_apply_memcg_counter(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	oomsift_span g[5];
+	oomsift_counter *c;
+
+	if (!oomsift_re_match(&p->memcg_counter, msg, len, g, 5))
+		return false;
+	switch (g[1].len) {
+	case 6:
+		c = &ev->memcg_mem;
+		break;
+	case 11:
+		c = &ev->memcg_memsw;
+		break;
+	case 4:
+		c = g[1].ptr[0] == 'k' ? &ev->memcg_kmem : &ev->memcg_swap;
+		break;
+	default:
+		return false;
+	}
+	set_i64(&c->usage_kb, g[2]);
+	set_i64(&c->limit_kb, g[3]);
+	set_i64(&c->failcnt, g[4]);
+	return true;
+}
+
+bool oom_add_kv(oomsift_event *ev, const char *section, size_t slen, const char *key, size_t klen,
+                int64_t value, const char *unit)
+{
+	oomsift_kv *kv;
+
+	if (oomsift_vec_reserve((void **)&ev->kvs, &ev->kvs_cap, sizeof(*ev->kvs), ev->nkvs + 1,
+	                        MAX_KVS) < 0)
+		return false;
+	kv = &ev->kvs[ev->nkvs];
+	/* Consecutive values of one section share one copy of its name. */
+	if (ev->nkvs && strlen(ev->kvs[ev->nkvs - 1].section) == slen &&
+	    memcmp(ev->kvs[ev->nkvs - 1].section, section, slen) == 0)
+		kv->section = ev->kvs[ev->nkvs - 1].section;
+	else
+		kv->section = oomsift_event_strdup(ev, section, slen);
+	kv->key = oomsift_event_strdup(ev, key, klen);
+	if (!kv->section || !kv->key)
+		return false;
+	kv->value = value;
+	kv->unit = unit;
+	ev->nkvs++;
+	return true;
+}
+
+/* Stores every `key:value[kB|KB]` token of text in section; plain numbers get
+ * `plain_unit`. Handles `key: NkB` (space after the colon, 4.19/5.4 node
+ * lines) and `all_unreclaimable? yes`. Returns the number of values stored. */
+static int kv_tokens(oomsift_event *ev, const char *section, const char *text, size_t len,
+                     const char *plain_unit)
+{
+	const char *p = text, *end = text + len;
+	size_t slen = strlen(section);
+	int n = 0;
+
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		const char *tok = p;
+		while (p < end && *p != ' ' && *p != '\t')
+			p++;
+		size_t tl = (size_t)(p - tok);
+		if (tl == 18 && memcmp(tok, "all_unreclaimable?", 18) == 0) {
+			while (p < end && *p == ' ')
+				p++;
+			n += oom_add_kv(ev, section, slen, "all_unreclaimable", 17,
+			                p + 3 <= end && memcmp(p, "yes", 3) == 0, "bool");
+			continue;
+		}
+		const char *colon = memchr(tok, ':', tl);
+		if (!colon || colon == tok)
+			continue;
+		const char *v = colon + 1;
+		if (v == p) { /* "key: 0kB" */
+			while (p < end && *p == ' ')
+				p++;
+			v = p;
+			while (p < end && *p != ' ' && *p != '\t')
+				p++;
+		}
+		int64_t value;
+		const char *ve = read_i64(v, p, &value);
+		if (!ve)
+			continue;
+		const char *unit = plain_unit;
+		if (p - ve == 2 && (memcmp(ve, "kB", 2) == 0 || memcmp(ve, "KB", 2) == 0))
+			unit = "kB";
+		else if (ve != p)
+			continue;
+		n += oom_add_kv(ev, section, slen, tok, (size_t)(colon - tok), value, unit);
+	}
+	return n;
+}
+
+/* memory.stat keys that count events rather than bytes. */
+static const char *stat_unit(const char *key, size_t len)
+{
+	static const char *const count_prefixes[] = {"pg",   "thp_",  "workingset_", "zswp",
+	                                             "pswp", "numa_", "oom",         NULL};
+	for (int i = 0; count_prefixes[i]; i++) {
+		size_t n = strlen(count_prefixes[i]);
+		if (len >= n && memcmp(key, count_prefixes[i], n) == 0)
+			return "count";
+	}
+	return "bytes";
+}
+
+bool oom_apply_memcg_stats(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len,
+                           const char **stat_section)
+{
+	oomsift_span g[3];
+	char section[512];
+	int n;
+
+	*stat_section = NULL;
+	if (!oomsift_re_match(&p->memcg_stats, msg, len, g, 3))
+		return false;
+	n = snprintf(section, sizeof(section), "memcg_stat %.*s", (int)g[1].len, g[1].ptr);
+	if (n < 0 || (size_t)n >= sizeof(section))
+		return false;
+	if (g[2].ptr) /* ≤5.2: "cache:123KB rss:456KB …" on the same line */
+		return kv_tokens(ev, section, g[2].ptr, g[2].len, "count") > 0;
+	*stat_section = oomsift_event_strdup(ev, section, (size_t)n);
+	return *stat_section != NULL;
+}
+
+bool oom_apply_memcg_stat_kv(oom_patterns *p, oomsift_event *ev, const char *section,
+                             const char *msg, size_t len)
+{
+	oomsift_span g[3];
+	int64_t v;
+
+	if (!oomsift_re_match(&p->stat_kv, msg, len, g, 3) || !oomsift_span_i64(g[2], &v))
+		return false;
+	return oom_add_kv(ev, section, strlen(section), g[1].ptr, g[1].len, v,
+	                  stat_unit(g[1].ptr, g[1].len));
+}
+
+/* ---- L6 Mem-Info ---- */
+
+bool oom_apply_meminfo_kv(oomsift_event *ev, const char *msg, size_t len)
+{
+	return kv_tokens(ev, "meminfo", msg, len, "pages") > 0;
+}
+
+bool oom_apply_node(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	oomsift_span g[3];
+	char section[32];
+
+	if (!oomsift_re_match(&p->node, msg, len, g, 3))
+		return false;
+	snprintf(section, sizeof(section), "node %.*s", (int)g[1].len, g[1].ptr);
+	return kv_tokens(ev, section, g[2].ptr, g[2].len, "count") > 0;
+}
+
+bool oom_apply_zone(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	oomsift_span g[3];
+	char section[64];
+
+	if (!oomsift_re_match(&p->zone, msg, len, g, 3))
+		return false;
+	snprintf(section, sizeof(section), "zone %.*s", (int)g[1].len, g[1].ptr);
+	return kv_tokens(ev, section, g[2].ptr, g[2].len, "count") > 0;
+}
+
+bool oom_apply_buddy(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	oomsift_span g[3];
+	char section[64];
+	int64_t v;
+	int n;
+
+	if (!oomsift_re_match(&p->buddy, msg, len, g, 3) || !oomsift_span_i64(g[2], &v))
+		return false;
+	n = snprintf(section, sizeof(section), "zone %.*s", (int)g[1].len, g[1].ptr);
+	return oom_add_kv(ev, section, (size_t)n, "buddy_free", 10, v, "kB");
+}
+
+bool oom_apply_hugepages(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	static const char *const keys[] = {"total", "free", "surp"};
+	oomsift_span g[6];
+	char section[64];
+	int64_t v;
+	int n;
+
+	if (!oomsift_re_match(&p->hugepages, msg, len, g, 6))
+		return false;
+	n = snprintf(section, sizeof(section), "hugepages node %.*s size %.*skB", (int)g[1].len,
+	             g[1].ptr, (int)g[5].len, g[5].ptr);
+	for (int i = 0; i < 3; i++)
+		if (oomsift_span_i64(g[2 + i], &v))
+			oom_add_kv(ev, section, (size_t)n, keys[i], strlen(keys[i]), v, "count");
+	return true;
+}
+
+bool oom_apply_show_mem(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	oomsift_span g[4];
+	char key[32];
+	int64_t v;
+	size_t n = 0;
+
+	if (!oomsift_re_match(&p->show_mem, msg, len, g, 4) || !oomsift_span_i64(g[1], &v))
+		return false;
+	oomsift_span what = g[2].ptr ? g[2] : g[3];
+	/* "HighMem/MovableOnly" -> "highmem", "non-shared" -> "non_shared", … */
+	for (size_t i = 0; i < what.len && n + 1 < sizeof(key); i++) {
+		char c = what.ptr[i];
+		if (c == '/')
+			break;
+		key[n++] = c == ' ' || c == '-' ? '_' : (char)(c | 0x20);
+	}
+	key[n] = '\0';
+	if (strcmp(key, "in_swap_cache") == 0)
+		strcpy(key, "swap_cache");
+	else if (strcmp(key, "total_pagecache") == 0)
+		strcpy(key, "pagecache");
+	if (strcmp(key, "ram") == 0)
+		ev->ram_pages = v;
+	else if (strcmp(key, "reserved") == 0)
+		ev->reserved_pages = v;
+	return oom_add_kv(ev, "show_mem", 8, key, strlen(key), v, "pages");
+}
+
+bool oom_apply_swap(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
+{
+	oomsift_span g[2];
+
+	if (oomsift_re_match(&p->swap_free, msg, len, g, 2)) {
+		set_i64(&ev->swap_free_kb, g[1]);
+		return true;
+	}
+	if (oomsift_re_match(&p->swap_total, msg, len, g, 2)) {
+		set_i64(&ev->swap_total_kb, g[1]);
+		return true;
+	}
+	return false;
+}
+
+/* ---- L8 task table ---- */
+
+/* Column names as the kernel prints them, mapped to oomsift_task fields. */
+static const struct {
+	const char *name;
+	size_t offset;
+} task_columns[] = {
+#define C(n, f)                                                                                    \
+	{                                                                                          \
+		n, offsetof(oomsift_task, f)                                                       \
+	}
+    C("uid", uid),
+    C("tgid", tgid),
+    C("total_vm", total_vm),
+    C("rss", rss),
+    C("rss_anon", rss_anon),
+    C("rss_file", rss_file),
+    C("rss_shmem", rss_shmem),
+    C("pgtables_bytes", pgtables_bytes),
+    C("nr_ptes", nr_ptes),
+    C("nr_pmds", nr_pmds),
+    C("nr_puds", nr_puds),
+    C("swapents", swapents),
+    C("cpu", cpu),
+    C("oom_adj", oom_adj),
+    C("oom_score_adj", oom_score_adj),
+#undef C
+};
+
+bool oom_parse_task_header(oom_patterns *p, const char *msg, size_t len, oom_columns *cols)
+{
+	oomsift_span g[2];
+	const char *s, *end;
+
+	if (!oomsift_re_match(&p->task_header, msg, len, g, 2))
+		return false;
+	cols->n = 0;
+	s = g[1].ptr;
+	end = s + g[1].len;
+	while (s < end) {
+		while (s < end && *s == ' ')
+			s++;
+		const char *w = s;
+		while (s < end && *s != ' ')
+			s++;
+		if (s == w)
+			break;
+		if (cols->n == OOM_MAX_COLS)
+			return false;
+		cols->field[cols->n] = -1;
+		for (size_t i = 0; i < sizeof(task_columns) / sizeof(task_columns[0]); i++)
+			if (strlen(task_columns[i].name) == (size_t)(s - w) &&
+			    memcmp(task_columns[i].name, w, (size_t)(s - w)) == 0)
+				cols->field[cols->n] =
+				    (int)(task_columns[i].offset / sizeof(int64_t));
+		cols->n++;
+	}
+	return cols->n > 0;
+}
+
+static void task_init(oomsift_task *t)
+{
+	int64_t *f = (int64_t *)t;
+
+	for (size_t i = 0; i < offsetof(oomsift_task, name) / sizeof(int64_t); i++)
+		f[i] = OOMSIFT_UNSET;
+	t->name = NULL;
+}
+
+/* Parses "[  pid] n1 n2 … nN name" starting at the bracket `b`. */
+static bool parse_row_at(oomsift_event *ev, const oom_columns *cols, const char *b, const char *end,
+                         oomsift_task *t)
+{
+	const char *p = b + 1;
+	int64_t v;
+
+	while (p < end && *p == ' ')
+		p++;
+	if (!(p = read_i64(p, end, &t->pid)) || p >= end || *p != ']')
+		return false;
+	p++;
+	for (int i = 0; i < cols->n; i++) {
+		if (p >= end || *p != ' ')
+			return false;
+		while (p < end && *p == ' ')
+			p++;
+		if (!(p = read_i64(p, end, &v)))
+			return false;
+		if (cols->field[i] >= 0)
+			((int64_t *)t)[cols->field[i]] = v;
+	}
+	if (p >= end || *p != ' ')
+		return false;
+	p++; /* exactly one space before the name, which may itself hold spaces */
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end == p)
+		return false;
+	t->name = oomsift_event_strdup(ev, p, (size_t)(end - p));
+	return t->name != NULL;
+}
+
+bool oom_apply_task_row(oomsift_event *ev, const oom_columns *cols, const char *msg, size_t len)
+{
+	const char *end = msg + len, *b = msg;
+	oomsift_task t;
+
+	/* The row may sit behind an unknown prefix: try each '[' in turn. */
+	while ((b = memchr(b, '[', (size_t)(end - b))) != NULL) {
+		task_init(&t);
+		if (parse_row_at(ev, cols, b, end, &t)) {
+			if (oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(t),
+			                        ev->ntasks + 1, MAX_TASKS) < 0)
+				return false;
+			ev->tasks[ev->ntasks++] = t;
+			return true;
+		}
+		b++;
+	}
+	return false;
+}

@@ -1,0 +1,265 @@
+/* Reads one stored event back into an oomsift_event (for `oomsift show`). */
+#include <sqlite3.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "oomsift/error.h"
+#include "oomsift/store.h"
+
+typedef enum { F_TEXT, F_I64 } field_type;
+
+typedef struct field_map {
+	const char *column;
+	field_type type;
+	size_t offset;
+} field_map;
+
+#define T(c, f)                                                                                    \
+	{                                                                                          \
+		c, F_TEXT, offsetof(oomsift_event, f)                                              \
+	}
+#define I(c, f)                                                                                    \
+	{                                                                                          \
+		c, F_I64, offsetof(oomsift_event, f)                                               \
+	}
+static const field_map event_fields[] = {
+    T("host", host),
+    T("kernel", kernel),
+    T("trigger_comm", trigger_comm),
+    T("gfp_mask", gfp_mask),
+    T("gfp_flags", gfp_flags),
+    T("nodemask", nodemask),
+    T("tainted", tainted),
+    T("hardware", hardware),
+    T("cpuset", cpuset),
+    T("mems_allowed", mems_allowed),
+    T("workqueue", workqueue),
+    T("oom_constraint", oom_constraint),
+    T("oom_memcg", oom_memcg),
+    T("task_memcg", task_memcg),
+    T("victim_comm", victim_comm),
+    T("kill_reason", kill_reason),
+    T("panic", panic),
+    T("source", source),
+    T("boot_id", boot_id),
+    I("trigger_pid", trigger_pid),
+    I("trigger_uid", trigger_uid),
+    I("trigger_oom_score_adj", trigger_oom_score_adj),
+    I("trigger_oom_adj", trigger_oom_adj),
+    I("alloc_order", alloc_order),
+    I("cpu", cpu),
+    I("victim_pid", victim_pid),
+    I("victim_uid", victim_uid),
+    I("victim_total_vm_kb", victim_total_vm_kb),
+    I("victim_anon_rss_kb", victim_anon_rss_kb),
+    I("victim_file_rss_kb", victim_file_rss_kb),
+    I("victim_shmem_rss_kb", victim_shmem_rss_kb),
+    I("victim_pgtables_kb", victim_pgtables_kb),
+    I("victim_oom_score_adj", victim_oom_score_adj),
+    I("kill_score", kill_score),
+    I("memcg_usage_kb", memcg_mem.usage_kb),
+    I("memcg_limit_kb", memcg_mem.limit_kb),
+    I("memcg_failcnt", memcg_mem.failcnt),
+    I("memcg_swap_usage_kb", memcg_swap.usage_kb),
+    I("memcg_swap_limit_kb", memcg_swap.limit_kb),
+    I("memcg_swap_failcnt", memcg_swap.failcnt),
+    I("memcg_memsw_usage_kb", memcg_memsw.usage_kb),
+    I("memcg_memsw_limit_kb", memcg_memsw.limit_kb),
+    I("memcg_memsw_failcnt", memcg_memsw.failcnt),
+    I("memcg_kmem_usage_kb", memcg_kmem.usage_kb),
+    I("memcg_kmem_limit_kb", memcg_kmem.limit_kb),
+    I("memcg_kmem_failcnt", memcg_kmem.failcnt),
+    I("swap_free_kb", swap_free_kb),
+    I("swap_total_kb", swap_total_kb),
+    I("ram_pages", ram_pages),
+    I("reserved_pages", reserved_pages),
+};
+#undef T
+#undef I
+
+static int load_row(sqlite3_stmt *st, oomsift_event *ev)
+{
+	int n = sqlite3_column_count(st);
+
+	for (int c = 0; c < n; c++) {
+		const char *name = sqlite3_column_name(st, c);
+		int type = sqlite3_column_type(st, c);
+
+		for (size_t i = 0; i < sizeof(event_fields) / sizeof(event_fields[0]); i++) {
+			const field_map *f = &event_fields[i];
+			if (strcmp(f->column, name) != 0 || type == SQLITE_NULL)
+				continue;
+			if (f->type == F_I64) {
+				*(int64_t *)((char *)ev + f->offset) = sqlite3_column_int64(st, c);
+			} else {
+				const char *t = (const char *)sqlite3_column_text(st, c);
+				const char *copy = oomsift_event_strdup(
+				    ev, t, (size_t)sqlite3_column_bytes(st, c));
+				if (!copy)
+					return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+				*(const char **)((char *)ev + f->offset) = copy;
+			}
+		}
+		if (type == SQLITE_NULL)
+			continue;
+		if (strcmp(name, "ts_unix") == 0) {
+			ev->has_ts = true;
+			ev->ts_unix = sqlite3_column_double(st, c);
+		} else if (strcmp(name, "uptime_s") == 0) {
+			ev->has_uptime = true;
+			ev->uptime_s = sqlite3_column_double(st, c);
+		} else if (strcmp(name, "kind") == 0) {
+			ev->kind =
+			    strcmp((const char *)sqlite3_column_text(st, c), "memcg_oom") == 0
+			        ? OOMSIFT_MEMCG_OOM
+			        : OOMSIFT_KERNEL_OOM;
+		} else if (strcmp(name, "line") == 0) {
+			ev->line = (uint64_t)sqlite3_column_int64(st, c);
+		} else if (strcmp(name, "task_rows") == 0) {
+			ev->has_task_table = true;
+		} else if (strcmp(name, "manual") == 0) {
+			ev->manual = sqlite3_column_int(st, c);
+		} else if (strcmp(name, "no_killable") == 0) {
+			ev->no_killable = sqlite3_column_int(st, c);
+		} else if (strcmp(name, "has_header") == 0) {
+			ev->has_header = sqlite3_column_int(st, c);
+		} else if (strcmp(name, "has_kill") == 0) {
+			ev->has_kill = sqlite3_column_int(st, c);
+		}
+	}
+	return 0;
+}
+
+static int64_t col_i64(sqlite3_stmt *st, int c)
+{
+	return sqlite3_column_type(st, c) == SQLITE_NULL ? OOMSIFT_UNSET
+	                                                 : sqlite3_column_int64(st, c);
+}
+
+static const char *col_text(oomsift_event *ev, sqlite3_stmt *st, int c)
+{
+	if (sqlite3_column_type(st, c) == SQLITE_NULL)
+		return NULL;
+	return oomsift_event_strdup(ev, (const char *)sqlite3_column_text(st, c),
+	                            (size_t)sqlite3_column_bytes(st, c));
+}
+
+static int load_tasks(sqlite3 *db, int64_t id, oomsift_event *ev)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(
+	        db,
+	        "SELECT pid, uid, tgid, total_vm_pages, rss_pages, rss_anon_pages, "
+	        "rss_file_pages, rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, "
+	        "nr_puds, swapents, cpu, oom_adj, oom_score_adj, name FROM oom_tasks "
+	        "WHERE event_id = ?1 ORDER BY row",
+	        -1, &st, NULL) != SQLITE_OK)
+		return oomsift_error_set(OOMSIFT_ESTORE, "cannot read tasks: %s",
+		                         sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		oomsift_task t;
+		int64_t *f = &t.pid;
+		if ((rc = oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(t),
+		                              ev->ntasks + 1, SIZE_MAX / sizeof(t))) < 0)
+			break;
+		for (int c = 0; c < 16; c++)
+			f[c] = col_i64(st, c);
+		t.name = col_text(ev, st, 16);
+		ev->tasks[ev->ntasks++] = t;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int load_kills(sqlite3 *db, int64_t id, oomsift_event *ev)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(
+	        db,
+	        "SELECT kind, pid, comm, uid, total_vm_kb, anon_rss_kb, file_rss_kb, "
+	        "shmem_rss_kb, pgtables_kb, oom_score_adj, reason, oom_group "
+	        "FROM oom_kills WHERE event_id = ?1 ORDER BY seq",
+	        -1, &st, NULL) != SQLITE_OK)
+		return oomsift_error_set(OOMSIFT_ESTORE, "cannot read kills: %s",
+		                         sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		oomsift_kill k;
+		int kind = oomsift_kill_kind_from_name((const char *)sqlite3_column_text(st, 0));
+		if ((rc = oomsift_vec_reserve((void **)&ev->kills, &ev->kills_cap, sizeof(k),
+		                              ev->nkills + 1, SIZE_MAX / sizeof(k))) < 0)
+			break;
+		k.kind = kind < 0 ? OOMSIFT_KILL_VICTIM : (oomsift_kill_kind)kind;
+		k.pid = col_i64(st, 1);
+		k.comm = col_text(ev, st, 2);
+		k.uid = col_i64(st, 3);
+		k.total_vm_kb = col_i64(st, 4);
+		k.anon_rss_kb = col_i64(st, 5);
+		k.file_rss_kb = col_i64(st, 6);
+		k.shmem_rss_kb = col_i64(st, 7);
+		k.pgtables_kb = col_i64(st, 8);
+		k.oom_score_adj = col_i64(st, 9);
+		k.reason = col_text(ev, st, 10);
+		k.oom_group = sqlite3_column_int(st, 11);
+		ev->kills[ev->nkills++] = k;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int load_raw(sqlite3 *db, int64_t id, oomsift_event *ev)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT text FROM raw WHERE event_id = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return oomsift_error_set(OOMSIFT_ESTORE, "cannot read raw text: %s",
+		                         sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = oomsift_buf_append(&ev->raw, sqlite3_column_text(st, 0),
+		                        (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int oomsift_store_load_event(oomsift_store *s, int64_t id, bool want_raw, oomsift_event **out)
+{
+	sqlite3 *db = oomsift_store_db(s);
+	oomsift_event *ev = oomsift_event_new();
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!ev)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(db, "SELECT * FROM oom_events WHERE id = ?1", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		rc = oomsift_error_set(OOMSIFT_ESTORE, "cannot read event: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE
+		         ? oomsift_error_set(OOMSIFT_ENOTFOUND, "no event %lld", (long long)id)
+		         : oomsift_error_set(OOMSIFT_ESTORE, "cannot read event: %s",
+		                             sqlite3_errmsg(db));
+		goto fail;
+	}
+	if ((rc = load_row(st, ev)) < 0 || (rc = load_tasks(db, id, ev)) < 0 ||
+	    (rc = load_kills(db, id, ev)) < 0 || (want_raw && (rc = load_raw(db, id, ev)) < 0))
+		goto fail;
+	sqlite3_finalize(st);
+	*out = ev;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	oomsift_event_free(ev);
+	return rc;
+}
