@@ -34,7 +34,7 @@ typedef struct host_state {
 	bool pending_manual; /* "Manual OOM execution" seen, report not yet opened */
 	uint64_t grace_lines;
 	uint64_t last_raw_line;
-	double last_uptime, last_wall, kill_time;
+	double last_uptime, last_wall, kill_uptime, kill_wall;
 	bool have_uptime, have_wall;
 	XXH3_state_t *hash;
 } host_state;
@@ -216,19 +216,6 @@ static int close_report(oomsift_assembler *a, host_state *h)
 	return a->cb(a->ctx, ev);
 }
 
-static void record_time(const oomsift_record *rec, double *t, bool *have)
-{
-	if (rec->has_uptime) {
-		*t = rec->uptime;
-		*have = true;
-	} else if (rec->has_wall) {
-		*t = rec->wall;
-		*have = true;
-	} else {
-		*have = false;
-	}
-}
-
 static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record *rec)
 {
 	oomsift_event *ev;
@@ -306,14 +293,12 @@ static void set_victim(oomsift_event *ev, const oomsift_kill *k)
 
 static void enter_grace(host_state *h, const oomsift_record *rec)
 {
-	double t;
-	bool have;
-
 	h->st = ST_GRACE;
 	h->grace_lines = 0;
 	h->block = B_NONE;
-	record_time(rec, &t, &have);
-	h->kill_time = have ? t : 0;
+	/* Kernel and syslog clocks differ: remember each, compare like with like. */
+	h->kill_uptime = rec->has_uptime ? rec->uptime : -1;
+	h->kill_wall = rec->has_wall ? rec->wall : -1;
 }
 
 /* L11: the victim of the open report, an extra member of a memory.oom.group
@@ -556,13 +541,11 @@ static int check_boundaries(oomsift_assembler *a, host_state *h, const oomsift_r
 		h->last_wall = rec->wall;
 		h->have_wall = true;
 	}
-	if (h->ev && h->st == ST_GRACE) {
-		double t;
-		bool have;
-		record_time(rec, &t, &have);
-		if (++h->grace_lines > GRACE_LINES || (have && t - h->kill_time > GRACE_S))
-			gap = true;
-	}
+	if (h->ev && h->st == ST_GRACE &&
+	    (++h->grace_lines > GRACE_LINES ||
+	     (rec->has_uptime && h->kill_uptime >= 0 && rec->uptime - h->kill_uptime > GRACE_S) ||
+	     (rec->has_wall && h->kill_wall >= 0 && rec->wall - h->kill_wall > GRACE_S)))
+		gap = true;
 	return gap ? close_report(a, h) : 0;
 }
 

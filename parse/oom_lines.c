@@ -31,7 +31,7 @@ static const struct {
                "oom_adj=(-?\\d+)(?:, oom_score_adj=(-?\\d+))?|oom_score_adj=(-?\\d+))"),
     P(cpuset, "^(.*) cpuset=(.*) mems_allowed=([0-9,-]*)\\s*$"),
     /* L4, 3.10+ (UID from 6.11). The release is the token before " #". */
-    P(cpu_hdr, "CPU: (\\d+) (?:UID: (\\d+) )?PID: (\\d+) Comm: (.{1,20}?) "
+    P(cpu_hdr, "CPU: (\\d+) (?:UID: (\\d+) )?PID: (\\d+) Comm: (.{1,20}?) (?:Kdump: loaded )?"
                "(Not tainted|Tainted: .*?)\\s+(\\S+) #"),
     /* L4, ≤3.9 */
     P(pid_hdr, "Pid: (\\d+), comm: (.{1,20}?) (Not tainted|Tainted: .*?)\\s+(\\S+) #"),
@@ -183,7 +183,7 @@ oom_line oom_classify(const char *m, size_t n)
 		return OOM_GROUP;
 	if (has(m, n, "Out of memory and no killable processes"))
 		return OOM_NO_KILLABLE;
-	if (has(m, n, "Kernel panic - not syncing: "))
+	if (has(m, n, "Kernel panic - not syncing: ") && !has(m, n, "---[ end Kernel panic"))
 		return OOM_PANIC;
 	if (has(m, n, "Manual OOM execution"))
 		return OOM_SYSRQ;
