@@ -4,7 +4,7 @@
 set -eu
 
 packages="build-essential cmake pkg-config libpcre2-dev libsqlite3-dev libyaml-dev
-libcmocka-dev libxxhash-dev"
+libcmocka-dev libxxhash-dev jq sqlite3"
 
 missing=""
 for p in $packages; do
