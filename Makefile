@@ -16,10 +16,16 @@ build: deps
 
 demo: build
 	@rm -f oomsift.db oomsift.db-wal oomsift.db-shm
-	./$(BUILD)/oomsift ingest --db oomsift.db examples/fleet
+	@# dmesg captures carry no host name: each host directory names its files' host
+	@for dir in examples/fleet/*/; do \
+	  echo "./$(BUILD)/oomsift ingest --db oomsift.db --host $$(basename $$dir) --year 2026 $$dir"; \
+	  ./$(BUILD)/oomsift ingest --db oomsift.db --host $$(basename $$dir) --year 2026 $$dir || exit $$?; \
+	done
 	./$(BUILD)/oomsift query --db oomsift.db \
 	  "SELECT id, host, ts, kind, trigger_comm, victim_pid, victim_comm, victim_rss_kb, complete FROM oom_events ORDER BY ts_unix, id"
-	./$(BUILD)/oomsift show --db oomsift.db 1
+	@# one of them in full: the first cgroup-limit kill
+	./$(BUILD)/oomsift show --db oomsift.db $$(./$(BUILD)/oomsift query --db oomsift.db -f csv \
+	  "SELECT min(id) FROM oom_events WHERE kind = 'memcg_oom'" | tail -n 1 | tr -d '\r')
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -98,5 +98,19 @@ expect_code "newer schema" 5 "$bin" ingest --db "$tmp/new.db" "$data/corpus"
 expect_grep "newer schema message" "schema version 99" "$tmp/err"
 expect_eq "newer schema untouched" "$(sqlite3 "$tmp/new.db" 'SELECT count(*) FROM event')" 4
 
+# the example fleet: exactly the events examples/fleet-expected.json lists,
+# the report in both kern.log and syslog stored once
+for dir in "$src"/examples/fleet/*/; do
+	"$bin" ingest -q --db "$tmp/fleet.db" --host "$(basename "$dir")" --year 2026 "$dir"
+done
+fields='{host, ts, uptime_s, kind, kernel, trigger_comm, trigger_pid, victim_pid, victim_comm}'
+sortkey='sort_by(.host, .ts, .uptime_s)'
+"$bin" query --db "$tmp/fleet.db" -f json 'SELECT * FROM oom_events' | jq -c "[.[] | $fields] | $sortkey" >"$tmp/fleet.actual"
+jq -c "[.events[] | $fields] | $sortkey" "$src/examples/fleet-expected.json" >"$tmp/fleet.expected"
+if cmp -s "$tmp/fleet.actual" "$tmp/fleet.expected"; then ok; else
+	fail "example fleet: $(diff "$tmp/fleet.expected" "$tmp/fleet.actual" | head -c 600)"
+fi
+expect_eq "fleet duplicates merged" "$("$bin" query --db "$tmp/fleet.db" -f csv "SELECT group_concat(sightings, ' ') FROM (SELECT sightings FROM oom_events WHERE host = 'web01' ORDER BY ts_unix)" | tail -n 1 | tr -d '\r')" "2 2"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
