@@ -509,8 +509,6 @@ static void on_body(oomsift_assembler *a, host_state *h, oom_line type, const oo
 			used = oom_apply_memcg_stat_kv(a->pat, ev, h->stat_section, m, n);
 		else
 			used = false;
-		if (!used && h->have_cols)
-			used = oom_apply_task_row(ev, &h->cols, m, n);
 		if (!used)
 			h->block = B_NONE;
 		break;
@@ -566,6 +564,14 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 	if ((rc = check_boundaries(a, h, rec)) < 0)
 		return rc;
 	if (!is_kernel_record(rec)) {
+		keep_raw(h, rec, line, line_len);
+		return 0;
+	}
+	/* Inside a task table a row is tried first: its shape is strict, and a
+	 * comm may hold any marker text ("Killed process " fits in 15 bytes). */
+	if (h->ev && h->st == ST_OPEN && h->have_cols && !h->suspended &&
+	    oom_apply_task_row(h->ev, &h->cols, rec->msg, rec->msg_len)) {
+		hash_message(h, rec->msg, rec->msg_len);
 		keep_raw(h, rec, line, line_len);
 		return 0;
 	}
