@@ -3,15 +3,20 @@
 
 #include "cmd/opt.h"
 
+static void cli_verror(const char *fmt, va_list ap)
+{
+	fputs("oomsift: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("oomsift: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static bool is_arg(const cli_opt *o)
@@ -92,11 +97,9 @@ static int usage_error(const cli_command *cmd, int *exit_code, const char *fmt, 
 {
 	va_list ap;
 
-	fputs("oomsift: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	cli_usage(stderr, cmd);
 	*exit_code = EXIT_USAGE;
 	return -1;

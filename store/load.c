@@ -144,73 +144,72 @@ static const char *col_text(oomsift_event *ev, sqlite3_stmt *st, int c)
 	                            (size_t)sqlite3_column_bytes(st, c));
 }
 
-static int load_tasks(sqlite3 *db, int64_t id, oomsift_event *ev)
+/* Runs `sql` with ?1 = event id and hands each row to `row`. */
+static int for_each_row(sqlite3 *db, const char *sql, int64_t id, oomsift_event *ev,
+                        int (*row)(sqlite3_stmt *st, oomsift_event *ev))
 {
 	sqlite3_stmt *st;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(
-	        db,
-	        "SELECT pid, uid, tgid, total_vm_pages, rss_pages, rss_anon_pages, "
-	        "rss_file_pages, rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, "
-	        "nr_puds, swapents, cpu, oom_adj, oom_score_adj, name FROM oom_tasks "
-	        "WHERE event_id = ?1 ORDER BY row",
-	        -1, &st, NULL) != SQLITE_OK)
-		return oomsift_error_set(OOMSIFT_ESTORE, "cannot read tasks: %s",
-		                         sqlite3_errmsg(db));
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return oomsift_error_set(OOMSIFT_ESTORE, "cannot read event %lld: %s",
+		                         (long long)id, sqlite3_errmsg(db));
 	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		oomsift_task t;
-		int64_t *f = &t.pid;
-		if ((rc = oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(t),
-		                              ev->ntasks + 1, SIZE_MAX / sizeof(t))) < 0)
-			break;
-		for (int c = 0; c < 16; c++)
-			f[c] = col_i64(st, c);
-		t.name = col_text(ev, st, 16);
-		ev->tasks[ev->ntasks++] = t;
-	}
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+		rc = row(st, ev);
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static int load_kills(sqlite3 *db, int64_t id, oomsift_event *ev)
+static int task_row(sqlite3_stmt *st, oomsift_event *ev)
 {
-	sqlite3_stmt *st;
-	int rc = 0;
+	oomsift_task t;
+	int64_t *f = &t.pid;
+	int rc = oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(t), ev->ntasks + 1,
+	                             SIZE_MAX / sizeof(t));
 
-	if (sqlite3_prepare_v2(
-	        db,
-	        "SELECT kind, pid, comm, uid, total_vm_kb, anon_rss_kb, file_rss_kb, "
-	        "shmem_rss_kb, pgtables_kb, oom_score_adj, reason, oom_group "
-	        "FROM oom_kills WHERE event_id = ?1 ORDER BY seq",
-	        -1, &st, NULL) != SQLITE_OK)
-		return oomsift_error_set(OOMSIFT_ESTORE, "cannot read kills: %s",
-		                         sqlite3_errmsg(db));
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		oomsift_kill k;
-		int kind = oomsift_kill_kind_from_name((const char *)sqlite3_column_text(st, 0));
-		if ((rc = oomsift_vec_reserve((void **)&ev->kills, &ev->kills_cap, sizeof(k),
-		                              ev->nkills + 1, SIZE_MAX / sizeof(k))) < 0)
-			break;
-		k.kind = kind < 0 ? OOMSIFT_KILL_VICTIM : (oomsift_kill_kind)kind;
-		k.pid = col_i64(st, 1);
-		k.comm = col_text(ev, st, 2);
-		k.uid = col_i64(st, 3);
-		k.total_vm_kb = col_i64(st, 4);
-		k.anon_rss_kb = col_i64(st, 5);
-		k.file_rss_kb = col_i64(st, 6);
-		k.shmem_rss_kb = col_i64(st, 7);
-		k.pgtables_kb = col_i64(st, 8);
-		k.oom_score_adj = col_i64(st, 9);
-		k.reason = col_text(ev, st, 10);
-		k.oom_group = sqlite3_column_int(st, 11);
-		ev->kills[ev->nkills++] = k;
-	}
-	sqlite3_finalize(st);
-	return rc;
+	if (rc < 0)
+		return rc;
+	for (int c = 0; c < 16; c++)
+		f[c] = col_i64(st, c);
+	t.name = col_text(ev, st, 16);
+	ev->tasks[ev->ntasks++] = t;
+	return 0;
 }
+
+static int kill_row(sqlite3_stmt *st, oomsift_event *ev)
+{
+	oomsift_kill k;
+	int kind = oomsift_kill_kind_from_name((const char *)sqlite3_column_text(st, 0));
+	int rc = oomsift_vec_reserve((void **)&ev->kills, &ev->kills_cap, sizeof(k), ev->nkills + 1,
+	                             SIZE_MAX / sizeof(k));
+
+	if (rc < 0)
+		return rc;
+	k.kind = kind < 0 ? OOMSIFT_KILL_VICTIM : (oomsift_kill_kind)kind;
+	k.pid = col_i64(st, 1);
+	k.comm = col_text(ev, st, 2);
+	k.uid = col_i64(st, 3);
+	k.total_vm_kb = col_i64(st, 4);
+	k.anon_rss_kb = col_i64(st, 5);
+	k.file_rss_kb = col_i64(st, 6);
+	k.shmem_rss_kb = col_i64(st, 7);
+	k.pgtables_kb = col_i64(st, 8);
+	k.oom_score_adj = col_i64(st, 9);
+	k.reason = col_text(ev, st, 10);
+	k.oom_group = sqlite3_column_int(st, 11);
+	ev->kills[ev->nkills++] = k;
+	return 0;
+}
+
+static const char tasks_sql[] =
+    "SELECT pid, uid, tgid, total_vm_pages, rss_pages, rss_anon_pages, rss_file_pages, "
+    "rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, nr_puds, swapents, cpu, oom_adj, "
+    "oom_score_adj, name FROM oom_tasks WHERE event_id = ?1 ORDER BY row";
+static const char kills_sql[] =
+    "SELECT kind, pid, comm, uid, total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, "
+    "pgtables_kb, oom_score_adj, reason, oom_group FROM oom_kills WHERE event_id = ?1 "
+    "ORDER BY seq";
 
 static int load_raw(sqlite3 *db, int64_t id, oomsift_event *ev)
 {
@@ -252,8 +251,10 @@ int oomsift_store_load_event(oomsift_store *s, int64_t id, bool want_raw, oomsif
 		                             sqlite3_errmsg(db));
 		goto fail;
 	}
-	if ((rc = load_row(st, ev)) < 0 || (rc = load_tasks(db, id, ev)) < 0 ||
-	    (rc = load_kills(db, id, ev)) < 0 || (want_raw && (rc = load_raw(db, id, ev)) < 0))
+	if ((rc = load_row(st, ev)) < 0 ||
+	    (rc = for_each_row(db, tasks_sql, id, ev, task_row)) < 0 ||
+	    (rc = for_each_row(db, kills_sql, id, ev, kill_row)) < 0 ||
+	    (want_raw && (rc = load_raw(db, id, ev)) < 0))
 		goto fail;
 	sqlite3_finalize(st);
 	*out = ev;
