@@ -64,6 +64,13 @@ static const char *const month_names[12][6] = {
 
 int oomsift_month_from_name(const char *s, size_t len)
 {
+	static const char english[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+	/* The common case first: syslog and English dmesg -T. */
+	if (len == 3)
+		for (int m = 0; m < 12; m++)
+			if (memcmp(english + 3 * m, s, 3) == 0)
+				return m + 1;
 	/* Strip a trailing '.' (fr: "févr.") before comparing. */
 	if (len && s[len - 1] == '.')
 		len--;

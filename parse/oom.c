@@ -575,18 +575,19 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 		keep_raw(h, rec, line, line_len);
 		return 0;
 	}
-	type = oom_classify(rec->msg, rec->msg_len);
-	if (type != OOM_NONE && type < OOM_CPUSET) {
+	type = oom_classify_marker(rec->msg, rec->msg_len);
+	if (type != OOM_NONE) {
 		rc = on_marker(a, h, type, rec, line, line_len);
 		if (rc < 0)
 			return rc;
 		keep_raw(h, rec, line, line_len);
 		return 0;
 	}
-	if (h->ev && h->st == ST_OPEN && !h->suspended)
-		on_body(a, h, type, rec);
-	if (h->ev && h->st == ST_OPEN)
-		keep_raw(h, rec, line, line_len);
+	if (!h->ev || h->st != ST_OPEN)
+		return 0;
+	if (!h->suspended)
+		on_body(a, h, oom_classify_body(rec->msg, rec->msg_len), rec);
+	keep_raw(h, rec, line, line_len);
 	return 0;
 }
 

@@ -160,7 +160,7 @@ static int64_t num_after(const char *s, size_t len, const char *key)
 
 /* ---- classification ---- */
 
-oom_line oom_classify(const char *m, size_t n)
+oom_line oom_classify_marker(const char *m, size_t n)
 {
 	if (has(m, n, " invoked oom-killer: ") ||
 	    (n > 19 && memcmp(m, "invoked oom-killer: ", 20) == 0))
@@ -193,7 +193,11 @@ oom_line oom_classify(const char *m, size_t n)
 		return OOM_LOOKALIKE;
 	if (n >= 14 && memcmp(m, "Linux version ", 14) == 0)
 		return OOM_BOOT;
+	return OOM_NONE;
+}
 
+oom_line oom_classify_body(const char *m, size_t n)
+{
 	if (has(m, n, " cpuset=") && has(m, n, " mems_allowed="))
 		return OOM_CPUSET;
 	if ((has(m, n, "CPU: ") && has(m, n, " PID: ") && has(m, n, " Comm: ")) ||

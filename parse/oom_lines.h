@@ -1,7 +1,7 @@
 /*
  * Recognisers for the lines of a kernel OOM report (internal to parse/).
  *
- * oom_classify() looks only for the marker strings of each line type, so that
+ * oom_classify_*() look only for the marker strings of each line type, so that
  * an OOM line is found wherever it sits in a message (an unknown prefix costs
  * metadata, never the event). The oom_apply_*() functions then extract the
  * fields of one line into an event. kernel-formats.md §1.3 names each line
@@ -58,10 +58,14 @@ typedef struct oom_patterns oom_patterns;
 int oom_patterns_new(oom_patterns **out);
 void oom_patterns_free(oom_patterns *p);
 
-/* Classifies a message by its markers. Lines that are neither a marker line
- * nor a recognised body line return OOM_NONE (task rows, Mem-Info counters and
- * memcg statistics are recognised by oom_apply_* in context). */
-oom_line oom_classify(const char *msg, size_t len);
+/* Classifies a message by the markers of the lines that open, end or join an
+ * event (OOM_INVOKED … OOM_BOOT); OOM_NONE otherwise. Every line goes through
+ * this, so it tests only those few markers. */
+oom_line oom_classify_marker(const char *msg, size_t len);
+
+/* Classifies a line inside an open report (OOM_CPUSET …); OOM_NONE for lines
+ * recognised only in context (task rows, Mem-Info counters, memcg statistics). */
+oom_line oom_classify_body(const char *msg, size_t len);
 
 /* Task-table column layout read from a header line (L8). */
 #define OOM_MAX_COLS 24
