@@ -16,10 +16,11 @@
 static const char *const pat_dmesg = "^(?:<\\d{1,3}>)?(?:[a-z]+\\s*:[a-z]+\\s*: )?" KTS "(.*)$";
 static const char *const pat_dmesg_t =
     "^(?:[a-z]+\\s*:[a-z]+\\s*: )?\\[\\S+\\.? (\\S+) ?([ \\d]?\\d) (\\d\\d):(\\d\\d):(\\d\\d) "
-    "(\\d{4})\\] ?(.*)$";
+    "(\\d{4})\\] ?(?:\\[\\s*([TC]\\d+)\\] )?(.*)$";
+/* "host: msg" (a collector's form, no tag) or "host [<fac.lvl>] tag[pid]: msg". */
 static const char *const pat_rfc3164 =
-    "^(?:<\\d{1,3}>)?([A-Z][a-z]{2}) ([ \\d]\\d) (\\d\\d):(\\d\\d):(\\d\\d) (\\S+?):? "
-    "(?:<[a-z]+\\.[a-z]+> )?(?:([^\\s:\\[]+)(?:\\[\\d+\\])?: ?)?(?:" KTS ")?(.*)$";
+    "^(?:<\\d{1,3}>)?([A-Z][a-z]{2}) ([ \\d]\\d) (\\d\\d):(\\d\\d):(\\d\\d) (?:(\\S+?): |(\\S+) "
+    "(?:<[a-z]+\\.[a-z]+> )?(?:([^\\s:\\[]+)(?:\\[\\d+\\])?: ?)?)(?:" KTS ")?(.*)$";
 
 struct oomsift_envelope {
 	oomsift_envelope_opts opts;
@@ -139,10 +140,10 @@ static bool parse_dmesg(oomsift_envelope *env, const char *line, size_t len, oom
 
 static bool parse_dmesg_t(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
 {
-	oomsift_span g[8];
+	oomsift_span g[9];
 	int month;
 
-	if (!oomsift_re_match(&env->dmesg_t, line, len, g, 8))
+	if (!oomsift_re_match(&env->dmesg_t, line, len, g, 9))
 		return false;
 	rec->wrapper = OOMSIFT_WRAP_DMESG_T;
 	month = oomsift_month_from_name(g[1].ptr, g[1].len);
@@ -153,17 +154,19 @@ static bool parse_dmesg_t(oomsift_envelope *env, const char *line, size_t len, o
 		                                  span_int(g[3]), span_int(g[4]), span_int(g[5]));
 		rec->has_wall = true;
 	}
-	rec->msg = g[7].ptr;
-	rec->msg_len = g[7].len;
+	if (g[7].ptr)
+		rec->caller = keep(env->caller, sizeof(env->caller), g[7], &rec->caller_len);
+	rec->msg = g[8].ptr;
+	rec->msg_len = g[8].len;
 	return true;
 }
 
 static bool parse_rfc3164(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
 {
-	oomsift_span g[12];
+	oomsift_span g[13];
 	int month, day;
 
-	if (!oomsift_re_match(&env->rfc3164, line, len, g, 12))
+	if (!oomsift_re_match(&env->rfc3164, line, len, g, 13))
 		return false;
 	month = oomsift_month_from_name(g[1].ptr, g[1].len);
 	if (!month)
@@ -173,12 +176,12 @@ static bool parse_rfc3164(oomsift_envelope *env, const char *line, size_t len, o
 	rec->wall = (double)oomsift_civil_to_unix(infer_year(env, month, day), month, day,
 	                                          span_int(g[3]), span_int(g[4]), span_int(g[5]));
 	rec->has_wall = true;
-	rec->host = keep(env->host, sizeof(env->host), g[6], &rec->host_len);
-	if (g[7].ptr)
-		rec->ident = keep(env->ident, sizeof(env->ident), g[7], &rec->ident_len);
-	set_kernel_ts(env, rec, g[8], g[9], g[10]);
-	rec->msg = g[11].ptr;
-	rec->msg_len = g[11].len;
+	rec->host = keep(env->host, sizeof(env->host), g[6].ptr ? g[6] : g[7], &rec->host_len);
+	if (g[8].ptr)
+		rec->ident = keep(env->ident, sizeof(env->ident), g[8], &rec->ident_len);
+	set_kernel_ts(env, rec, g[9], g[10], g[11]);
+	rec->msg = g[12].ptr;
+	rec->msg_len = g[12].len;
 	return true;
 }
 

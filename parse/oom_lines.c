@@ -386,10 +386,13 @@ bool oom_apply_summary(oomsift_event *ev, const char *msg, size_t len)
 			break;
 		const char *vs = cur + kl;
 		const char *ve = i < 2 ? find(vs, (size_t)(task - vs), keys[i + 1]) : NULL;
-		if (!ve) {
+		if (!ve) { /* a node list: "0", "0-1,3"; the next key follows it */
 			ve = vs;
-			while (ve < task && *ve != ',')
+			while (ve < task &&
+			       ((*ve >= '0' && *ve <= '9') || *ve == '-' || *ve == ','))
 				ve++;
+			while (ve > vs && ve[-1] == ',')
+				ve--;
 		}
 		*fields[i] = oomsift_event_strdup(ev, vs, (size_t)(ve - vs));
 		cur = ve;
@@ -709,6 +712,11 @@ static int kv_tokens(oomsift_event *ev, const char *section, const char *text, s
 /* memory.stat keys that count events rather than bytes. */
 static const char *stat_unit(const char *key, size_t len)
 {
+	/* cgroup v1 prints hierarchical totals as total_<key> (6.4+, §1.3 L5) */
+	if (len > 6 && memcmp(key, "total_", 6) == 0) {
+		key += 6;
+		len -= 6;
+	}
 	static const char *const count_prefixes[] = {"pg",   "thp_",  "workingset_", "zswp",
 	                                             "pswp", "numa_", "oom",         NULL};
 	for (int i = 0; count_prefixes[i]; i++) {

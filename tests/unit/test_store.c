@@ -1,0 +1,537 @@
+/* Unit tests for store/store.c, store/load.c and queries/query.c. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "oomsift/error.h"
+#include "oomsift/event.h"
+#include "oomsift/query.h"
+#include "oomsift/store.h"
+
+#define UNSET OOMSIFT_UNSET
+
+#define assert_dbl_equal(a, b) assert_true(fabs((double)(a) - (double)(b)) < 1e-6)
+
+static const char raw_text[] = "[  123.456000] stress invoked oom-killer: gfp_mask=0x1100cca\n"
+                               "[  123.456100] Out of memory: Killed process 4242 (stress)\n";
+
+static const char *sdup(oomsift_event *ev, const char *s)
+{
+	const char *d = oomsift_event_strdup(ev, s, strlen(s));
+
+	assert_non_null(d);
+	return d;
+}
+
+/* A memcg event with every kind of field, two task rows, two kills and raw text. */
+static oomsift_event *make_event(unsigned char fp)
+{
+	oomsift_event *ev = oomsift_event_new();
+
+	assert_non_null(ev);
+	memset(ev->fingerprint, fp, sizeof(ev->fingerprint));
+	ev->host = sdup(ev, "web01");
+	ev->has_ts = true;
+	ev->ts_unix = 1699146123.0;
+	ev->has_uptime = true;
+	ev->uptime_s = 123.456;
+	ev->kind = OOMSIFT_MEMCG_OOM;
+	ev->kernel = sdup(ev, "5.15.0-91-generic");
+	ev->trigger_comm = sdup(ev, "stress");
+	ev->trigger_pid = 4242;
+	ev->trigger_uid = 1000;
+	ev->trigger_oom_score_adj = -5;
+	ev->gfp_mask = sdup(ev, "0x1100cca");
+	ev->gfp_flags = sdup(ev, "GFP_HIGHUSER_MOVABLE");
+	ev->alloc_order = 0;
+	ev->cpu = 3;
+	ev->oom_constraint = sdup(ev, "CONSTRAINT_MEMCG");
+	ev->oom_memcg = sdup(ev, "/grp");
+	ev->task_memcg = sdup(ev, "/grp/a");
+	ev->memcg_mem = (oomsift_counter){102400, 102400, 10};
+	ev->memcg_swap = (oomsift_counter){2048, 4096, 7};
+	ev->swap_free_kb = 0;
+	ev->swap_total_kb = 8388604;
+	ev->ram_pages = 524158;
+	ev->victim_pid = 4242;
+	ev->victim_comm = sdup(ev, "stress");
+	ev->victim_uid = 1000;
+	ev->victim_total_vm_kb = 2000000;
+	ev->victim_anon_rss_kb = 1600000;
+	ev->victim_file_rss_kb = 0;
+	ev->victim_shmem_rss_kb = 4;
+	ev->victim_pgtables_kb = 3200;
+	ev->victim_oom_score_adj = -5;
+	ev->kill_reason = sdup(ev, "Memory cgroup out of memory");
+	ev->has_header = ev->has_kill = ev->has_task_table = true;
+	ev->line = 17;
+
+	ev->tasks = calloc(2, sizeof(*ev->tasks));
+	assert_non_null(ev->tasks);
+	ev->tasks_cap = ev->ntasks = 2;
+	for (int i = 0; i < 2; i++) {
+		oomsift_task *t = &ev->tasks[i];
+		int64_t *f = &t->pid;
+		for (size_t c = 0; c < offsetof(oomsift_task, name) / sizeof(int64_t); c++)
+			f[c] = UNSET;
+	}
+	ev->tasks[0].pid = 400;
+	ev->tasks[0].uid = 0;
+	ev->tasks[0].tgid = 400;
+	ev->tasks[0].total_vm = 5000;
+	ev->tasks[0].rss = 300;
+	ev->tasks[0].pgtables_bytes = 65536;
+	ev->tasks[0].swapents = 0;
+	ev->tasks[0].oom_score_adj = -1000;
+	ev->tasks[0].name = sdup(ev, "sshd");
+	ev->tasks[1].pid = 4242;
+	ev->tasks[1].uid = 1000;
+	ev->tasks[1].tgid = 4242;
+	ev->tasks[1].total_vm = 500000;
+	ev->tasks[1].rss = 400000;
+	ev->tasks[1].pgtables_bytes = 3276800;
+	ev->tasks[1].swapents = 12;
+	ev->tasks[1].oom_score_adj = -5;
+	ev->tasks[1].name = sdup(ev, "Web Content");
+
+	ev->kills = calloc(2, sizeof(*ev->kills));
+	assert_non_null(ev->kills);
+	ev->kills_cap = ev->nkills = 2;
+	ev->kills[0] = (oomsift_kill){.kind = OOMSIFT_KILL_VICTIM,
+	                              .pid = 4242,
+	                              .uid = 1000,
+	                              .total_vm_kb = 2000000,
+	                              .anon_rss_kb = 1600000,
+	                              .file_rss_kb = 0,
+	                              .shmem_rss_kb = 4,
+	                              .pgtables_kb = 3200,
+	                              .oom_score_adj = -5,
+	                              .comm = sdup(ev, "stress"),
+	                              .reason = sdup(ev, "Memory cgroup out of memory"),
+	                              .oom_group = false};
+	ev->kills[1] = (oomsift_kill){.kind = OOMSIFT_KILL_REAPED,
+	                              .pid = 4242,
+	                              .uid = UNSET,
+	                              .total_vm_kb = UNSET,
+	                              .anon_rss_kb = 0,
+	                              .file_rss_kb = 8,
+	                              .shmem_rss_kb = 0,
+	                              .pgtables_kb = UNSET,
+	                              .oom_score_adj = UNSET,
+	                              .comm = sdup(ev, "stress"),
+	                              .reason = NULL,
+	                              .oom_group = true};
+
+	assert_int_equal(oomsift_buf_append(&ev->raw, raw_text, strlen(raw_text)), 0);
+	return ev;
+}
+
+static oomsift_store *open_memory(void)
+{
+	oomsift_store *s = NULL;
+
+	assert_int_equal(oomsift_store_open(&s, ":memory:", OOMSIFT_STORE_READWRITE), 0);
+	assert_non_null(s);
+	return s;
+}
+
+static int64_t count_rows(oomsift_store *s, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n;
+
+	assert_int_equal(sqlite3_prepare_v2(oomsift_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* ---- scratch directory ---- */
+
+typedef struct scratch {
+	char dir[64];
+	char path[128];
+} scratch;
+
+static void scratch_init(scratch *t)
+{
+	strcpy(t->dir, "/tmp/oomsift-unit-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof(t->path), "%s/store.db", t->dir);
+}
+
+static void scratch_free(scratch *t)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char p[160];
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", t->path, suffixes[i]);
+		unlink(p);
+	}
+	assert_int_equal(rmdir(t->dir), 0);
+}
+
+/* ---- put and load ---- */
+
+static void test_put_twice(void **state)
+{
+	oomsift_store *s = open_memory();
+	oomsift_event *ev = make_event(0xab);
+	int64_t src1, src2, id1 = 0, id2 = 0, id3 = 0;
+	bool inserted = false;
+
+	(void)state;
+	assert_int_equal(oomsift_store_source(s, "/var/log/kern.log", &src1), 0);
+	assert_int_equal(oomsift_store_source(s, "/var/log/syslog", &src2), 0);
+	assert_true(src1 != src2);
+
+	assert_int_equal(oomsift_store_put_event(s, ev, src1, &id1, &inserted), 0);
+	assert_true(inserted);
+	assert_true(id1 > 0);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM oom_sources WHERE event_id = ?1", id1),
+	                 1);
+
+	/* The same event from the same file again: nothing new. */
+	assert_int_equal(oomsift_store_put_event(s, ev, src1, &id2, &inserted), 0);
+	assert_false(inserted);
+	assert_int_equal(id2, id1);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM oom_sources WHERE event_id = ?1", id1),
+	                 1);
+
+	/* From another file: the same event, one more sighting. */
+	assert_int_equal(oomsift_store_put_event(s, ev, src2, &id3, &inserted), 0);
+	assert_false(inserted);
+	assert_int_equal(id3, id1);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM event", 0), 1);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM oom_sources WHERE event_id = ?1", id1),
+	                 2);
+	assert_int_equal(count_rows(s,
+	                            "SELECT count(*) FROM oom_sources WHERE event_id = ?1 AND "
+	                            "path = '/var/log/syslog' AND line = 17",
+	                            id1),
+	                 1);
+	assert_int_equal(count_rows(s, "SELECT sightings FROM oom_events WHERE id = ?1", id1), 2);
+	/* Tasks and kills were stored once. */
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM oom_tasks WHERE event_id = ?1", id1),
+	                 2);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM oom_kills WHERE event_id = ?1", id1),
+	                 2);
+
+	/* Another fingerprint is another event. */
+	oomsift_event *other = make_event(0xcd);
+	int64_t id4 = 0;
+	assert_int_equal(oomsift_store_put_event(s, other, src1, &id4, &inserted), 0);
+	assert_true(inserted);
+	assert_true(id4 != id1);
+	oomsift_event_free(other);
+
+	oomsift_event_free(ev);
+	oomsift_store_free(s);
+}
+
+static void test_load_round_trip(void **state)
+{
+	oomsift_store *s = open_memory();
+	oomsift_event *ev = make_event(0x11), *got = NULL;
+	int64_t src, id;
+	bool inserted;
+
+	(void)state;
+	assert_int_equal(oomsift_store_source(s, "kern.log", &src), 0);
+	assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+	assert_true(inserted);
+	assert_int_equal(oomsift_store_load_event(s, id, true, &got), 0);
+	assert_non_null(got);
+
+	assert_string_equal(got->host, "web01");
+	assert_true(got->has_ts);
+	assert_dbl_equal(got->ts_unix, 1699146123.0);
+	assert_true(got->has_uptime);
+	assert_dbl_equal(got->uptime_s, 123.456);
+	assert_int_equal(got->kind, OOMSIFT_MEMCG_OOM);
+	assert_string_equal(got->kernel, "5.15.0-91-generic");
+	assert_string_equal(got->trigger_comm, "stress");
+	assert_int_equal(got->trigger_pid, 4242);
+	assert_int_equal(got->trigger_uid, 1000);
+	assert_int_equal(got->trigger_oom_score_adj, -5);
+	assert_int_equal(got->trigger_oom_adj, UNSET);
+	assert_string_equal(got->gfp_mask, "0x1100cca");
+	assert_string_equal(got->gfp_flags, "GFP_HIGHUSER_MOVABLE");
+	assert_int_equal(got->alloc_order, 0);
+	assert_int_equal(got->cpu, 3);
+	assert_null(got->nodemask);
+	assert_string_equal(got->oom_constraint, "CONSTRAINT_MEMCG");
+	assert_string_equal(got->oom_memcg, "/grp");
+	assert_string_equal(got->task_memcg, "/grp/a");
+	assert_int_equal(got->memcg_mem.usage_kb, 102400);
+	assert_int_equal(got->memcg_mem.limit_kb, 102400);
+	assert_int_equal(got->memcg_mem.failcnt, 10);
+	assert_int_equal(got->memcg_swap.usage_kb, 2048);
+	assert_int_equal(got->memcg_swap.limit_kb, 4096);
+	assert_int_equal(got->memcg_swap.failcnt, 7);
+	assert_int_equal(got->memcg_memsw.usage_kb, UNSET);
+	assert_int_equal(got->memcg_kmem.limit_kb, UNSET);
+	assert_int_equal(got->swap_free_kb, 0);
+	assert_int_equal(got->swap_total_kb, 8388604);
+	assert_int_equal(got->ram_pages, 524158);
+	assert_int_equal(got->reserved_pages, UNSET);
+	assert_int_equal(got->victim_pid, 4242);
+	assert_string_equal(got->victim_comm, "stress");
+	assert_int_equal(got->victim_uid, 1000);
+	assert_int_equal(got->victim_total_vm_kb, 2000000);
+	assert_int_equal(got->victim_anon_rss_kb, 1600000);
+	assert_int_equal(got->victim_file_rss_kb, 0);
+	assert_int_equal(got->victim_shmem_rss_kb, 4);
+	assert_int_equal(got->victim_pgtables_kb, 3200);
+	assert_int_equal(got->victim_oom_score_adj, -5);
+	assert_string_equal(got->kill_reason, "Memory cgroup out of memory");
+	assert_int_equal(got->kill_score, UNSET);
+	assert_true(got->has_header);
+	assert_true(got->has_kill);
+	assert_false(got->manual);
+	assert_false(got->no_killable);
+	assert_null(got->panic);
+	assert_true(got->has_task_table);
+	assert_true(oomsift_event_complete(got));
+	assert_int_equal(got->line, 17);
+	assert_string_equal(got->source, "kern.log");
+
+	assert_int_equal(got->ntasks, 2);
+	assert_int_equal(got->tasks[0].pid, 400);
+	assert_int_equal(got->tasks[0].uid, 0);
+	assert_int_equal(got->tasks[0].oom_score_adj, -1000);
+	assert_int_equal(got->tasks[0].pgtables_bytes, 65536);
+	assert_int_equal(got->tasks[0].nr_ptes, UNSET);
+	assert_string_equal(got->tasks[0].name, "sshd");
+	assert_int_equal(got->tasks[1].pid, 4242);
+	assert_int_equal(got->tasks[1].total_vm, 500000);
+	assert_int_equal(got->tasks[1].rss, 400000);
+	assert_int_equal(got->tasks[1].swapents, 12);
+	assert_int_equal(got->tasks[1].cpu, UNSET);
+	assert_string_equal(got->tasks[1].name, "Web Content");
+
+	assert_int_equal(got->nkills, 2);
+	assert_int_equal(got->kills[0].kind, OOMSIFT_KILL_VICTIM);
+	assert_int_equal(got->kills[0].pid, 4242);
+	assert_string_equal(got->kills[0].comm, "stress");
+	assert_int_equal(got->kills[0].uid, 1000);
+	assert_int_equal(got->kills[0].anon_rss_kb, 1600000);
+	assert_int_equal(got->kills[0].pgtables_kb, 3200);
+	assert_int_equal(got->kills[0].oom_score_adj, -5);
+	assert_string_equal(got->kills[0].reason, "Memory cgroup out of memory");
+	assert_false(got->kills[0].oom_group);
+	assert_int_equal(got->kills[1].kind, OOMSIFT_KILL_REAPED);
+	assert_int_equal(got->kills[1].file_rss_kb, 8);
+	assert_int_equal(got->kills[1].total_vm_kb, UNSET);
+	assert_null(got->kills[1].reason);
+	assert_true(got->kills[1].oom_group);
+
+	assert_int_equal(got->raw.len, strlen(raw_text));
+	assert_memory_equal(got->raw.data, raw_text, strlen(raw_text));
+	oomsift_event_free(got);
+
+	/* Without want_raw the raw text stays out. */
+	got = NULL;
+	assert_int_equal(oomsift_store_load_event(s, id, false, &got), 0);
+	assert_int_equal(got->raw.len, 0);
+	assert_int_equal(got->victim_pid, 4242);
+	oomsift_event_free(got);
+
+	oomsift_event_free(ev);
+	oomsift_store_free(s);
+}
+
+static void test_load_missing(void **state)
+{
+	oomsift_store *s = open_memory();
+	oomsift_event *got = NULL;
+
+	(void)state;
+	assert_int_equal(oomsift_store_load_event(s, 12345, true, &got), OOMSIFT_ENOTFOUND);
+	assert_null(got);
+	assert_non_null(strstr(oomsift_error_message(), "12345"));
+	oomsift_store_free(s);
+}
+
+/* ---- files ---- */
+
+static void test_file_mode_0600(void **state)
+{
+	scratch t;
+	oomsift_store *s = NULL;
+	struct stat st;
+
+	(void)state;
+	scratch_init(&t);
+	assert_int_equal(stat(t.path, &st), -1);
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READWRITE), 0);
+	assert_int_equal(stat(t.path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(count_rows(s, "PRAGMA user_version", 0), OOMSIFT_SCHEMA_VERSION);
+	oomsift_store_free(s);
+	/* Reopening an existing store keeps it and its mode. */
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READWRITE), 0);
+	oomsift_store_free(s);
+	assert_int_equal(stat(t.path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	scratch_free(&t);
+}
+
+static void test_readonly_missing_file(void **state)
+{
+	scratch t;
+	oomsift_store *s = NULL;
+	struct stat st;
+
+	(void)state;
+	scratch_init(&t);
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READONLY), OOMSIFT_ESTORE);
+	assert_null(s);
+	/* A read-only open never creates the file. */
+	assert_int_equal(stat(t.path, &st), -1);
+	scratch_free(&t);
+}
+
+static void test_future_schema_refused(void **state)
+{
+	scratch t;
+	sqlite3 *db = NULL;
+	oomsift_store *s = NULL;
+
+	(void)state;
+	scratch_init(&t);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READWRITE), OOMSIFT_ESCHEMA);
+	assert_null(s);
+	assert_non_null(strstr(oomsift_error_message(), "99"));
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READONLY), OOMSIFT_ESCHEMA);
+	assert_null(s);
+
+	/* The store was not touched: still version 99, no tables. */
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT (SELECT user_version FROM "
+	                                    "pragma_user_version), count(*) FROM sqlite_master",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 99);
+	assert_int_equal(sqlite3_column_int(st, 1), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	scratch_free(&t);
+}
+
+/* ---- read-only queries ---- */
+
+typedef struct sink_state {
+	int ncols, nrows;
+	char first_col[32];
+	oomsift_value_type type;
+	int64_t i;
+	char text[64];
+} sink_state;
+
+static int sink_columns(void *ctx, int ncol, const char *const *names)
+{
+	sink_state *ss = ctx;
+
+	ss->ncols = ncol;
+	snprintf(ss->first_col, sizeof(ss->first_col), "%s", names[0]);
+	return 0;
+}
+
+static int sink_row(void *ctx, int ncol, const oomsift_value *v)
+{
+	sink_state *ss = ctx;
+
+	assert_int_equal(ncol, ss->ncols);
+	if (ss->nrows++ == 0) {
+		ss->type = v[0].type;
+		ss->i = v[0].i;
+		if (ncol > 1 && v[1].type == OOMSIFT_VALUE_TEXT)
+			snprintf(ss->text, sizeof(ss->text), "%.*s", (int)v[1].len, v[1].s);
+	}
+	return 0;
+}
+
+static void test_query_readonly(void **state)
+{
+	scratch t;
+	oomsift_store *s = NULL;
+	oomsift_event *ev = make_event(0x42);
+	int64_t src, id;
+	bool inserted;
+	sink_state ss;
+	const oomsift_query_sink sink = {sink_columns, sink_row, &ss};
+
+	(void)state;
+	scratch_init(&t);
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READWRITE), 0);
+	assert_int_equal(oomsift_store_source(s, "kern.log", &src), 0);
+	assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+	oomsift_store_free(s);
+	oomsift_event_free(ev);
+
+	s = NULL;
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READONLY), 0);
+
+	memset(&ss, 0, sizeof(ss));
+	assert_int_equal(oomsift_query_run(s, "DELETE FROM event", &sink), OOMSIFT_ESQL);
+	assert_int_equal(ss.nrows, 0);
+	assert_int_equal(oomsift_query_run(s, "CREATE TABLE x(a)", &sink), OOMSIFT_ESQL);
+	assert_int_equal(oomsift_query_run(s, "SELECT 1; DELETE FROM event", &sink), OOMSIFT_ESQL);
+	assert_int_equal(oomsift_query_run(s, "SELECT * FROM no_such_table", &sink), OOMSIFT_ESQL);
+
+	memset(&ss, 0, sizeof(ss));
+	assert_int_equal(
+	    oomsift_query_run(s, "SELECT count(*) AS n, min(host) FROM oom_events", &sink), 0);
+	assert_int_equal(ss.ncols, 2);
+	assert_string_equal(ss.first_col, "n");
+	assert_int_equal(ss.nrows, 1);
+	assert_int_equal(ss.type, OOMSIFT_VALUE_INT);
+	/* Nothing was deleted, and no table was created. */
+	assert_int_equal(ss.i, 1);
+	assert_string_equal(ss.text, "web01");
+
+	memset(&ss, 0, sizeof(ss));
+	assert_int_equal(
+	    oomsift_query_run(s, "SELECT count(*) FROM sqlite_master WHERE name = 'x'", &sink), 0);
+	assert_int_equal(ss.nrows, 1);
+	assert_int_equal(ss.i, 0);
+	oomsift_store_free(s);
+	scratch_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_put_twice),
+	    cmocka_unit_test(test_load_round_trip),
+	    cmocka_unit_test(test_load_missing),
+	    cmocka_unit_test(test_file_mode_0600),
+	    cmocka_unit_test(test_readonly_missing_file),
+	    cmocka_unit_test(test_future_schema_refused),
+	    cmocka_unit_test(test_query_readonly),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
