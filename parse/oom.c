@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
 
 #include "oomsift/error.h"
@@ -175,14 +176,11 @@ static void fingerprint(oomsift_assembler *a, host_state *h, oomsift_event *ev)
 	else
 		when[0] = '\0';
 	for (;;) {
-		XXH3_state_t *s = XXH3_createState();
-		if (!s)
-			break;
-		XXH3_copyState(s, h->hash);
-		XXH3_128bits_update(s, when, strlen(when) + 1);
-		XXH3_128bits_update(s, &ordinal, sizeof(ordinal));
-		fp = XXH3_128bits_digest(s);
-		XXH3_freeState(s);
+		XXH3_state_t s;
+		XXH3_copyState(&s, h->hash);
+		XXH3_128bits_update(&s, when, strlen(when) + 1);
+		XXH3_128bits_update(&s, &ordinal, sizeof(ordinal));
+		fp = XXH3_128bits_digest(&s);
 		if (!seen_before(a, fp.low64 ^ fp.high64))
 			break;
 		ordinal++;
