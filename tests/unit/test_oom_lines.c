@@ -1,8 +1,10 @@
 /* Unit tests for parse/oom_lines.c: the L1..L16 recognisers of kernel-formats.md §1.3. */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,10 @@
 #define UNSET OOMSIFT_UNSET
 
 /* Index of an oomsift_task int64 field, as oom_columns.field holds it. */
+#define TF(f) ((int)(offsetof(oomsift_task, f) / sizeof(int64_t)))
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 #define TF(f) ((int)(offsetof(oomsift_task, f) / sizeof(int64_t)))
 
 static int setup(void **state)
@@ -72,125 +78,125 @@ static void check_kv(const oomsift_event *ev, const char *section, const char *k
 	assert_string_equal(kv->unit, unit);
 }
 
+/* ---- Table-driven families ----
+ *
+ * Where many cases share one shape (apply one line, check the fields it
+ * sets), each case is a row of a static table and one test loops over the
+ * table. Every row has a name; these checks fail with a message that gives
+ * the row's name, the field and both values. */
+
+/* v in decimal, or "UNSET". */
+static const char *int_text(char *buf, size_t size, int64_t v)
+{
+	if (v == UNSET)
+		return "UNSET";
+	snprintf(buf, size, "%" PRId64, v);
+	return buf;
+}
+
+static void want_int(const char *name, const char *what, int64_t got, int64_t want)
+{
+	char g[24], w[24];
+
+	if (got != want)
+		fail_msg("case \"%s\": %s is %s, want %s", name, what, int_text(g, sizeof(g), got),
+		         int_text(w, sizeof(w), want));
+}
+
+/* NULL prints unquoted: a field may hold the text "(null)". */
+static void want_str(const char *name, const char *what, const char *got, const char *want)
+{
+	if (got == want || (got && want && strcmp(got, want) == 0))
+		return;
+	fail_msg("case \"%s\": %s is %s%s%s, want %s%s%s", name, what, got ? "\"" : "",
+	         got ? got : "NULL", got ? "\"" : "", want ? "\"" : "", want ? want : "NULL",
+	         want ? "\"" : "");
+}
+
+static void want_true(const char *name, const char *what, bool ok)
+{
+	if (!ok)
+		fail_msg("case \"%s\": %s is false", name, what);
+}
+
+#define WANT_INT(name, got, want) want_int(name, #got, (got), (want))
+#define WANT_STR(name, got, want) want_str(name, #got, (got), (want))
+#define WANT_TRUE(name, expr)     want_true(name, #expr, (expr))
+
 /* ---- L1 ---- */
 
-/* Applies one L1 line to a new event and checks every L1 field. */
-static void check_invoked(oom_patterns *p, const char *line, const char *comm, const char *mask,
-                          const char *flags, const char *nodemask, int64_t order, int64_t oom_adj,
-                          int64_t score_adj)
-{
-	oomsift_event *ev = ev_new();
+/* An L1 line and every L1 field; NULL and UNSET for the fields it lacks. */
+typedef struct invoked_case {
+	const char *name, *line;
+	const char *comm, *gfp_mask, *gfp_flags, *nodemask;
+	int64_t order, oom_adj, oom_score_adj;
+} invoked_case;
 
-	assert_int_equal(classify(M(line)), OOM_INVOKED);
-	assert_true(oom_apply_invoked(p, ev, M(line)));
-	assert_true(ev->has_header);
-	assert_string_equal(ev->trigger_comm, comm);
-	assert_string_equal(ev->gfp_mask, mask);
-	if (flags)
-		assert_string_equal(ev->gfp_flags, flags);
-	else
-		assert_null(ev->gfp_flags);
-	if (nodemask)
-		assert_string_equal(ev->nodemask, nodemask);
-	else
-		assert_null(ev->nodemask);
-	assert_int_equal(ev->alloc_order, order);
-	assert_int_equal(ev->trigger_oom_adj, oom_adj);
-	assert_int_equal(ev->trigger_oom_score_adj, score_adj);
-	assert_int_equal(ev->manual, order == -1);
-	oomsift_event_free(ev);
-}
+/* name, line, comm, gfp_mask, gfp_flags, nodemask, order, oom_adj, oom_score_adj */
+static const invoked_case invoked_cases[] = {
+    {"2.6.30 oomkilladj", "app invoked oom-killer: gfp_mask=0x201d2, order=0, oomkilladj=-17",
+     "app", "0x201d2", NULL, NULL, 0, -17, UNSET},
+    {"2.6.32 oom_adj", "httpd invoked oom-killer: gfp_mask=0x201da, order=0, oom_adj=-3", "httpd",
+     "0x201da", NULL, NULL, 0, -3, UNSET},
+    {"RHEL6 oom_adj and oom_score_adj",
+     "app.out invoked oom-killer: gfp_mask=0x200da, order=0, oom_adj=-17, oom_score_adj=-1000",
+     "app.out", "0x200da", NULL, NULL, 0, -17, -1000},
+    {"3.10 hex only", "sed invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0", "sed",
+     "0x201da", NULL, NULL, 0, UNSET, 0},
+    {"3.10 hex only, negative oom_score_adj",
+     "vd-net-config invoked oom-killer: gfp_mask=0x80d0, order=0, oom_score_adj=-900",
+     "vd-net-config", "0x80d0", NULL, NULL, 0, UNSET, -900},
+    {"4.9 flags and nodemask",
+     "java invoked oom-killer: gfp_mask=0x24201ca(GFP_HIGHUSER_MOVABLE|__GFP_COLD), "
+     "nodemask=0-1, order=0, oom_score_adj=0",
+     "java", "0x24201ca", "GFP_HIGHUSER_MOVABLE|__GFP_COLD", "0-1", 0, UNSET, 0},
+    {"4.14 two spaces before order",
+     "java invoked oom-killer: gfp_mask=0x14200ca(GFP_HIGHUSER_MOVABLE), "
+     "nodemask=(null),  order=0, oom_score_adj=0",
+     "java", "0x14200ca", "GFP_HIGHUSER_MOVABLE", "(null)", 0, UNSET, 0},
+    {"4.15 nodemask=(null)",
+     "mysqld invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), "
+     "nodemask=(null), order=0, oom_score_adj=-600",
+     "mysqld", "0x6200ca", "GFP_HIGHUSER_MOVABLE", "(null)", 0, UNSET, -600},
+    {"5.x flags, no nodemask",
+     "php-fpm invoked oom-killer: gfp_mask=0x1100cca(GFP_HIGHUSER_MOVABLE), "
+     "order=0, oom_score_adj=0",
+     "php-fpm", "0x1100cca", "GFP_HIGHUSER_MOVABLE", NULL, 0, UNSET, 0},
+    {"5.x three flags, order 3",
+     "doxygen invoked oom-killer: "
+     "gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), order=3, oom_score_adj=500",
+     "doxygen", "0x140dca", "GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO", NULL, 3, UNSET, 500},
+    {"empty flags", "t invoked oom-killer: gfp_mask=0x0(), order=0, oom_score_adj=0", "t", "0x0",
+     "", NULL, 0, UNSET, 0},
+    {"SysRq order=-1",
+     "kworker/0:2 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=-1, oom_score_adj=0",
+     "kworker/0:2", "0xcc0", "GFP_KERNEL", NULL, -1, UNSET, 0},
+    {"comm with a space",
+     "Web Content invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), "
+     "order=0, oom_score_adj=167",
+     "Web Content", "0x140cca", "GFP_HIGHUSER_MOVABLE|__GFP_COMP", NULL, 0, UNSET, 167},
+};
 
-static void test_l1_2_6_30_oomkilladj(void **state)
+/* Applies each L1 line to a new event and checks every L1 field. */
+static void test_l1_invoked(void **state)
 {
-	check_invoked(*state, "app invoked oom-killer: gfp_mask=0x201d2, order=0, oomkilladj=-17",
-	              "app", "0x201d2", NULL, NULL, 0, -17, UNSET);
-}
+	for (size_t i = 0; i < ARRAY_LEN(invoked_cases); i++) {
+		const invoked_case *c = &invoked_cases[i];
+		oomsift_event *ev = ev_new();
 
-static void test_l1_2_6_32_oom_adj(void **state)
-{
-	check_invoked(*state, "httpd invoked oom-killer: gfp_mask=0x201da, order=0, oom_adj=-3",
-	              "httpd", "0x201da", NULL, NULL, 0, -3, UNSET);
-}
-
-static void test_l1_rhel6(void **state)
-{
-	check_invoked(*state,
-	              "app.out invoked oom-killer: gfp_mask=0x200da, order=0, oom_adj=-17, "
-	              "oom_score_adj=-1000",
-	              "app.out", "0x200da", NULL, NULL, 0, -17, -1000);
-}
-
-static void test_l1_3_10_hex_only(void **state)
-{
-	check_invoked(*state, "sed invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0",
-	              "sed", "0x201da", NULL, NULL, 0, UNSET, 0);
-	check_invoked(*state,
-	              "vd-net-config invoked oom-killer: gfp_mask=0x80d0, order=0, "
-	              "oom_score_adj=-900",
-	              "vd-net-config", "0x80d0", NULL, NULL, 0, UNSET, -900);
-}
-
-static void test_l1_4_9_nodemask(void **state)
-{
-	check_invoked(
-	    *state,
-	    "java invoked oom-killer: gfp_mask=0x24201ca(GFP_HIGHUSER_MOVABLE|__GFP_COLD), "
-	    "nodemask=0-1, order=0, oom_score_adj=0",
-	    "java", "0x24201ca", "GFP_HIGHUSER_MOVABLE|__GFP_COLD", "0-1", 0, UNSET, 0);
-}
-
-static void test_l1_4_14_two_spaces(void **state)
-{
-	check_invoked(*state,
-	              "java invoked oom-killer: gfp_mask=0x14200ca(GFP_HIGHUSER_MOVABLE), "
-	              "nodemask=(null),  order=0, oom_score_adj=0",
-	              "java", "0x14200ca", "GFP_HIGHUSER_MOVABLE", "(null)", 0, UNSET, 0);
-}
-
-static void test_l1_4_15_nodemask_null(void **state)
-{
-	check_invoked(*state,
-	              "mysqld invoked oom-killer: gfp_mask=0x6200ca(GFP_HIGHUSER_MOVABLE), "
-	              "nodemask=(null), order=0, oom_score_adj=-600",
-	              "mysqld", "0x6200ca", "GFP_HIGHUSER_MOVABLE", "(null)", 0, UNSET, -600);
-}
-
-static void test_l1_5_x_flags(void **state)
-{
-	check_invoked(*state,
-	              "php-fpm invoked oom-killer: gfp_mask=0x1100cca(GFP_HIGHUSER_MOVABLE), "
-	              "order=0, oom_score_adj=0",
-	              "php-fpm", "0x1100cca", "GFP_HIGHUSER_MOVABLE", NULL, 0, UNSET, 0);
-	check_invoked(*state,
-	              "doxygen invoked oom-killer: "
-	              "gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), order=3, "
-	              "oom_score_adj=500",
-	              "doxygen", "0x140dca", "GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO", NULL, 3,
-	              UNSET, 500);
-}
-
-static void test_l1_empty_flags(void **state)
-{
-	check_invoked(*state, "t invoked oom-killer: gfp_mask=0x0(), order=0, oom_score_adj=0", "t",
-	              "0x0", "", NULL, 0, UNSET, 0);
-}
-
-static void test_l1_sysrq_order_minus_one(void **state)
-{
-	check_invoked(*state,
-	              "kworker/0:2 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=-1, "
-	              "oom_score_adj=0",
-	              "kworker/0:2", "0xcc0", "GFP_KERNEL", NULL, -1, UNSET, 0);
-}
-
-static void test_l1_comm_with_space(void **state)
-{
-	check_invoked(
-	    *state,
-	    "Web Content invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), "
-	    "order=0, oom_score_adj=167",
-	    "Web Content", "0x140cca", "GFP_HIGHUSER_MOVABLE|__GFP_COMP", NULL, 0, UNSET, 167);
+		WANT_INT(c->name, classify(M(c->line)), OOM_INVOKED);
+		WANT_TRUE(c->name, oom_apply_invoked(*state, ev, M(c->line)));
+		WANT_TRUE(c->name, ev->has_header);
+		WANT_STR(c->name, ev->trigger_comm, c->comm);
+		WANT_STR(c->name, ev->gfp_mask, c->gfp_mask);
+		WANT_STR(c->name, ev->gfp_flags, c->gfp_flags);
+		WANT_STR(c->name, ev->nodemask, c->nodemask);
+		WANT_INT(c->name, ev->alloc_order, c->order);
+		WANT_INT(c->name, ev->trigger_oom_adj, c->oom_adj);
+		WANT_INT(c->name, ev->trigger_oom_score_adj, c->oom_score_adj);
+		WANT_INT(c->name, ev->manual, c->order == -1);
+		oomsift_event_free(ev);
+	}
 }
 
 static void test_l1_rejects_other_text(void **state)
@@ -219,110 +225,53 @@ static void test_l3_cpuset(void **state)
 
 /* ---- L4 ---- */
 
-static oomsift_event *stack_header(oom_patterns *p, const char *line)
+/* An L4 stack header and every L4 field; UNSET for the fields it lacks. */
+typedef struct stack_case {
+	const char *name, *line;
+	int64_t cpu, uid, pid;
+	const char *comm, *tainted, *kernel;
+} stack_case;
+
+/* name, line, cpu, uid, pid, comm, tainted, kernel */
+static const stack_case stack_cases[] = {
+    {"2.6.32 Pid: comm:", "Pid: 15462, comm: t Not tainted 2.6.32-220.7.1.el6.x86_64 #1", UNSET,
+     UNSET, 15462, "t", "Not tainted", "2.6.32-220.7.1.el6.x86_64"},
+    {"3.10", "CPU: 4 PID: 29481 Comm: sed Not tainted 3.10.0-514.6.1.el7.x86_64 #1", 4, UNSET,
+     29481, "sed", "Not tainted", "3.10.0-514.6.1.el7.x86_64"},
+    {"6.1 taint flags and build id",
+     "CPU: 2 PID: 473206 Comm: doxygen Tainted: G        W  O       6.1.0-18-amd64 "
+     "#1 Debian 6.1.76-1 0123456789abcdef0123456789abcdef01234567",
+     2, UNSET, 473206, "doxygen", "Tainted: G        W  O", "6.1.0-18-amd64"},
+    {"Kdump: loaded",
+     "CPU: 3 PID: 999 Comm: java Kdump: loaded Not tainted 4.18.0-147.el8.x86_64 #1", 3, UNSET, 999,
+     "java", "Not tainted", "4.18.0-147.el8.x86_64"},
+    {"6.12 UID:",
+     "CPU: 5 UID: 1000 PID: 3902 Comm: php-fpm Not tainted 6.12.9-amd64 #1 Debian 6.12.9-1", 5,
+     1000, 3902, "php-fpm", "Not tainted", "6.12.9-amd64"},
+    {"6.19 PREEMPT()",
+     "CPU: 0 UID: 0 PID: 77 Comm: stress Not tainted 6.19.0-rc1 #5 PREEMPT(voluntary) ", 0, 0, 77,
+     "stress", "Not tainted", "6.19.0-rc1"},
+    {"comm with a space",
+     "CPU: 1 PID: 5000 Comm: Web Content Not tainted 6.5.0-14-generic #14-Ubuntu", 1, UNSET, 5000,
+     "Web Content", "Not tainted", "6.5.0-14-generic"},
+};
+
+static void test_l4_stack_header(void **state)
 {
-	oomsift_event *ev = ev_new();
+	for (size_t i = 0; i < ARRAY_LEN(stack_cases); i++) {
+		const stack_case *c = &stack_cases[i];
+		oomsift_event *ev = ev_new();
 
-	assert_int_equal(classify(M(line)), OOM_STACK_HDR);
-	assert_true(oom_apply_stack_header(p, ev, M(line)));
-	return ev;
-}
-
-static void test_l4_2_6_32_pid_comm(void **state)
-{
-	oomsift_event *ev =
-	    stack_header(*state, "Pid: 15462, comm: t Not tainted 2.6.32-220.7.1.el6.x86_64 #1");
-
-	assert_int_equal(ev->trigger_pid, 15462);
-	assert_string_equal(ev->trigger_comm, "t");
-	assert_string_equal(ev->tainted, "Not tainted");
-	assert_string_equal(ev->kernel, "2.6.32-220.7.1.el6.x86_64");
-	assert_int_equal(ev->cpu, UNSET);
-	assert_int_equal(ev->trigger_uid, UNSET);
-	oomsift_event_free(ev);
-}
-
-static void test_l4_3_10(void **state)
-{
-	oomsift_event *ev = stack_header(
-	    *state, "CPU: 4 PID: 29481 Comm: sed Not tainted 3.10.0-514.6.1.el7.x86_64 #1");
-
-	assert_int_equal(ev->cpu, 4);
-	assert_int_equal(ev->trigger_pid, 29481);
-	assert_string_equal(ev->trigger_comm, "sed");
-	assert_string_equal(ev->tainted, "Not tainted");
-	assert_string_equal(ev->kernel, "3.10.0-514.6.1.el7.x86_64");
-	assert_int_equal(ev->trigger_uid, UNSET);
-	oomsift_event_free(ev);
-}
-
-static void test_l4_6_1_tainted_build_id(void **state)
-{
-	oomsift_event *ev = stack_header(
-	    *state, "CPU: 2 PID: 473206 Comm: doxygen Tainted: G        W  O       6.1.0-18-amd64 "
-	            "#1 Debian 6.1.76-1 0123456789abcdef0123456789abcdef01234567");
-
-	assert_int_equal(ev->cpu, 2);
-	assert_int_equal(ev->trigger_pid, 473206);
-	assert_string_equal(ev->trigger_comm, "doxygen");
-	assert_string_equal(ev->tainted, "Tainted: G        W  O");
-	assert_string_equal(ev->kernel, "6.1.0-18-amd64");
-	oomsift_event_free(ev);
-}
-
-static void test_l4_kdump_loaded(void **state)
-{
-	oomsift_event *ev = stack_header(
-	    *state,
-	    "CPU: 3 PID: 999 Comm: java Kdump: loaded Not tainted 4.18.0-147.el8.x86_64 #1");
-
-	assert_int_equal(ev->cpu, 3);
-	assert_int_equal(ev->trigger_pid, 999);
-	assert_string_equal(ev->trigger_comm, "java");
-	assert_string_equal(ev->tainted, "Not tainted");
-	assert_string_equal(ev->kernel, "4.18.0-147.el8.x86_64");
-	oomsift_event_free(ev);
-}
-
-static void test_l4_6_12_uid(void **state)
-{
-	oomsift_event *ev = stack_header(
-	    *state,
-	    "CPU: 5 UID: 1000 PID: 3902 Comm: php-fpm Not tainted 6.12.9-amd64 #1 Debian 6.12.9-1");
-
-	assert_int_equal(ev->cpu, 5);
-	assert_int_equal(ev->trigger_uid, 1000);
-	assert_int_equal(ev->trigger_pid, 3902);
-	assert_string_equal(ev->trigger_comm, "php-fpm");
-	assert_string_equal(ev->tainted, "Not tainted");
-	assert_string_equal(ev->kernel, "6.12.9-amd64");
-	oomsift_event_free(ev);
-}
-
-static void test_l4_6_19_preempt(void **state)
-{
-	oomsift_event *ev = stack_header(
-	    *state,
-	    "CPU: 0 UID: 0 PID: 77 Comm: stress Not tainted 6.19.0-rc1 #5 PREEMPT(voluntary) ");
-
-	assert_int_equal(ev->cpu, 0);
-	assert_int_equal(ev->trigger_uid, 0);
-	assert_int_equal(ev->trigger_pid, 77);
-	assert_string_equal(ev->trigger_comm, "stress");
-	assert_string_equal(ev->tainted, "Not tainted");
-	assert_string_equal(ev->kernel, "6.19.0-rc1");
-	oomsift_event_free(ev);
-}
-
-static void test_l4_comm_with_space(void **state)
-{
-	oomsift_event *ev = stack_header(
-	    *state, "CPU: 1 PID: 5000 Comm: Web Content Not tainted 6.5.0-14-generic #14-Ubuntu");
-
-	assert_int_equal(ev->trigger_pid, 5000);
-	assert_string_equal(ev->trigger_comm, "Web Content");
-	assert_string_equal(ev->kernel, "6.5.0-14-generic");
-	oomsift_event_free(ev);
+		WANT_INT(c->name, classify(M(c->line)), OOM_STACK_HDR);
+		WANT_TRUE(c->name, oom_apply_stack_header(*state, ev, M(c->line)));
+		WANT_INT(c->name, ev->cpu, c->cpu);
+		WANT_INT(c->name, ev->trigger_uid, c->uid);
+		WANT_INT(c->name, ev->trigger_pid, c->pid);
+		WANT_STR(c->name, ev->trigger_comm, c->comm);
+		WANT_STR(c->name, ev->tainted, c->tainted);
+		WANT_STR(c->name, ev->kernel, c->kernel);
+		oomsift_event_free(ev);
+	}
 }
 
 static void test_l4_fixes_prefixed_l1_comm(void **state)
@@ -343,370 +292,227 @@ static void test_l4_fixes_prefixed_l1_comm(void **state)
 
 /* ---- L9 ---- */
 
-static void test_l9_global_comm_with_comma_equals(void **state)
+/* An L9 line and every L9 field; NULL for the fields it lacks. */
+typedef struct summary_case {
+	const char *name, *line;
+	const char *constraint, *nodemask, *cpuset, *mems_allowed, *oom_memcg, *task_memcg, *comm;
+	int64_t pid, uid;
+} summary_case;
+
+/* name, line,
+ * constraint, nodemask, cpuset, mems_allowed, oom_memcg, task_memcg, comm, pid, uid */
+static const summary_case summary_cases[] = {
+    {"global, comm with , and =",
+     "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,"
+     "mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/"
+     "session-2.scope,task=a,b=c,pid=4242,uid=1000",
+     "CONSTRAINT_NONE", "(null)", "/", "0", NULL, "/user.slice/user-1000.slice/session-2.scope",
+     "a,b=c", 4242, 1000},
+    {"memcg",
+     "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),"
+     "cpuset=docker-a59e.scope,mems_allowed=0,oom_memcg=/lxc/39004,"
+     "task_memcg=/lxc/39004/ns/system.slice/docker-a59e.scope,task=php-fpm,pid=3902942,uid=1000",
+     "CONSTRAINT_MEMCG", "(null)", "docker-a59e.scope", "0", "/lxc/39004",
+     "/lxc/39004/ns/system.slice/docker-a59e.scope", "php-fpm", 3902942, 1000},
+};
+
+static void test_l9_summary(void **state)
 {
-	oomsift_event *ev = ev_new();
-	const char *line = "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,"
-	                   "mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/"
-	                   "session-2.scope,task=a,b=c,pid=4242,uid=1000";
-
 	(void)state;
-	assert_int_equal(classify(M(line)), OOM_SUMMARY);
-	assert_true(oom_apply_summary(ev, M(line)));
-	assert_string_equal(ev->oom_constraint, "CONSTRAINT_NONE");
-	assert_string_equal(ev->nodemask, "(null)");
-	assert_string_equal(ev->cpuset, "/");
-	assert_string_equal(ev->mems_allowed, "0");
-	assert_null(ev->oom_memcg);
-	assert_string_equal(ev->task_memcg, "/user.slice/user-1000.slice/session-2.scope");
-	assert_string_equal(ev->victim_comm, "a,b=c");
-	assert_int_equal(ev->victim_pid, 4242);
-	assert_int_equal(ev->victim_uid, 1000);
-	oomsift_event_free(ev);
-}
+	for (size_t i = 0; i < ARRAY_LEN(summary_cases); i++) {
+		const summary_case *c = &summary_cases[i];
+		oomsift_event *ev = ev_new();
 
-static void test_l9_memcg(void **state)
-{
-	oomsift_event *ev = ev_new();
-	const char *line = "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),"
-	                   "cpuset=docker-a59e.scope,mems_allowed=0,oom_memcg=/lxc/39004,"
-	                   "task_memcg=/lxc/39004/ns/system.slice/docker-a59e.scope,task=php-fpm,"
-	                   "pid=3902942,uid=1000";
-
-	(void)state;
-	assert_int_equal(classify(M(line)), OOM_SUMMARY);
-	assert_true(oom_apply_summary(ev, M(line)));
-	assert_string_equal(ev->oom_constraint, "CONSTRAINT_MEMCG");
-	assert_string_equal(ev->nodemask, "(null)");
-	assert_string_equal(ev->cpuset, "docker-a59e.scope");
-	assert_string_equal(ev->mems_allowed, "0");
-	assert_string_equal(ev->oom_memcg, "/lxc/39004");
-	assert_string_equal(ev->task_memcg, "/lxc/39004/ns/system.slice/docker-a59e.scope");
-	assert_string_equal(ev->victim_comm, "php-fpm");
-	assert_int_equal(ev->victim_pid, 3902942);
-	assert_int_equal(ev->victim_uid, 1000);
-	oomsift_event_free(ev);
+		WANT_INT(c->name, classify(M(c->line)), OOM_SUMMARY);
+		WANT_TRUE(c->name, oom_apply_summary(ev, M(c->line)));
+		WANT_STR(c->name, ev->oom_constraint, c->constraint);
+		WANT_STR(c->name, ev->nodemask, c->nodemask);
+		WANT_STR(c->name, ev->cpuset, c->cpuset);
+		WANT_STR(c->name, ev->mems_allowed, c->mems_allowed);
+		WANT_STR(c->name, ev->oom_memcg, c->oom_memcg);
+		WANT_STR(c->name, ev->task_memcg, c->task_memcg);
+		WANT_STR(c->name, ev->victim_comm, c->comm);
+		WANT_INT(c->name, ev->victim_pid, c->pid);
+		WANT_INT(c->name, ev->victim_uid, c->uid);
+		oomsift_event_free(ev);
+	}
 }
 
 /* ---- L10 ---- */
 
-static void test_l10_upper(void **state)
-{
-	oomsift_event *ev = ev_new();
-	const char *line = "Out of memory: Kill process 6576 (mysqld) score 651 or sacrifice child";
+/* An L10 line and every field it sets. */
+typedef struct select_case {
+	const char *name, *line;
+	const char *reason, *comm;
+	int64_t pid, score;
+} select_case;
 
+/* name, line, kill_reason, victim_comm, victim_pid, kill_score */
+static const select_case select_cases[] = {
+    {"Kill process", "Out of memory: Kill process 6576 (mysqld) score 651 or sacrifice child",
+     "Out of memory", "mysqld", 6576, 651},
+    {"2.6.32 kill process", "Out of memory: kill process 2592 (httpd) score 1523215 or a child",
+     "Out of memory", "httpd", 2592, 1523215},
+    {"memcg", "Memory cgroup out of memory: Kill process 12 (java) score 998 or sacrifice child",
+     "Memory cgroup out of memory", "java", 12, 998},
+};
+
+static void test_l10_kill_select(void **state)
+{
 	(void)state;
-	assert_int_equal(classify(M(line)), OOM_KILL_SELECT);
-	assert_true(oom_apply_kill_select(ev, M(line)));
-	assert_int_equal(ev->kill_score, 651);
-	assert_string_equal(ev->kill_reason, "Out of memory");
-	assert_int_equal(ev->victim_pid, 6576);
-	assert_string_equal(ev->victim_comm, "mysqld");
-	oomsift_event_free(ev);
+	for (size_t i = 0; i < ARRAY_LEN(select_cases); i++) {
+		const select_case *c = &select_cases[i];
+		oomsift_event *ev = ev_new();
+
+		WANT_INT(c->name, classify(M(c->line)), OOM_KILL_SELECT);
+		WANT_TRUE(c->name, oom_apply_kill_select(ev, M(c->line)));
+		WANT_INT(c->name, ev->kill_score, c->score);
+		WANT_STR(c->name, ev->kill_reason, c->reason);
+		WANT_INT(c->name, ev->victim_pid, c->pid);
+		WANT_STR(c->name, ev->victim_comm, c->comm);
+		oomsift_event_free(ev);
+	}
 }
 
-static void test_l10_lower_2_6_32(void **state)
-{
-	oomsift_event *ev = ev_new();
-	const char *line = "Out of memory: kill process 2592 (httpd) score 1523215 or a child";
+/* ---- L11, L12, L14: kill records ---- */
 
-	(void)state;
-	assert_int_equal(classify(M(line)), OOM_KILL_SELECT);
-	assert_true(oom_apply_kill_select(ev, M(line)));
-	assert_int_equal(ev->kill_score, 1523215);
-	assert_string_equal(ev->kill_reason, "Out of memory");
-	assert_int_equal(ev->victim_pid, 2592);
-	assert_string_equal(ev->victim_comm, "httpd");
-	oomsift_event_free(ev);
-}
-
-static void test_l10_memcg(void **state)
-{
-	oomsift_event *ev = ev_new();
-	const char *line =
-	    "Memory cgroup out of memory: Kill process 12 (java) score 998 or sacrifice child";
-
-	(void)state;
-	assert_true(oom_apply_kill_select(ev, M(line)));
-	assert_int_equal(ev->kill_score, 998);
-	assert_string_equal(ev->kill_reason, "Memory cgroup out of memory");
-	assert_int_equal(ev->victim_pid, 12);
-	oomsift_event_free(ev);
-}
-
-/* ---- L11 ---- */
-
-typedef struct killed_case {
+/* A line that yields an oomsift_kill, and every field of it. */
+typedef struct kill_case {
+	const char *name;
+	oom_line type;
 	const char *line;
-	int64_t pid, uid, total_vm, anon, file, shmem, pgtables, score_adj;
-	const char *comm, *reason;
-} killed_case;
+	oomsift_kill want;
+} kill_case;
 
-static void check_killed(const killed_case *c)
+/* name, type, line,
+ * {kind, pid, uid, total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb,
+ *  oom_score_adj, comm, reason, oom_group} */
+static const kill_case kill_cases[] = {
+    {"L11 2.6.32",
+     OOM_KILLED,
+     "Killed process 2592 (httpd)",
+     {OOMSIFT_KILL_VICTIM, 2592, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, "httpd", NULL,
+      false}},
+    {"L11 vsz:",
+     OOM_KILLED,
+     "Killed process 2592 (httpd) vsz:123456kB, anon-rss:1000kB, file-rss:200kB",
+     {OOMSIFT_KILL_VICTIM, 2592, UNSET, 123456, 1000, 200, UNSET, UNSET, UNSET, "httpd", NULL,
+      false}},
+    {"L11 RHEL6",
+     OOM_KILLED,
+     "Killed process 15462, UID 500, (t) total-vm:233384kB, anon-rss:51228kB, file-rss:384kB",
+     {OOMSIFT_KILL_VICTIM, 15462, 500, 233384, 51228, 384, UNSET, UNSET, UNSET, "t", NULL, false}},
+    {"L11 3.x",
+     OOM_KILLED,
+     "Killed process 6576 (mysqld) total-vm:33914892kB, anon-rss:20629004kB, file-rss:12kB",
+     {OOMSIFT_KILL_VICTIM, 6576, UNSET, 33914892, 20629004, 12, UNSET, UNSET, UNSET, "mysqld", NULL,
+      false}},
+    {"L11 RHEL7",
+     OOM_KILLED,
+     "Killed process 5372 (mongod), UID 27, total-vm:2539052kB, "
+     "anon-rss:2117096kB, file-rss:8kB, shmem-rss:16kB",
+     {OOMSIFT_KILL_VICTIM, 5372, 27, 2539052, 2117096, 8, 16, UNSET, UNSET, "mongod", NULL, false}},
+    {"L11 4.5 shmem-rss",
+     OOM_KILLED,
+     "Killed process 6576 (mysqld) total-vm:33914892kB, "
+     "anon-rss:20629004kB, file-rss:4kB, shmem-rss:32kB",
+     {OOMSIFT_KILL_VICTIM, 6576, UNSET, 33914892, 20629004, 4, 32, UNSET, UNSET, "mysqld", NULL,
+      false}},
+    {"L11 5.1 reason prefix",
+     OOM_KILLED,
+     "Out of memory: Killed process 6576 (mysqld) total-vm:33914892kB, "
+     "anon-rss:20629004kB, file-rss:4kB, shmem-rss:32kB",
+     {OOMSIFT_KILL_VICTIM, 6576, UNSET, 33914892, 20629004, 4, 32, UNSET, UNSET, "mysqld",
+      "Out of memory", false}},
+    {"L11 5.4",
+     OOM_KILLED,
+     "Out of memory: Killed process 473206 (doxygen) total-vm:30290680kB, "
+     "anon-rss:9234320kB, file-rss:4kB, shmem-rss:0kB, UID:504 pgtables:59264kB oom_score_adj:0",
+     {OOMSIFT_KILL_VICTIM, 473206, 504, 30290680, 9234320, 4, 0, 59264, 0, "doxygen",
+      "Out of memory", false}},
+    {"L11 5.4 memcg",
+     OOM_KILLED,
+     "Memory cgroup out of memory: Killed process 3902942 (php-fpm) total-vm:14740176kB, "
+     "anon-rss:12625252kB, file-rss:0kB, shmem-rss:156088kB, UID:1000 pgtables:26388kB "
+     "oom_score_adj:-998",
+     {OOMSIFT_KILL_VICTIM, 3902942, 1000, 14740176, 12625252, 0, 156088, 26388, -998, "php-fpm",
+      "Memory cgroup out of memory", false}},
+    {"L11 oom_kill_allocating_task",
+     OOM_KILLED,
+     "Out of memory (oom_kill_allocating_task): Killed process 77 (stress) "
+     "total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB "
+     "oom_score_adj:0",
+     {OOMSIFT_KILL_VICTIM, 77, 0, 1000, 900, 0, 0, 40, 0, "stress",
+      "Out of memory (oom_kill_allocating_task)", false}},
+    {"L11 comm with ') '",
+     OOM_KILLED,
+     "Out of memory: Killed process 1234 ((sd-pam) x) total-vm:168264kB, "
+     "anon-rss:2980kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:88kB oom_score_adj:100",
+     {OOMSIFT_KILL_VICTIM, 1234, 1000, 168264, 2980, 0, 0, 88, 100, "(sd-pam) x", "Out of memory",
+      false}},
+    {"L11 RHEL7 comm with ') '",
+     OOM_KILLED,
+     "Killed process 1234 ((sd-pam) x), UID 1000, total-vm:168264kB, "
+     "anon-rss:2980kB, file-rss:0kB, shmem-rss:0kB",
+     {OOMSIFT_KILL_VICTIM, 1234, 1000, 168264, 2980, 0, 0, UNSET, UNSET, "(sd-pam) x", NULL,
+      false}},
+    {"L12 sharing same memory",
+     OOM_SHARED_MM,
+     "Kill process 1235 (mysqld) sharing same memory",
+     {OOMSIFT_KILL_SHARED_MM, 1235, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, "mysqld", NULL,
+      false}},
+    {"L14 reaped",
+     OOM_REAPED,
+     "oom_reaper: reaped process 473206 (doxygen), now anon-rss:12kB, file-rss:4kB, shmem-rss:8kB",
+     {OOMSIFT_KILL_REAPED, 473206, UNSET, UNSET, 12, 4, 8, UNSET, UNSET, "doxygen", NULL, false}},
+    {"L14 unable to reap",
+     OOM_UNABLE_REAP,
+     "oom_reaper: unable to reap pid:1234 (java)",
+     {OOMSIFT_KILL_UNABLE_TO_REAP, 1234, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, "java",
+      NULL, false}},
+};
+
+/* Parses a line of the given kill record type into *k. */
+static bool parse_kill(oomsift_event *ev, oom_line type, const char *line, oomsift_kill *k)
 {
-	oomsift_event *ev = ev_new();
-	oomsift_kill k;
-
-	assert_int_equal(classify(M(c->line)), OOM_KILLED);
-	assert_true(oom_parse_killed(ev, M(c->line), &k));
-	assert_int_equal(k.kind, OOMSIFT_KILL_VICTIM);
-	assert_int_equal(k.pid, c->pid);
-	assert_string_equal(k.comm, c->comm);
-	assert_int_equal(k.uid, c->uid);
-	assert_int_equal(k.total_vm_kb, c->total_vm);
-	assert_int_equal(k.anon_rss_kb, c->anon);
-	assert_int_equal(k.file_rss_kb, c->file);
-	assert_int_equal(k.shmem_rss_kb, c->shmem);
-	assert_int_equal(k.pgtables_kb, c->pgtables);
-	assert_int_equal(k.oom_score_adj, c->score_adj);
-	if (c->reason)
-		assert_string_equal(k.reason, c->reason);
-	else
-		assert_null(k.reason);
-	assert_false(k.oom_group);
-	oomsift_event_free(ev);
+	switch (type) {
+	case OOM_KILLED:
+		return oom_parse_killed(ev, M(line), k);
+	case OOM_SHARED_MM:
+		return oom_parse_shared_mm(ev, M(line), k);
+	default:
+		return oom_parse_reaper(ev, type, M(line), k);
+	}
 }
 
-static void test_l11_2_6_32(void **state)
+static void test_l11_l14_kill_records(void **state)
 {
-	const killed_case c = {.line = "Killed process 2592 (httpd)",
-	                       .pid = 2592,
-	                       .uid = UNSET,
-	                       .total_vm = UNSET,
-	                       .anon = UNSET,
-	                       .file = UNSET,
-	                       .shmem = UNSET,
-	                       .pgtables = UNSET,
-	                       .score_adj = UNSET,
-	                       .comm = "httpd",
-	                       .reason = NULL};
 	(void)state;
-	check_killed(&c);
+	for (size_t i = 0; i < ARRAY_LEN(kill_cases); i++) {
+		const kill_case *c = &kill_cases[i];
+		const oomsift_kill *w = &c->want;
+		oomsift_event *ev = ev_new();
+		oomsift_kill k;
+
+		WANT_INT(c->name, classify(M(c->line)), c->type);
+		WANT_TRUE(c->name, parse_kill(ev, c->type, c->line, &k));
+		WANT_INT(c->name, k.kind, w->kind);
+		WANT_INT(c->name, k.pid, w->pid);
+		WANT_INT(c->name, k.uid, w->uid);
+		WANT_INT(c->name, k.total_vm_kb, w->total_vm_kb);
+		WANT_INT(c->name, k.anon_rss_kb, w->anon_rss_kb);
+		WANT_INT(c->name, k.file_rss_kb, w->file_rss_kb);
+		WANT_INT(c->name, k.shmem_rss_kb, w->shmem_rss_kb);
+		WANT_INT(c->name, k.pgtables_kb, w->pgtables_kb);
+		WANT_INT(c->name, k.oom_score_adj, w->oom_score_adj);
+		WANT_STR(c->name, k.comm, w->comm);
+		WANT_STR(c->name, k.reason, w->reason);
+		WANT_INT(c->name, k.oom_group, w->oom_group);
+		oomsift_event_free(ev);
+	}
 }
 
-static void test_l11_vsz(void **state)
-{
-	const killed_case c = {
-	    .line = "Killed process 2592 (httpd) vsz:123456kB, anon-rss:1000kB, file-rss:200kB",
-	    .pid = 2592,
-	    .uid = UNSET,
-	    .total_vm = 123456,
-	    .anon = 1000,
-	    .file = 200,
-	    .shmem = UNSET,
-	    .pgtables = UNSET,
-	    .score_adj = UNSET,
-	    .comm = "httpd",
-	    .reason = NULL};
-	(void)state;
-	check_killed(&c);
-}
-
-static void test_l11_rhel6(void **state)
-{
-	const killed_case c = {.line = "Killed process 15462, UID 500, (t) total-vm:233384kB, "
-	                               "anon-rss:51228kB, file-rss:384kB",
-	                       .pid = 15462,
-	                       .uid = 500,
-	                       .total_vm = 233384,
-	                       .anon = 51228,
-	                       .file = 384,
-	                       .shmem = UNSET,
-	                       .pgtables = UNSET,
-	                       .score_adj = UNSET,
-	                       .comm = "t",
-	                       .reason = NULL};
-	(void)state;
-	check_killed(&c);
-}
-
-static void test_l11_3_x(void **state)
-{
-	const killed_case c = {.line = "Killed process 6576 (mysqld) total-vm:33914892kB, "
-	                               "anon-rss:20629004kB, file-rss:12kB",
-	                       .pid = 6576,
-	                       .uid = UNSET,
-	                       .total_vm = 33914892,
-	                       .anon = 20629004,
-	                       .file = 12,
-	                       .shmem = UNSET,
-	                       .pgtables = UNSET,
-	                       .score_adj = UNSET,
-	                       .comm = "mysqld",
-	                       .reason = NULL};
-	(void)state;
-	check_killed(&c);
-}
-
-static void test_l11_rhel7(void **state)
-{
-	const killed_case c = {.line = "Killed process 5372 (mongod), UID 27, total-vm:2539052kB, "
-	                               "anon-rss:2117096kB, file-rss:8kB, shmem-rss:16kB",
-	                       .pid = 5372,
-	                       .uid = 27,
-	                       .total_vm = 2539052,
-	                       .anon = 2117096,
-	                       .file = 8,
-	                       .shmem = 16,
-	                       .pgtables = UNSET,
-	                       .score_adj = UNSET,
-	                       .comm = "mongod",
-	                       .reason = NULL};
-	(void)state;
-	check_killed(&c);
-}
-
-static void test_l11_4_5(void **state)
-{
-	const killed_case c = {.line = "Killed process 6576 (mysqld) total-vm:33914892kB, "
-	                               "anon-rss:20629004kB, file-rss:4kB, shmem-rss:32kB",
-	                       .pid = 6576,
-	                       .uid = UNSET,
-	                       .total_vm = 33914892,
-	                       .anon = 20629004,
-	                       .file = 4,
-	                       .shmem = 32,
-	                       .pgtables = UNSET,
-	                       .score_adj = UNSET,
-	                       .comm = "mysqld",
-	                       .reason = NULL};
-	(void)state;
-	check_killed(&c);
-}
-
-static void test_l11_5_1_prefix(void **state)
-{
-	const killed_case c = {
-	    .line = "Out of memory: Killed process 6576 (mysqld) total-vm:33914892kB, "
-	            "anon-rss:20629004kB, file-rss:4kB, shmem-rss:32kB",
-	    .pid = 6576,
-	    .uid = UNSET,
-	    .total_vm = 33914892,
-	    .anon = 20629004,
-	    .file = 4,
-	    .shmem = 32,
-	    .pgtables = UNSET,
-	    .score_adj = UNSET,
-	    .comm = "mysqld",
-	    .reason = "Out of memory"};
-	(void)state;
-	check_killed(&c);
-}
-
-static void test_l11_5_4(void **state)
-{
-	const killed_case c = {
-	    .line = "Out of memory: Killed process 473206 (doxygen) total-vm:30290680kB, "
-	            "anon-rss:9234320kB, file-rss:4kB, shmem-rss:0kB, UID:504 "
-	            "pgtables:59264kB oom_score_adj:0",
-	    .pid = 473206,
-	    .uid = 504,
-	    .total_vm = 30290680,
-	    .anon = 9234320,
-	    .file = 4,
-	    .shmem = 0,
-	    .pgtables = 59264,
-	    .score_adj = 0,
-	    .comm = "doxygen",
-	    .reason = "Out of memory"};
-	(void)state;
-	check_killed(&c);
-}
-
-static void test_l11_5_4_memcg(void **state)
-{
-	const killed_case c = {
-	    .line =
-	        "Memory cgroup out of memory: Killed process 3902942 (php-fpm) "
-	        "total-vm:14740176kB, "
-	        "anon-rss:12625252kB, file-rss:0kB, shmem-rss:156088kB, UID:1000 pgtables:26388kB "
-	        "oom_score_adj:-998",
-	    .pid = 3902942,
-	    .uid = 1000,
-	    .total_vm = 14740176,
-	    .anon = 12625252,
-	    .file = 0,
-	    .shmem = 156088,
-	    .pgtables = 26388,
-	    .score_adj = -998,
-	    .comm = "php-fpm",
-	    .reason = "Memory cgroup out of memory"};
-	(void)state;
-	check_killed(&c);
-}
-
-static void test_l11_allocating_task(void **state)
-{
-	const killed_case c = {
-	    .line =
-	        "Out of memory (oom_kill_allocating_task): Killed process 77 (stress) "
-	        "total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB "
-	        "oom_score_adj:0",
-	    .pid = 77,
-	    .uid = 0,
-	    .total_vm = 1000,
-	    .anon = 900,
-	    .file = 0,
-	    .shmem = 0,
-	    .pgtables = 40,
-	    .score_adj = 0,
-	    .comm = "stress",
-	    .reason = "Out of memory (oom_kill_allocating_task)"};
-	(void)state;
-	check_killed(&c);
-}
-
-static void test_l11_comm_with_paren_space(void **state)
-{
-	const killed_case c = {
-	    .line = "Out of memory: Killed process 1234 ((sd-pam) x) total-vm:168264kB, "
-	            "anon-rss:2980kB, file-rss:0kB, shmem-rss:0kB, UID:1000 "
-	            "pgtables:88kB oom_score_adj:100",
-	    .pid = 1234,
-	    .uid = 1000,
-	    .total_vm = 168264,
-	    .anon = 2980,
-	    .file = 0,
-	    .shmem = 0,
-	    .pgtables = 88,
-	    .score_adj = 100,
-	    .comm = "(sd-pam) x",
-	    .reason = "Out of memory"};
-	const killed_case rhel7 = {
-	    .line = "Killed process 1234 ((sd-pam) x), UID 1000, total-vm:168264kB, "
-	            "anon-rss:2980kB, file-rss:0kB, shmem-rss:0kB",
-	    .pid = 1234,
-	    .uid = 1000,
-	    .total_vm = 168264,
-	    .anon = 2980,
-	    .file = 0,
-	    .shmem = 0,
-	    .pgtables = UNSET,
-	    .score_adj = UNSET,
-	    .comm = "(sd-pam) x",
-	    .reason = NULL};
-	(void)state;
-	check_killed(&c);
-	check_killed(&rhel7);
-}
-
-/* ---- L12, L13, L14 ---- */
-
-static void test_l12_shared_mm(void **state)
-{
-	oomsift_event *ev = ev_new();
-	oomsift_kill k;
-	const char *line = "Kill process 1235 (mysqld) sharing same memory";
-
-	(void)state;
-	assert_int_equal(classify(M(line)), OOM_SHARED_MM);
-	assert_true(oom_parse_shared_mm(ev, M(line), &k));
-	assert_int_equal(k.kind, OOMSIFT_KILL_SHARED_MM);
-	assert_int_equal(k.pid, 1235);
-	assert_string_equal(k.comm, "mysqld");
-	assert_int_equal(k.total_vm_kb, UNSET);
-	oomsift_event_free(ev);
-}
+/* ---- L13 ---- */
 
 static void test_l13_group(void **state)
 {
@@ -718,41 +524,6 @@ static void test_l13_group(void **state)
 	assert_int_equal(classify(M(line)), OOM_GROUP);
 	assert_true(oom_apply_group(*state, ev, M(line)));
 	assert_false(oom_apply_group(*state, ev, M("Tasks in /x are going to be killed")));
-	oomsift_event_free(ev);
-}
-
-static void test_l14_reaped(void **state)
-{
-	oomsift_event *ev = ev_new();
-	oomsift_kill k;
-	const char *line = "oom_reaper: reaped process 473206 (doxygen), now anon-rss:12kB, "
-	                   "file-rss:4kB, shmem-rss:8kB";
-
-	(void)state;
-	assert_int_equal(classify(M(line)), OOM_REAPED);
-	assert_true(oom_parse_reaper(ev, OOM_REAPED, M(line), &k));
-	assert_int_equal(k.kind, OOMSIFT_KILL_REAPED);
-	assert_int_equal(k.pid, 473206);
-	assert_string_equal(k.comm, "doxygen");
-	assert_int_equal(k.anon_rss_kb, 12);
-	assert_int_equal(k.file_rss_kb, 4);
-	assert_int_equal(k.shmem_rss_kb, 8);
-	assert_int_equal(k.total_vm_kb, UNSET);
-	oomsift_event_free(ev);
-}
-
-static void test_l14_unable_to_reap(void **state)
-{
-	oomsift_event *ev = ev_new();
-	oomsift_kill k;
-	const char *line = "oom_reaper: unable to reap pid:1234 (java)";
-
-	(void)state;
-	assert_int_equal(classify(M(line)), OOM_UNABLE_REAP);
-	assert_true(oom_parse_reaper(ev, OOM_UNABLE_REAP, M(line), &k));
-	assert_int_equal(k.kind, OOMSIFT_KILL_UNABLE_TO_REAP);
-	assert_int_equal(k.pid, 1234);
-	assert_string_equal(k.comm, "java");
 	oomsift_event_free(ev);
 }
 
@@ -778,64 +549,109 @@ static void test_l15_no_killable_and_panic(void **state)
 
 /* ---- L5 memcg block ---- */
 
+/* A memcg counter line and the counter it fills. */
+typedef struct counter_case {
+	const char *name, *line;
+	size_t counter; /* CTR() of the counter the line fills */
+	oomsift_counter want;
+} counter_case;
+
+#define CTR(f) offsetof(oomsift_event, f)
+
+static const struct {
+	const char *name;
+	size_t counter;
+} counters[] = {
+    {"memcg_mem", CTR(memcg_mem)},
+    {"memcg_memsw", CTR(memcg_memsw)},
+    {"memcg_kmem", CTR(memcg_kmem)},
+    {"memcg_swap", CTR(memcg_swap)},
+};
+
+/* name, line, counter, {usage_kb, limit_kb, failcnt} */
+static const counter_case counter_cases[] = {
+    {"memory:",
+     "memory: usage 102400kB, limit 102400kB, failcnt 756",
+     CTR(memcg_mem),
+     {102400, 102400, 756}},
+    /* v1 memory+swap: must not fill the v2 swap counter. */
+    {"memory+swap:",
+     "memory+swap: usage 206240kB, limit 1048576kB, failcnt 3",
+     CTR(memcg_memsw),
+     {206240, 1048576, 3}},
+    {"kmem:",
+     "kmem: usage 5120kB, limit 9007199254740988kB, failcnt 0",
+     CTR(memcg_kmem),
+     {5120, 9007199254740988LL, 0}},
+    {"swap:", "swap: usage 2048kB, limit 4096kB, failcnt 7", CTR(memcg_swap), {2048, 4096, 7}},
+};
+
+static void want_counter(const char *name, const oomsift_event *ev, const char *counter, size_t off,
+                         const oomsift_counter *want)
+{
+	oomsift_counter got;
+	char what[64];
+
+	memcpy(&got, (const char *)ev + off, sizeof(got));
+	snprintf(what, sizeof(what), "ev->%s.usage_kb", counter);
+	want_int(name, what, got.usage_kb, want->usage_kb);
+	snprintf(what, sizeof(what), "ev->%s.limit_kb", counter);
+	want_int(name, what, got.limit_kb, want->limit_kb);
+	snprintf(what, sizeof(what), "ev->%s.failcnt", counter);
+	want_int(name, what, got.failcnt, want->failcnt);
+}
+
+/* One event takes the lines in table order: after each line, every counter
+ * holds the last line so far that fills it, or UNSET, so a line fills only
+ * its own counter and leaves the others as they were. */
 static void test_l5_memcg_counters(void **state)
 {
 	oomsift_event *ev = ev_new();
-	const char *mem = "memory: usage 102400kB, limit 102400kB, failcnt 756";
-	const char *memsw = "memory+swap: usage 206240kB, limit 1048576kB, failcnt 3";
-	const char *kmem = "kmem: usage 5120kB, limit 9007199254740988kB, failcnt 0";
-	const char *swap = "swap: usage 2048kB, limit 4096kB, failcnt 7";
 
-	assert_int_equal(classify(M(mem)), OOM_MEMCG_COUNTER);
-	assert_int_equal(classify(M(memsw)), OOM_MEMCG_COUNTER);
-	assert_true(oom_apply_memcg_counter(*state, ev, M(mem)));
-	assert_int_equal(ev->memcg_mem.usage_kb, 102400);
-	assert_int_equal(ev->memcg_mem.limit_kb, 102400);
-	assert_int_equal(ev->memcg_mem.failcnt, 756);
+	for (size_t i = 0; i < ARRAY_LEN(counter_cases); i++) {
+		const counter_case *c = &counter_cases[i];
 
-	assert_true(oom_apply_memcg_counter(*state, ev, M(memsw)));
-	assert_int_equal(ev->memcg_memsw.usage_kb, 206240);
-	assert_int_equal(ev->memcg_memsw.limit_kb, 1048576);
-	assert_int_equal(ev->memcg_memsw.failcnt, 3);
-	/* memory+swap: must not fill the v2 swap counter. */
-	assert_int_equal(ev->memcg_swap.usage_kb, UNSET);
-	assert_int_equal(ev->memcg_swap.limit_kb, UNSET);
-	assert_int_equal(ev->memcg_swap.failcnt, UNSET);
+		WANT_INT(c->name, classify(M(c->line)), OOM_MEMCG_COUNTER);
+		WANT_TRUE(c->name, oom_apply_memcg_counter(*state, ev, M(c->line)));
+		for (size_t j = 0; j < ARRAY_LEN(counters); j++) {
+			oomsift_counter want = {UNSET, UNSET, UNSET};
 
-	assert_true(oom_apply_memcg_counter(*state, ev, M(kmem)));
-	assert_int_equal(ev->memcg_kmem.usage_kb, 5120);
-	assert_int_equal(ev->memcg_kmem.limit_kb, 9007199254740988LL);
-	assert_int_equal(ev->memcg_kmem.failcnt, 0);
-	assert_int_equal(ev->memcg_swap.usage_kb, UNSET);
-
-	assert_true(oom_apply_memcg_counter(*state, ev, M(swap)));
-	assert_int_equal(ev->memcg_swap.usage_kb, 2048);
-	assert_int_equal(ev->memcg_swap.limit_kb, 4096);
-	assert_int_equal(ev->memcg_swap.failcnt, 7);
-	/* The others are untouched by swap:. */
-	assert_int_equal(ev->memcg_memsw.usage_kb, 206240);
-	assert_int_equal(ev->memcg_mem.usage_kb, 102400);
+			for (size_t r = 0; r <= i; r++)
+				if (counter_cases[r].counter == counters[j].counter)
+					want = counter_cases[r].want;
+			want_counter(c->name, ev, counters[j].name, counters[j].counter, &want);
+		}
+	}
 	oomsift_event_free(ev);
 }
 
+/* An L5 line naming memcgs, and both memcg fields; NULL for the one it lacks. */
+typedef struct task_in_case {
+	const char *name;
+	oom_line type;
+	const char *line, *task_memcg, *oom_memcg;
+} task_in_case;
+
+/* name, type, line, task_memcg, oom_memcg */
+static const task_in_case task_in_cases[] = {
+    {"Task in", OOM_TASK_IN, "Task in /docker/abc killed as a result of limit of /docker",
+     "/docker/abc", "/docker"},
+    {"Memory limit reached", OOM_LIMIT_REACHED, "Memory limit reached of cgroup /foo/bar", NULL,
+     "/foo/bar"},
+};
+
 static void test_l5_task_in(void **state)
 {
-	oomsift_event *ev = ev_new();
-	const char *line = "Task in /docker/abc killed as a result of limit of /docker";
+	for (size_t i = 0; i < ARRAY_LEN(task_in_cases); i++) {
+		const task_in_case *c = &task_in_cases[i];
+		oomsift_event *ev = ev_new();
 
-	assert_int_equal(classify(M(line)), OOM_TASK_IN);
-	assert_true(oom_apply_task_in(*state, ev, OOM_TASK_IN, M(line)));
-	assert_string_equal(ev->task_memcg, "/docker/abc");
-	assert_string_equal(ev->oom_memcg, "/docker");
-	oomsift_event_free(ev);
-
-	ev = ev_new();
-	line = "Memory limit reached of cgroup /foo/bar";
-	assert_int_equal(classify(M(line)), OOM_LIMIT_REACHED);
-	assert_true(oom_apply_task_in(*state, ev, OOM_LIMIT_REACHED, M(line)));
-	assert_string_equal(ev->oom_memcg, "/foo/bar");
-	assert_null(ev->task_memcg);
-	oomsift_event_free(ev);
+		WANT_INT(c->name, classify(M(c->line)), c->type);
+		WANT_TRUE(c->name, oom_apply_task_in(*state, ev, c->type, M(c->line)));
+		WANT_STR(c->name, ev->task_memcg, c->task_memcg);
+		WANT_STR(c->name, ev->oom_memcg, c->oom_memcg);
+		oomsift_event_free(ev);
+	}
 }
 
 static void test_l5_memcg_stats_inline(void **state)
@@ -910,83 +726,123 @@ static void test_l6_meminfo_kv(void **state)
 	oomsift_event_free(ev);
 }
 
-static void test_l6_zone(void **state)
+/* ---- L6 node, zone, buddy and hugepages lines ---- */
+
+typedef struct kv_want {
+	const char *key;
+	int64_t value;
+	const char *unit;
+} kv_want;
+
+#define MAX_KVS 20
+
+/* A Mem-Info line stored as key/values: its section and every value it stores. */
+typedef struct kv_case {
+	const char *name;
+	oom_line type;
+	bool (*apply)(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len);
+	const char *line, *section;
+	kv_want kvs[MAX_KVS]; /* up to a NULL key */
+} kv_case;
+
+/* name, type, apply, line, section, {{key, value, unit}, …} */
+static const kv_case kv_cases[] = {
+    {"zone",
+     OOM_ZONE,
+     oom_apply_zone,
+     "Node 0 Normal free:36692kB min:36784kB low:45980kB high:55176kB "
+     "reserved_highatomic:2048KB active_anon:1000kB isolated(anon):0kB present:16777216kB "
+     "pages_scanned:17 all_unreclaimable? yes",
+     "zone Node 0 Normal",
+     {{"free", 36692, "kB"},
+      {"min", 36784, "kB"},
+      {"low", 45980, "kB"},
+      {"high", 55176, "kB"},
+      {"reserved_highatomic", 2048, "kB"},
+      {"active_anon", 1000, "kB"},
+      {"isolated(anon)", 0, "kB"},
+      {"present", 16777216, "kB"},
+      {"pages_scanned", 17, "count"},
+      {"all_unreclaimable", 1, "bool"}}},
+    /* Non-NUMA kernels print the zone without "Node N". */
+    {"zone without Node N",
+     OOM_ZONE,
+     oom_apply_zone,
+     "DMA32 free:12000kB min:5000kB low:6000kB high:7000kB all_unreclaimable? no",
+     "zone DMA32",
+     {{"free", 12000, "kB"},
+      {"min", 5000, "kB"},
+      {"low", 6000, "kB"},
+      {"high", 7000, "kB"},
+      {"all_unreclaimable", 0, "bool"}}},
+    {"4.19 node",
+     OOM_NODE,
+     oom_apply_node,
+     "Node 0 active_anon:1234kB inactive_anon:0kB active_file:8kB inactive_file:0kB "
+     "unevictable:0kB isolated(anon):0kB isolated(file):0kB mapped:4kB dirty:0kB "
+     "writeback:0kB shmem:0kB shmem_thp: 0kB shmem_pmdmapped: 0kB anon_thp: 2048kB "
+     "writeback_tmp:0kB unstable:0kB all_unreclaimable? no",
+     "node 0",
+     {{"active_anon", 1234, "kB"},
+      {"inactive_anon", 0, "kB"},
+      {"active_file", 8, "kB"},
+      {"inactive_file", 0, "kB"},
+      {"unevictable", 0, "kB"},
+      {"isolated(anon)", 0, "kB"},
+      {"isolated(file)", 0, "kB"},
+      {"mapped", 4, "kB"},
+      {"dirty", 0, "kB"},
+      {"writeback", 0, "kB"},
+      {"shmem", 0, "kB"},
+      {"shmem_thp", 0, "kB"},
+      {"shmem_pmdmapped", 0, "kB"},
+      {"anon_thp", 2048, "kB"},
+      {"writeback_tmp", 0, "kB"},
+      {"unstable", 0, "kB"},
+      {"all_unreclaimable", 0, "bool"}}},
+    {"buddy",
+     OOM_BUDDY,
+     oom_apply_buddy,
+     "Node 0 DMA32: 550*4kB (UM) 250*8kB (UE) 1*4096kB (M) = 63624kB",
+     "zone Node 0 DMA32",
+     {{"buddy_free", 63624, "kB"}}},
+    {"hugepages",
+     OOM_HUGEPAGES,
+     oom_apply_hugepages,
+     "Node 0 hugepages_total=4 hugepages_free=2 hugepages_surp=1 hugepages_size=2048kB",
+     "hugepages node 0 size 2048kB",
+     {{"total", 4, "count"}, {"free", 2, "count"}, {"surp", 1, "count"}}},
+};
+
+static void want_kv(const char *name, const oomsift_event *ev, const char *section,
+                    const kv_want *want)
 {
-	oomsift_event *ev = ev_new();
-	const char *line =
-	    "Node 0 Normal free:36692kB min:36784kB low:45980kB high:55176kB "
-	    "reserved_highatomic:2048KB active_anon:1000kB isolated(anon):0kB present:16777216kB "
-	    "pages_scanned:17 all_unreclaimable? yes";
+	const oomsift_kv *kv = find_kv(ev, section, want->key);
+	char what[128];
 
-	assert_int_equal(classify(M(line)), OOM_ZONE);
-	assert_true(oom_apply_zone(*state, ev, M(line)));
-	check_kv(ev, "zone Node 0 Normal", "free", 36692, "kB");
-	check_kv(ev, "zone Node 0 Normal", "min", 36784, "kB");
-	check_kv(ev, "zone Node 0 Normal", "high", 55176, "kB");
-	check_kv(ev, "zone Node 0 Normal", "reserved_highatomic", 2048, "kB");
-	check_kv(ev, "zone Node 0 Normal", "isolated(anon)", 0, "kB");
-	check_kv(ev, "zone Node 0 Normal", "present", 16777216, "kB");
-	check_kv(ev, "zone Node 0 Normal", "pages_scanned", 17, "count");
-	check_kv(ev, "zone Node 0 Normal", "all_unreclaimable", 1, "bool");
-	oomsift_event_free(ev);
-
-	/* Non-NUMA kernels print the zone without "Node N". */
-	ev = ev_new();
-	line = "DMA32 free:12000kB min:5000kB low:6000kB high:7000kB all_unreclaimable? no";
-	assert_int_equal(classify(M(line)), OOM_ZONE);
-	assert_true(oom_apply_zone(*state, ev, M(line)));
-	check_kv(ev, "zone DMA32", "free", 12000, "kB");
-	check_kv(ev, "zone DMA32", "all_unreclaimable", 0, "bool");
-	oomsift_event_free(ev);
+	if (!kv)
+		fail_msg("case \"%s\": no value %s/%s", name, section, want->key);
+	snprintf(what, sizeof(what), "%s/%s", section, want->key);
+	want_int(name, what, kv->value, want->value);
+	snprintf(what, sizeof(what), "unit of %s/%s", section, want->key);
+	want_str(name, what, kv->unit, want->unit);
 }
 
-static void test_l6_node_4_19(void **state)
+/* Each line to a new event: it stores exactly the values of its row. */
+static void test_l6_kv_lines(void **state)
 {
-	oomsift_event *ev = ev_new();
-	const char *line =
-	    "Node 0 active_anon:1234kB inactive_anon:0kB active_file:8kB inactive_file:0kB "
-	    "unevictable:0kB isolated(anon):0kB isolated(file):0kB mapped:4kB dirty:0kB "
-	    "writeback:0kB shmem:0kB shmem_thp: 0kB shmem_pmdmapped: 0kB anon_thp: 2048kB "
-	    "writeback_tmp:0kB unstable:0kB all_unreclaimable? no";
+	for (size_t i = 0; i < ARRAY_LEN(kv_cases); i++) {
+		const kv_case *c = &kv_cases[i];
+		oomsift_event *ev = ev_new();
+		size_t n = 0;
 
-	assert_int_equal(classify(M(line)), OOM_NODE);
-	assert_true(oom_apply_node(*state, ev, M(line)));
-	check_kv(ev, "node 0", "active_anon", 1234, "kB");
-	check_kv(ev, "node 0", "active_file", 8, "kB");
-	check_kv(ev, "node 0", "isolated(file)", 0, "kB");
-	check_kv(ev, "node 0", "shmem_thp", 0, "kB");
-	check_kv(ev, "node 0", "shmem_pmdmapped", 0, "kB");
-	check_kv(ev, "node 0", "anon_thp", 2048, "kB");
-	check_kv(ev, "node 0", "writeback_tmp", 0, "kB");
-	check_kv(ev, "node 0", "all_unreclaimable", 0, "bool");
-	assert_int_equal(ev->nkvs, 17);
-	oomsift_event_free(ev);
-}
-
-static void test_l6_buddy(void **state)
-{
-	oomsift_event *ev = ev_new();
-	const char *line = "Node 0 DMA32: 550*4kB (UM) 250*8kB (UE) 1*4096kB (M) = 63624kB";
-
-	assert_int_equal(classify(M(line)), OOM_BUDDY);
-	assert_true(oom_apply_buddy(*state, ev, M(line)));
-	assert_int_equal(ev->nkvs, 1);
-	check_kv(ev, "zone Node 0 DMA32", "buddy_free", 63624, "kB");
-	oomsift_event_free(ev);
-}
-
-static void test_l6_hugepages(void **state)
-{
-	oomsift_event *ev = ev_new();
-	const char *line =
-	    "Node 0 hugepages_total=4 hugepages_free=2 hugepages_surp=1 hugepages_size=2048kB";
-
-	assert_int_equal(classify(M(line)), OOM_HUGEPAGES);
-	assert_true(oom_apply_hugepages(*state, ev, M(line)));
-	check_kv(ev, "hugepages node 0 size 2048kB", "total", 4, "count");
-	check_kv(ev, "hugepages node 0 size 2048kB", "free", 2, "count");
-	check_kv(ev, "hugepages node 0 size 2048kB", "surp", 1, "count");
-	oomsift_event_free(ev);
+		WANT_INT(c->name, classify(M(c->line)), c->type);
+		WANT_TRUE(c->name, c->apply(*state, ev, M(c->line)));
+		for (; n < MAX_KVS && c->kvs[n].key; n++)
+			want_kv(c->name, ev, c->section, &c->kvs[n]);
+		WANT_INT(c->name, ev->nkvs, n);
+		oomsift_event_free(ev);
+	}
 }
 
 static void test_l6_swap(void **state)
@@ -1032,200 +888,158 @@ static void parse_header(oom_patterns *p, const char *line, oom_columns *cols)
 	assert_true(oom_parse_task_header(p, M(line), cols));
 }
 
-static void test_l8_2_6_32(void **state)
-{
-	oom_columns cols;
-	oomsift_event *ev = ev_new();
+/* An L8 header, one row under it, and every field of the task the row yields. */
+typedef struct task_case {
+	const char *name;
+	const char *title; /* 4.19+: the line before the header; NULL before */
+	const char *header;
+	int ncols;
+	int cols[OOM_MAX_COLS]; /* TF() of each numeric column between [pid] and name */
+	const char *row;
+	int64_t pid;
+	int64_t vals[OOM_MAX_COLS]; /* the row's number in each column */
+	const char *task;           /* the row's name */
+} task_case;
 
-	parse_header(*state, "[ pid ]   uid  tgid total_vm      rss cpu oom_adj name", &cols);
-	assert_int_equal(cols.n, 6);
-	assert_int_equal(cols.field[0], TF(uid));
-	assert_int_equal(cols.field[4], TF(cpu));
-	assert_int_equal(cols.field[5], TF(oom_adj));
-	assert_true(oom_apply_task_row(ev, &cols,
-	                               M("[  549]     0   549     2662      118   1     "
-	                                 "-17 udevd")));
-	assert_int_equal(ev->ntasks, 1);
-	assert_int_equal(ev->tasks[0].pid, 549);
-	assert_int_equal(ev->tasks[0].uid, 0);
-	assert_int_equal(ev->tasks[0].tgid, 549);
-	assert_int_equal(ev->tasks[0].total_vm, 2662);
-	assert_int_equal(ev->tasks[0].rss, 118);
-	assert_int_equal(ev->tasks[0].cpu, 1);
-	assert_int_equal(ev->tasks[0].oom_adj, -17);
-	assert_int_equal(ev->tasks[0].oom_score_adj, UNSET);
-	assert_string_equal(ev->tasks[0].name, "udevd");
-	oomsift_event_free(ev);
+/* name, title, header, ncols, {columns}, row, pid, {values}, name; every task
+ * field the header has no column for must be UNSET. */
+static const task_case task_cases[] = {
+    {"2.6.32",
+     NULL,
+     "[ pid ]   uid  tgid total_vm      rss cpu oom_adj name",
+     6,
+     {TF(uid), TF(tgid), TF(total_vm), TF(rss), TF(cpu), TF(oom_adj)},
+     "[  549]     0   549     2662      118   1     -17 udevd",
+     549,
+     {0, 549, 2662, 118, 1, -17},
+     "udevd"},
+    {"RHEL6",
+     NULL,
+     "[ pid ]   uid  tgid total_vm      rss cpu oom_adj oom_score_adj name",
+     7,
+     {TF(uid), TF(tgid), TF(total_vm), TF(rss), TF(cpu), TF(oom_adj), TF(oom_score_adj)},
+     "[  549]     0   549     2662      118   1     -17         -1000 udevd",
+     549,
+     {0, 549, 2662, 118, 1, -17, -1000},
+     "udevd"},
+    {"3.x, RHEL7",
+     NULL,
+     "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name",
+     7,
+     {TF(uid), TF(tgid), TF(total_vm), TF(rss), TF(nr_ptes), TF(swapents), TF(oom_score_adj)},
+     "[ 6576]    27  6576  8478723  5157251   10117        3             0 mysqld",
+     6576,
+     {27, 6576, 8478723, 5157251, 10117, 3, 0},
+     "mysqld"},
+    {"4.x nr_pmds",
+     NULL,
+     "[ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj name",
+     8,
+     {TF(uid), TF(tgid), TF(total_vm), TF(rss), TF(nr_ptes), TF(nr_pmds), TF(swapents),
+      TF(oom_score_adj)},
+     "[  390]     0   390    10563      158      23       3       12         -1000 systemd-udevd",
+     390,
+     {0, 390, 10563, 158, 23, 3, 12, -1000},
+     "systemd-udevd"},
+    {"4.14-rc nr_puds",
+     NULL,
+     "[ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds nr_puds swapents oom_score_adj name",
+     9,
+     {TF(uid), TF(tgid), TF(total_vm), TF(rss), TF(nr_ptes), TF(nr_pmds), TF(nr_puds), TF(swapents),
+      TF(oom_score_adj)},
+     "[  390]     0   390    10563      158      23       3       2       12         "
+     "-1000 systemd-udevd",
+     390,
+     {0, 390, 10563, 158, 23, 3, 2, 12, -1000},
+     "systemd-udevd"},
+    {"4.15 pgtables_bytes",
+     NULL,
+     "[ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name",
+     7,
+     {TF(uid), TF(tgid), TF(total_vm), TF(rss), TF(pgtables_bytes), TF(swapents),
+      TF(oom_score_adj)},
+     "[ 1234]  1000  1234   100000     5000   200704        0           200 java",
+     1234,
+     {1000, 1234, 100000, 5000, 200704, 0, 200},
+     "java"},
+    {"4.19 Tasks state",
+     "Tasks state (memory values in pages):",
+     "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name",
+     7,
+     {TF(uid), TF(tgid), TF(total_vm), TF(rss), TF(pgtables_bytes), TF(swapents),
+      TF(oom_score_adj)},
+     "[    246]     0   246    16404       66   159744      303          -250 systemd-journal",
+     246,
+     {0, 246, 16404, 66, 159744, 303, -250},
+     "systemd-journal"},
+    {"6.8 rss_anon rss_file rss_shmem",
+     "Tasks state (memory values in pages):",
+     "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem "
+     "pgtables_bytes swapents oom_score_adj name",
+     10,
+     {TF(uid), TF(tgid), TF(total_vm), TF(rss), TF(rss_anon), TF(rss_file), TF(rss_shmem),
+      TF(pgtables_bytes), TF(swapents), TF(oom_score_adj)},
+     "[    812]   101   812    22966      700      500      150        50    90112        "
+     "0             0 systemd-timesyn",
+     812,
+     {101, 812, 22966, 700, 500, 150, 50, 90112, 0, 0},
+     "systemd-timesyn"},
+};
+
+#define TFN(f) [TF(f)] = #f
+
+/* oomsift_task's int64 fields by TF(), for failure messages. */
+static const char *const task_fields[] = {
+    TFN(pid),           TFN(uid),       TFN(tgid),
+    TFN(total_vm),      TFN(rss),       TFN(rss_anon),
+    TFN(rss_file),      TFN(rss_shmem), TFN(pgtables_bytes),
+    TFN(nr_ptes),       TFN(nr_pmds),   TFN(nr_puds),
+    TFN(swapents),      TFN(cpu),       TFN(oom_adj),
+    TFN(oom_score_adj),
+};
+_Static_assert(ARRAY_LEN(task_fields) == offsetof(oomsift_task, name) / sizeof(int64_t),
+               "task_fields names every int64 field of oomsift_task");
+
+/* The int64 field of t that TF() numbers i. */
+static int64_t task_field(const oomsift_task *t, int i)
+{
+	int64_t v;
+
+	memcpy(&v, (const char *)t + (size_t)i * sizeof(int64_t), sizeof(v));
+	return v;
 }
 
-static void test_l8_rhel6(void **state)
+static void test_l8_task_table(void **state)
 {
-	oom_columns cols;
-	oomsift_event *ev = ev_new();
+	for (size_t i = 0; i < ARRAY_LEN(task_cases); i++) {
+		const task_case *c = &task_cases[i];
+		oomsift_event *ev = ev_new();
+		oom_columns cols;
+		char what[64];
 
-	parse_header(*state, "[ pid ]   uid  tgid total_vm      rss cpu oom_adj oom_score_adj name",
-	             &cols);
-	assert_int_equal(cols.n, 7);
-	assert_int_equal(cols.field[6], TF(oom_score_adj));
-	assert_true(oom_apply_task_row(
-	    ev, &cols, M("[  549]     0   549     2662      118   1     -17         -1000 udevd")));
-	assert_int_equal(ev->tasks[0].pid, 549);
-	assert_int_equal(ev->tasks[0].cpu, 1);
-	assert_int_equal(ev->tasks[0].oom_adj, -17);
-	assert_int_equal(ev->tasks[0].oom_score_adj, -1000);
-	assert_string_equal(ev->tasks[0].name, "udevd");
-	oomsift_event_free(ev);
-}
+		if (c->title)
+			WANT_INT(c->name, classify(M(c->title)), OOM_TASKS_STATE);
+		WANT_INT(c->name, classify(M(c->header)), OOM_TASK_HEADER);
+		WANT_TRUE(c->name, oom_parse_task_header(*state, M(c->header), &cols));
+		WANT_INT(c->name, cols.n, c->ncols);
+		for (int j = 0; j < c->ncols; j++) {
+			snprintf(what, sizeof(what), "cols.field[%d]", j);
+			want_int(c->name, what, cols.field[j], c->cols[j]);
+		}
+		WANT_TRUE(c->name, oom_apply_task_row(ev, &cols, M(c->row)));
+		WANT_INT(c->name, ev->ntasks, 1);
+		for (int f = 0; f < (int)ARRAY_LEN(task_fields); f++) {
+			int64_t want = f == TF(pid) ? c->pid : UNSET;
 
-static void test_l8_3_x_rhel7(void **state)
-{
-	oom_columns cols;
-	oomsift_event *ev = ev_new();
-
-	parse_header(*state,
-	             "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name",
-	             &cols);
-	assert_int_equal(cols.n, 7);
-	assert_int_equal(cols.field[4], TF(nr_ptes));
-	assert_int_equal(cols.field[5], TF(swapents));
-	assert_true(oom_apply_task_row(
-	    ev, &cols,
-	    M("[ 6576]    27  6576  8478723  5157251   10117        3             0 mysqld")));
-	assert_int_equal(ev->tasks[0].pid, 6576);
-	assert_int_equal(ev->tasks[0].uid, 27);
-	assert_int_equal(ev->tasks[0].total_vm, 8478723);
-	assert_int_equal(ev->tasks[0].rss, 5157251);
-	assert_int_equal(ev->tasks[0].nr_ptes, 10117);
-	assert_int_equal(ev->tasks[0].swapents, 3);
-	assert_int_equal(ev->tasks[0].oom_score_adj, 0);
-	assert_int_equal(ev->tasks[0].cpu, UNSET);
-	assert_string_equal(ev->tasks[0].name, "mysqld");
-	oomsift_event_free(ev);
-}
-
-static void test_l8_4_x_nr_pmds(void **state)
-{
-	oom_columns cols;
-	oomsift_event *ev = ev_new();
-
-	parse_header(*state,
-	             "[ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj "
-	             "name",
-	             &cols);
-	assert_int_equal(cols.n, 8);
-	assert_int_equal(cols.field[5], TF(nr_pmds));
-	assert_true(oom_apply_task_row(
-	    ev, &cols,
-	    M("[  390]     0   390    10563      158      23       3       12         -1000 "
-	      "systemd-udevd")));
-	assert_int_equal(ev->tasks[0].pid, 390);
-	assert_int_equal(ev->tasks[0].nr_ptes, 23);
-	assert_int_equal(ev->tasks[0].nr_pmds, 3);
-	assert_int_equal(ev->tasks[0].swapents, 12);
-	assert_int_equal(ev->tasks[0].oom_score_adj, -1000);
-	assert_string_equal(ev->tasks[0].name, "systemd-udevd");
-	oomsift_event_free(ev);
-}
-
-static void test_l8_4_14_rc_nr_puds(void **state)
-{
-	oom_columns cols;
-	oomsift_event *ev = ev_new();
-
-	parse_header(*state,
-	             "[ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds nr_puds swapents "
-	             "oom_score_adj name",
-	             &cols);
-	assert_int_equal(cols.n, 9);
-	assert_int_equal(cols.field[6], TF(nr_puds));
-	assert_true(oom_apply_task_row(
-	    ev, &cols,
-	    M("[  390]     0   390    10563      158      23       3       2       12         "
-	      "-1000 systemd-udevd")));
-	assert_int_equal(ev->tasks[0].nr_puds, 2);
-	assert_int_equal(ev->tasks[0].swapents, 12);
-	assert_int_equal(ev->tasks[0].oom_score_adj, -1000);
-	assert_string_equal(ev->tasks[0].name, "systemd-udevd");
-	oomsift_event_free(ev);
-}
-
-static void test_l8_4_15_pgtables(void **state)
-{
-	oom_columns cols;
-	oomsift_event *ev = ev_new();
-
-	parse_header(*state,
-	             "[ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj "
-	             "name",
-	             &cols);
-	assert_int_equal(cols.n, 7);
-	assert_int_equal(cols.field[4], TF(pgtables_bytes));
-	assert_true(oom_apply_task_row(
-	    ev, &cols,
-	    M("[ 1234]  1000  1234   100000     5000   200704        0           200 java")));
-	assert_int_equal(ev->tasks[0].pid, 1234);
-	assert_int_equal(ev->tasks[0].pgtables_bytes, 200704);
-	assert_int_equal(ev->tasks[0].oom_score_adj, 200);
-	assert_int_equal(ev->tasks[0].nr_ptes, UNSET);
-	assert_string_equal(ev->tasks[0].name, "java");
-	oomsift_event_free(ev);
-}
-
-static void test_l8_4_19(void **state)
-{
-	oom_columns cols;
-	oomsift_event *ev = ev_new();
-
-	assert_int_equal(classify(M("Tasks state (memory values in pages):")), OOM_TASKS_STATE);
-	parse_header(*state,
-	             "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents "
-	             "oom_score_adj name",
-	             &cols);
-	assert_int_equal(cols.n, 7);
-	assert_true(oom_apply_task_row(
-	    ev, &cols,
-	    M("[    246]     0   246    16404       66   159744      303          -250 "
-	      "systemd-journal")));
-	assert_int_equal(ev->tasks[0].pid, 246);
-	assert_int_equal(ev->tasks[0].tgid, 246);
-	assert_int_equal(ev->tasks[0].total_vm, 16404);
-	assert_int_equal(ev->tasks[0].rss, 66);
-	assert_int_equal(ev->tasks[0].pgtables_bytes, 159744);
-	assert_int_equal(ev->tasks[0].swapents, 303);
-	assert_int_equal(ev->tasks[0].oom_score_adj, -250);
-	assert_string_equal(ev->tasks[0].name, "systemd-journal");
-	oomsift_event_free(ev);
-}
-
-static void test_l8_6_8(void **state)
-{
-	oom_columns cols;
-	oomsift_event *ev = ev_new();
-
-	parse_header(*state,
-	             "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem "
-	             "pgtables_bytes swapents oom_score_adj name",
-	             &cols);
-	assert_int_equal(cols.n, 10);
-	assert_int_equal(cols.field[4], TF(rss_anon));
-	assert_int_equal(cols.field[5], TF(rss_file));
-	assert_int_equal(cols.field[6], TF(rss_shmem));
-	assert_int_equal(cols.field[9], TF(oom_score_adj));
-	assert_true(oom_apply_task_row(
-	    ev, &cols,
-	    M("[    812]   101   812    22966      700      500      150        50    90112        "
-	      "0             0 systemd-timesyn")));
-	assert_int_equal(ev->tasks[0].pid, 812);
-	assert_int_equal(ev->tasks[0].uid, 101);
-	assert_int_equal(ev->tasks[0].rss, 700);
-	assert_int_equal(ev->tasks[0].rss_anon, 500);
-	assert_int_equal(ev->tasks[0].rss_file, 150);
-	assert_int_equal(ev->tasks[0].rss_shmem, 50);
-	assert_int_equal(ev->tasks[0].pgtables_bytes, 90112);
-	assert_int_equal(ev->tasks[0].swapents, 0);
-	assert_int_equal(ev->tasks[0].oom_score_adj, 0);
-	assert_string_equal(ev->tasks[0].name, "systemd-timesyn");
-	oomsift_event_free(ev);
+			for (int j = 0; j < c->ncols; j++)
+				if (c->cols[j] == f)
+					want = c->vals[j];
+			snprintf(what, sizeof(what), "ev->tasks[0].%s", task_fields[f]);
+			want_int(c->name, what, task_field(&ev->tasks[0], f), want);
+		}
+		WANT_STR(c->name, ev->tasks[0].name, c->task);
+		oomsift_event_free(ev);
+	}
 }
 
 static void test_l8_row_shapes(void **state)
@@ -1408,67 +1222,25 @@ static void test_l5_memcg_stat_v1_total_counts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_l1_2_6_30_oomkilladj),
-	    cmocka_unit_test(test_l1_2_6_32_oom_adj),
-	    cmocka_unit_test(test_l1_rhel6),
-	    cmocka_unit_test(test_l1_3_10_hex_only),
-	    cmocka_unit_test(test_l1_4_9_nodemask),
-	    cmocka_unit_test(test_l1_4_14_two_spaces),
-	    cmocka_unit_test(test_l1_4_15_nodemask_null),
-	    cmocka_unit_test(test_l1_5_x_flags),
-	    cmocka_unit_test(test_l1_empty_flags),
-	    cmocka_unit_test(test_l1_sysrq_order_minus_one),
-	    cmocka_unit_test(test_l1_comm_with_space),
+	    cmocka_unit_test(test_l1_invoked),
 	    cmocka_unit_test(test_l1_rejects_other_text),
 	    cmocka_unit_test(test_l3_cpuset),
-	    cmocka_unit_test(test_l4_2_6_32_pid_comm),
-	    cmocka_unit_test(test_l4_3_10),
-	    cmocka_unit_test(test_l4_6_1_tainted_build_id),
-	    cmocka_unit_test(test_l4_kdump_loaded),
-	    cmocka_unit_test(test_l4_6_12_uid),
-	    cmocka_unit_test(test_l4_6_19_preempt),
-	    cmocka_unit_test(test_l4_comm_with_space),
+	    cmocka_unit_test(test_l4_stack_header),
 	    cmocka_unit_test(test_l4_fixes_prefixed_l1_comm),
-	    cmocka_unit_test(test_l9_global_comm_with_comma_equals),
-	    cmocka_unit_test(test_l9_memcg),
-	    cmocka_unit_test(test_l10_upper),
-	    cmocka_unit_test(test_l10_lower_2_6_32),
-	    cmocka_unit_test(test_l10_memcg),
-	    cmocka_unit_test(test_l11_2_6_32),
-	    cmocka_unit_test(test_l11_vsz),
-	    cmocka_unit_test(test_l11_rhel6),
-	    cmocka_unit_test(test_l11_3_x),
-	    cmocka_unit_test(test_l11_rhel7),
-	    cmocka_unit_test(test_l11_4_5),
-	    cmocka_unit_test(test_l11_5_1_prefix),
-	    cmocka_unit_test(test_l11_5_4),
-	    cmocka_unit_test(test_l11_5_4_memcg),
-	    cmocka_unit_test(test_l11_allocating_task),
-	    cmocka_unit_test(test_l11_comm_with_paren_space),
-	    cmocka_unit_test(test_l12_shared_mm),
+	    cmocka_unit_test(test_l9_summary),
+	    cmocka_unit_test(test_l10_kill_select),
+	    cmocka_unit_test(test_l11_l14_kill_records),
 	    cmocka_unit_test(test_l13_group),
-	    cmocka_unit_test(test_l14_reaped),
-	    cmocka_unit_test(test_l14_unable_to_reap),
 	    cmocka_unit_test(test_l15_no_killable_and_panic),
 	    cmocka_unit_test(test_l5_memcg_counters),
 	    cmocka_unit_test(test_l5_task_in),
 	    cmocka_unit_test(test_l5_memcg_stats_inline),
 	    cmocka_unit_test(test_l5_memcg_stats_5_3),
 	    cmocka_unit_test(test_l6_meminfo_kv),
-	    cmocka_unit_test(test_l6_zone),
-	    cmocka_unit_test(test_l6_node_4_19),
-	    cmocka_unit_test(test_l6_buddy),
-	    cmocka_unit_test(test_l6_hugepages),
+	    cmocka_unit_test(test_l6_kv_lines),
 	    cmocka_unit_test(test_l6_swap),
 	    cmocka_unit_test(test_l6_show_mem),
-	    cmocka_unit_test(test_l8_2_6_32),
-	    cmocka_unit_test(test_l8_rhel6),
-	    cmocka_unit_test(test_l8_3_x_rhel7),
-	    cmocka_unit_test(test_l8_4_x_nr_pmds),
-	    cmocka_unit_test(test_l8_4_14_rc_nr_puds),
-	    cmocka_unit_test(test_l8_4_15_pgtables),
-	    cmocka_unit_test(test_l8_4_19),
-	    cmocka_unit_test(test_l8_6_8),
+	    cmocka_unit_test(test_l8_task_table),
 	    cmocka_unit_test(test_l8_row_shapes),
 	    cmocka_unit_test(test_classify_lookalikes),
 	    cmocka_unit_test(test_classify_panic_end_marker),
