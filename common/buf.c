@@ -73,13 +73,6 @@ int oomsift_buf_printf(oomsift_buf *b, const char *fmt, ...)
 	return 0;
 }
 
-void oomsift_buf_reset(oomsift_buf *b)
-{
-	b->len = 0;
-	if (b->data)
-		b->data[0] = '\0';
-}
-
 void oomsift_buf_free(oomsift_buf *b)
 {
 	free(b->data);

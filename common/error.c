@@ -19,8 +19,3 @@ const char *oomsift_error_message(void)
 {
 	return error_message;
 }
-
-void oomsift_error_clear(void)
-{
-	error_message[0] = '\0';
-}

@@ -24,7 +24,6 @@ void oomsift_buf_init(oomsift_buf *b, size_t limit);
 int oomsift_buf_append(oomsift_buf *b, const void *p, size_t n);
 int oomsift_buf_putc(oomsift_buf *b, char c);
 int oomsift_buf_printf(oomsift_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void oomsift_buf_reset(oomsift_buf *b);
 void oomsift_buf_free(oomsift_buf *b);
 
 typedef struct oomsift_arena_chunk oomsift_arena_chunk;

@@ -29,7 +29,4 @@ int oomsift_error_set(int code, const char *fmt, ...) __attribute__((format(prin
  * The pointer stays valid until the next oomsift_error_set() in this thread. */
 const char *oomsift_error_message(void);
 
-/* Forgets the last error of this thread. */
-void oomsift_error_clear(void);
-
 #endif
