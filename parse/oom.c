@@ -24,6 +24,7 @@ enum block { B_NONE, B_MEMINFO, B_MEMCG_STATS };
 
 typedef struct host_state {
 	char *name;
+	size_t name_len;
 	oomsift_event *ev; /* the open report, or NULL */
 	enum report_state st;
 	enum block block;
@@ -102,12 +103,12 @@ static host_state *host_get(oomsift_assembler *a, const char *name, size_t len)
 	}
 	if (a->nhosts) {
 		h = &a->hosts[a->last_host];
-		if (strlen(h->name) == len && memcmp(h->name, name, len) == 0)
+		if (h->name_len == len && memcmp(h->name, name, len) == 0)
 			return h;
 	}
 	for (size_t i = 0; i < a->nhosts; i++) {
 		h = &a->hosts[i];
-		if (strlen(h->name) == len && memcmp(h->name, name, len) == 0) {
+		if (h->name_len == len && memcmp(h->name, name, len) == 0) {
 			a->last_host = i;
 			return h;
 		}
@@ -118,6 +119,7 @@ static host_state *host_get(oomsift_assembler *a, const char *name, size_t len)
 	h = &a->hosts[a->nhosts];
 	memset(h, 0, sizeof(*h));
 	h->name = strndup(name, len);
+	h->name_len = len;
 	h->hash = XXH3_createState();
 	if (!h->name || !h->hash) {
 		free(h->name);
@@ -225,7 +227,7 @@ static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record
 	if (!ev)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	oomsift_buf_init(&ev->raw, MAX_RAW);
-	ev->host = oomsift_event_strdup(ev, h->name, strlen(h->name));
+	ev->host = oomsift_event_strdup(ev, h->name, h->name_len);
 	ev->has_ts = rec->has_wall;
 	ev->ts_unix = rec->wall;
 	ev->ts_subsec = rec->wall_subsec;
@@ -238,7 +240,7 @@ static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record
 	h->st = ST_OPEN;
 	h->last_raw_line = 0;
 	XXH3_128bits_reset(h->hash);
-	XXH3_128bits_update(h->hash, h->name, strlen(h->name) + 1);
+	XXH3_128bits_update(h->hash, h->name, h->name_len + 1);
 	return 0;
 }
 
