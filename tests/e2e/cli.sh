@@ -34,7 +34,13 @@ for c in ingest query show; do
 done
 expect_code "oomsift --help" 0 "$bin" --help
 expect_grep "exit codes in --help" "exit status" "$tmp/out"
+expect_code "help <command>" 0 "$bin" help show
+expect_grep "help <command> text" "usage: oomsift show" "$tmp/out"
+expect_code "--version" 0 "$bin" --version
+expect_grep "--version text" "^oomsift [0-9]" "$tmp/out"
 expect_code "no command" 2 "$bin"
+expect_code "switch with a value" 2 "$bin" ingest --quiet=yes x
+expect_code "option without its value" 2 "$bin" query --db
 expect_code "unknown command" 2 "$bin" frobnicate
 expect_code "unknown option" 2 "$bin" ingest --frob x
 expect_code "missing path" 2 "$bin" ingest --db "$db"
@@ -57,6 +63,8 @@ expect_eq "proxmox memcg" "$(jq -r '.[] | select(.kind=="memcg_oom") | "\(.oom_m
 expect_eq "arch nulls" "$(jq -r '.[] | select(.host=="archlinux_6.1.1") | "\(.ts) \(.memcg_limit_kb) \(.trigger_uid)"' "$tmp/events.json")" \
 	"null null null"
 expect_eq "ndjson lines" "$(q -f ndjson 'SELECT id, host FROM oom_events' | wc -l)" 4
+expect_eq "--format=VALUE form" "$("$bin" query --db "$db" --format=csv 'SELECT 1 AS one' | head -n 1 | tr -d '\r')" "one"
+expect_eq "-- ends options" "$("$bin" query --db "$db" -f csv -- 'SELECT 2 AS two' | tail -n 1 | tr -d '\r')" "2"
 expect_eq "csv header" "$(q -f csv 'SELECT id, host FROM oom_events' | head -n 1 | tr -d '\r')" "id,host"
 expect_eq "tasks by name" "$(q -f csv "SELECT count(*) FROM oom_tasks t JOIN oom_events e ON e.id = t.event_id WHERE e.host = 'archlinux_6.1.1'" | tail -n 1 | tr -d '\r')" 112
 
