@@ -61,9 +61,27 @@ bool oomsift_event_complete(const oomsift_event *ev)
 	return ev->has_header && (ev->has_kill || ev->no_killable || ev->panic);
 }
 
+static const char *const event_kind_names[OOMSIFT_EVENT_KIND_COUNT] = {
+    "kernel_oom", "memcg_oom", "oomd_kill", "earlyoom_kill", "systemd_oom"};
+
 const char *oomsift_event_kind_name(oomsift_event_kind kind)
 {
-	return kind == OOMSIFT_MEMCG_OOM ? "memcg_oom" : "kernel_oom";
+	return (unsigned)kind < OOMSIFT_EVENT_KIND_COUNT ? event_kind_names[kind] : "kernel_oom";
+}
+
+int oomsift_event_kind_from_name(const char *name)
+{
+	for (size_t i = 0; i < OOMSIFT_EVENT_KIND_COUNT; i++)
+		if (strcmp(name, event_kind_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *const ts_quality_names[] = {"unknown", "exact", "derived"};
+
+const char *oomsift_ts_quality_name(oomsift_ts_quality q)
+{
+	return (unsigned)q < 3 ? ts_quality_names[q] : "unknown";
 }
 
 static const char *const kill_kind_names[] = {"victim", "shared_mm", "reaped", "unable_to_reap"};

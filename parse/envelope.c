@@ -224,6 +224,7 @@ void oomsift_envelope_parse(oomsift_envelope *env, const char *line, size_t len,
 	bool found;
 
 	memset(rec, 0, sizeof(*rec));
+	rec->pid = -1;
 	rec->lineno = lineno;
 	found = try_wrapper(env, env->last, line, len, rec);
 	for (size_t i = 0; !found && i < sizeof(order) / sizeof(order[0]); i++)

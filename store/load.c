@@ -109,10 +109,9 @@ static int load_row(sqlite3_stmt *st, oomsift_event *ev)
 			ev->has_uptime = true;
 			ev->uptime_s = sqlite3_column_double(st, c);
 		} else if (strcmp(name, "kind") == 0) {
-			ev->kind =
-			    strcmp((const char *)sqlite3_column_text(st, c), "memcg_oom") == 0
-			        ? OOMSIFT_MEMCG_OOM
-			        : OOMSIFT_KERNEL_OOM;
+			int kind =
+			    oomsift_event_kind_from_name((const char *)sqlite3_column_text(st, c));
+			ev->kind = kind < 0 ? OOMSIFT_KERNEL_OOM : (oomsift_event_kind)kind;
 		} else if (strcmp(name, "line") == 0) {
 			ev->line = (uint64_t)sqlite3_column_int64(st, c);
 		} else if (strcmp(name, "task_rows") == 0) {

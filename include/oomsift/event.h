@@ -21,7 +21,18 @@
 typedef enum oomsift_event_kind {
 	OOMSIFT_KERNEL_OOM = 0, /* host-wide (or cpuset / mempolicy constrained) */
 	OOMSIFT_MEMCG_OOM,      /* a memory cgroup hit its limit */
+	OOMSIFT_OOMD_KILL,      /* systemd-oomd killed a cgroup */
+	OOMSIFT_EARLYOOM_KILL,  /* earlyoom killed a process */
+	OOMSIFT_SYSTEMD_OOM,    /* systemd reported an OOM kill in a unit, nothing else shows it */
+	OOMSIFT_EVENT_KIND_COUNT
 } oomsift_event_kind;
+
+/* How an event's wall time was obtained. */
+typedef enum oomsift_ts_quality {
+	OOMSIFT_TS_UNKNOWN = 0, /* no wall time at all */
+	OOMSIFT_TS_EXACT,       /* read from the record's own time stamp */
+	OOMSIFT_TS_DERIVED,     /* uptime + the boot time of its host, learnt elsewhere */
+} oomsift_ts_quality;
 
 typedef enum oomsift_kill_kind {
 	OOMSIFT_KILL_VICTIM = 0, /* "Killed process" */
@@ -65,7 +76,11 @@ typedef struct oomsift_event {
 	const char *host;
 	double ts_unix, uptime_s;
 	bool has_ts, ts_subsec, has_uptime;
-	const char *boot_id;
+	oomsift_ts_quality ts_quality;
+	const char *boot_id; /* journal boot id, NULL when unknown */
+	double boot_time;    /* estimated boot time (wall - uptime), valid when has_boot_time */
+	bool has_boot_time;
+	bool truncated; /* a line of the report was cut (line cap, pager ellipsis) */
 	oomsift_event_kind kind;
 
 	/* trigger: the task whose allocation invoked the OOM killer */
@@ -116,6 +131,8 @@ bool oomsift_event_complete(const oomsift_event *ev);
 /* Names as stored in the schema; _from_name returns -1 for an unknown name. */
 const char *oomsift_event_kind_name(oomsift_event_kind kind);
 const char *oomsift_kill_kind_name(oomsift_kill_kind kind);
+int oomsift_event_kind_from_name(const char *name);
+const char *oomsift_ts_quality_name(oomsift_ts_quality q);
 int oomsift_kill_kind_from_name(const char *name);
 
 #endif
