@@ -1,149 +1,265 @@
 /* oomsift ingest: read logs, store every OOM event once. */
+#include <errno.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "oomsift/error.h"
+#include "oomsift/ingest.h"
 #include "oomsift/input.h"
 #include "oomsift/store.h"
 
 static struct {
-	const char *db, *host, *year;
-	bool quiet;
+	const char *db, *host, *host_from, *year, *files_from;
+	bool quiet, verbose, reread;
 	cli_args paths;
 } o;
 
 static const cli_opt ingest_opts[] = {
     DB_OPTION(&o.db),
-    {CLI_VALUE, 0, "host", "NAME", "host for lines that carry none (default: the file name)",
+    {CLI_VALUE, 0, "host", "NAME", "host of lines that carry none (default: the file name)",
      &o.host, false},
+    {CLI_VALUE, 0, "host-from", "REGEX",
+     "take the host from the path: a PCRE2 regex with a group named host", &o.host_from, false},
     {CLI_VALUE, 0, "year", "YYYY",
      "year of syslog (RFC3164) lines (default: from each file's mtime)", &o.year, false},
-    {CLI_SWITCH, 'q', "quiet", NULL, "print no summary", &o.quiet, false},
-    {CLI_ARGS, 0, "path", NULL, "log files and directories (recursive); - for stdin", &o.paths,
-     true},
+    {CLI_VALUE, 0, "files-from", "FILE", "read more paths from FILE, one per line (- for stdin)",
+     &o.files_from, false},
+    {CLI_SWITCH, 0, "reread", NULL, "read every input from its start, ignoring cursors", &o.reread,
+     false},
+    {CLI_SWITCH, 'q', "quiet", NULL, "print no progress and no summary", &o.quiet, false},
+    {CLI_SWITCH, 'v', "verbose", NULL, "print a line per input", &o.verbose, false},
+    {CLI_ARGS, 0, "path", NULL, "log files, archives, directories (recursive), globs; - for stdin",
+     &o.paths, false},
     {0},
 };
 
 const cli_command cmd_ingest_spec = {
     "ingest",
-    "read kernel logs and store every OOM event",
-    "Reads raw dmesg, dmesg -T, kern.log/syslog/messages (RFC3164) and bare kernel text,\n"
-    "finds every kernel OOM report wherever it sits in a line, and stores it with its\n"
-    "task table. Host: the syslog host field, else --host, else the file name without\n"
-    ".log/.txt. Ingesting the same logs again adds nothing. A summary goes to stderr.",
-    "  oomsift ingest /var/log/kern.log\n"
-    "  oomsift ingest --db fleet.db collected/\n"
+    "read logs and store every OOM event once",
+    "Reads raw dmesg, dmesg -T, kern.log/syslog/messages and bare kernel text, plain or\n"
+    "compressed (gzip, xz, zstd, bzip2: found by their magic bytes), and tar archives in\n"
+    "place. Finds every kernel OOM report wherever it sits in a line and stores it with\n"
+    "its task table.\n"
+    "\n"
+    "Host of each event: the log line's own host field, else --host, else --host-from\n"
+    "matched on the path, else the file name without .log/.txt.\n"
+    "\n"
+    "Run it again every day over the same logs: each file is read on from where the last\n"
+    "run stopped, a rotated or compressed copy is recognised, and an event read through\n"
+    "several files (dmesg, kern.log, syslog) is stored once. Unreadable, binary and\n"
+    "truncated inputs are reported and skipped; everything else is stored (exit 4).",
+    "  oomsift ingest /var/log/kern.log*\n"
+    "  oomsift ingest --db fleet.db --host-from 'hosts/(?<host>[^/]+)/' hosts/\n"
+    "  find /srv/logs -name 'kern.log*' | oomsift ingest --files-from -\n"
     "  ssh web01 dmesg | oomsift ingest --host web01 -\n",
     ingest_opts,
 };
 
-typedef struct ingest_ctx {
-	oomsift_store *store;
-	oomsift_parse_opts popts;
-	int64_t source_id;
-	uint64_t new_events, seen_events, files, failed;
-	oomsift_parse_stats total;
-} ingest_ctx;
+typedef struct ingest_run {
+	oomsift_ingest *in;
+	bool tty;
+	double started, last_progress;
+	uint64_t warnings;
+	uint64_t failed; /* inputs that failed before reaching the library */
+} ingest_run;
 
-static int store_event(void *ctx, oomsift_event *ev)
+static double now_s(void)
 {
-	ingest_ctx *c = ctx;
-	int64_t id;
-	bool inserted;
-	int rc = oomsift_store_put_event(c->store, ev, c->source_id, &id, &inserted);
+	struct timespec ts;
 
-	oomsift_event_free(ev);
-	if (rc < 0)
-		return rc;
-	if (inserted)
-		c->new_events++;
-	else
-		c->seen_events++;
-	return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One file, one transaction: its events and its source row land together. */
-static int ingest_file(void *ctx, const char *path, int err)
+static void on_report(void *ctx, const char *severity, const char *message)
 {
-	ingest_ctx *c = ctx;
-	oomsift_parse_stats st = {0};
-	int rc;
+	ingest_run *run = ctx;
+
+	if (strcmp(severity, "warning") == 0) {
+		run->warnings++;
+		if (o.quiet)
+			return;
+	}
+	if (run->tty)
+		fputs("\r\033[K", stderr);
+	cli_error("%s: %s", severity, message);
+}
+
+/* One line, redrawn at most 10 times a second, only on a terminal. */
+static void on_progress(void *ctx, const oomsift_ingest_stats *st, const char *path)
+{
+	ingest_run *run = ctx;
+	double t = now_s(), mb = (double)st->bytes / 1e6;
+
+	if (!run->tty || t - run->last_progress < 0.1)
+		return;
+	run->last_progress = t;
+	fprintf(stderr, "\r\033[K%llu files, %.1f MB, %.1f MB/s, %llu events  %.40s",
+	        (unsigned long long)st->files, mb, mb / (t - run->started + 1e-9),
+	        (unsigned long long)st->events, path);
+}
+
+static int ingest_one(ingest_run *run, const char *path)
+{
+	uint64_t before = oomsift_ingest_stats_get(run->in)->events;
+	int rc = oomsift_ingest_file(run->in, path);
+
+	if (rc == 0 && o.verbose) {
+		if (run->tty)
+			fputs("\r\033[K", stderr);
+		fprintf(stderr, "oomsift: %s: %llu events\n", path,
+		        (unsigned long long)(oomsift_ingest_stats_get(run->in)->events - before));
+	}
+	return rc;
+}
+
+static int on_walk(void *ctx, const char *path, int err)
+{
+	ingest_run *run = ctx;
 
 	if (err < 0) {
-		cli_error("%s", oomsift_error_message());
-		c->failed++;
+		on_report(run, "error", oomsift_error_message());
+		run->failed++;
 		return 0;
 	}
-	if ((rc = oomsift_store_begin(c->store)) < 0 ||
-	    (rc = oomsift_store_source(c->store, path, &c->source_id)) < 0)
-		goto fail;
-	rc = oomsift_parse_path(path, &c->popts, store_event, c, &st);
-	if (rc == OOMSIFT_EIO) {
-		/* Unreadable input: say so, keep what is stored, go on. */
-		oomsift_store_rollback(c->store);
-		cli_error("%s", oomsift_error_message());
-		c->failed++;
+	return ingest_one(run, path);
+}
+
+/* A path that does not exist but holds glob characters is a glob. */
+static int ingest_arg(ingest_run *run, const char *arg)
+{
+	struct stat st;
+	glob_t g;
+	int rc = 0;
+
+	if (strcmp(arg, "-") == 0 || stat(arg, &st) == 0 || !strpbrk(arg, "*?["))
+		return oomsift_input_walk(arg, on_walk, run);
+	if (glob(arg, 0, NULL, &g) != 0) {
+		cli_error("error: '%s' matches no file", arg);
+		run->failed++;
 		return 0;
 	}
-	if (rc < 0 ||
-	    (rc = oomsift_store_source_done(c->store, c->source_id, st.lines, st.bytes,
-	                                    st.events)) < 0 ||
-	    (rc = oomsift_store_commit(c->store)) < 0)
-		goto fail;
-	c->files++;
-	c->total.lines += st.lines;
-	c->total.bytes += st.bytes;
-	c->total.events += st.events;
-	c->total.long_lines += st.long_lines;
-	return 0;
-fail:
-	oomsift_store_rollback(c->store);
+	for (size_t i = 0; i < g.gl_pathc && rc >= 0; i++)
+		rc = oomsift_input_walk(g.gl_pathv[i], on_walk, run);
+	globfree(&g);
 	return rc;
+}
+
+static int ingest_files_from(ingest_run *run, const char *list)
+{
+	FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+
+	if (!f) {
+		cli_error("error: cannot open '%s': %s", list, strerror(errno));
+		run->failed++;
+		return 0;
+	}
+	while (rc >= 0 && (n = getline(&line, &cap, f)) > 0) {
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n)
+			rc = ingest_arg(run, line);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+static void print_summary(const oomsift_ingest_stats *st, uint64_t failed)
+{
+	fprintf(stderr,
+	        "oomsift: %llu source%s (%llu unchanged, %llu resumed), %.1f MB, %llu lines, "
+	        "%llu OOM event%s (%llu new, %llu already stored)",
+	        (unsigned long long)st->sources, st->sources == 1 ? "" : "s",
+	        (unsigned long long)st->unchanged, (unsigned long long)st->resumed,
+	        (double)st->bytes / 1e6, (unsigned long long)st->lines,
+	        (unsigned long long)st->events, st->events == 1 ? "" : "s",
+	        (unsigned long long)st->new_events, (unsigned long long)st->known_events);
+	if (st->derived)
+		fprintf(stderr, ", %llu dated from their boot", (unsigned long long)st->derived);
+	if (st->long_lines)
+		fprintf(stderr, ", %llu lines cut at %d bytes", (unsigned long long)st->long_lines,
+		        OOMSIFT_MAX_LINE);
+	if (st->skipped)
+		fprintf(stderr, ", %llu skipped", (unsigned long long)st->skipped);
+	if (failed)
+		fprintf(stderr, ", %llu input%s failed", (unsigned long long)failed,
+		        failed == 1 ? "" : "s");
+	fputc('\n', stderr);
+}
+
+static int parse_year(int *year)
+{
+	char *end;
+	long y;
+
+	if (!o.year)
+		return 0;
+	y = strtol(o.year, &end, 10);
+	if (*end || y < 1970 || y > 9999) {
+		cli_error("--year takes a year such as 2026, not '%s'", o.year);
+		return -1;
+	}
+	*year = (int)y;
+	return 0;
 }
 
 int cmd_ingest(int argc, char **argv)
 {
-	ingest_ctx c = {0};
+	oomsift_ingest_opts io = {0};
+	ingest_run run = {0};
+	oomsift_store *store = NULL;
+	uint64_t failed;
 	int code, rc;
 
 	memset(&o, 0, sizeof(o));
 	if (cli_parse(&cmd_ingest_spec, argc, argv, &code) < 0)
 		return code;
-	c.popts.host = o.host;
-	if (o.year) {
-		char *end;
-		long y = strtol(o.year, &end, 10);
-		if (*end || y < 1970 || y > 9999) {
-			cli_error("--year takes a year such as 2026, not '%s'", o.year);
-			return EXIT_USAGE;
-		}
-		c.popts.year = (int)y;
+	if (!o.paths.n && !o.files_from) {
+		cli_error("ingest needs a path or --files-from; see 'oomsift ingest --help'");
+		return EXIT_USAGE;
 	}
-	if ((rc = oomsift_store_open(&c.store, cmd_db_path(o.db), OOMSIFT_STORE_READWRITE)) < 0)
+	if (parse_year(&io.year) < 0)
+		return EXIT_USAGE;
+	io.host = o.host;
+	io.host_from = o.host_from;
+	io.reread = o.reread;
+	io.report = on_report;
+	io.progress = on_progress;
+	io.ctx = &run;
+	run.tty = !o.quiet && isatty(STDERR_FILENO);
+	run.started = now_s();
+	if ((rc = oomsift_store_open(&store, cmd_db_path(o.db), OOMSIFT_STORE_READWRITE)) < 0)
 		return cmd_fail(rc);
-	for (int i = 0; i < o.paths.n; i++)
-		if ((rc = oomsift_input_walk(o.paths.v[i], ingest_file, &c)) < 0)
-			break;
-	oomsift_store_free(c.store);
+	if ((rc = oomsift_ingest_new(&run.in, store, &io)) < 0) {
+		oomsift_store_free(store);
+		return rc == OOMSIFT_EINVAL ? (cli_error("%s", oomsift_error_message()), EXIT_USAGE)
+		                            : cmd_fail(rc);
+	}
+	for (int i = 0; i < o.paths.n && rc >= 0; i++)
+		rc = ingest_arg(&run, o.paths.v[i]);
+	if (rc >= 0 && o.files_from)
+		rc = ingest_files_from(&run, o.files_from);
+	if (rc >= 0)
+		rc = oomsift_ingest_finish(run.in);
+	if (run.tty)
+		fputs("\r\033[K", stderr);
+	failed = run.failed + oomsift_ingest_stats_get(run.in)->failed;
+	if (rc >= 0 && !o.quiet)
+		print_summary(oomsift_ingest_stats_get(run.in), failed);
+	oomsift_ingest_free(run.in);
+	oomsift_store_free(store);
 	if (rc < 0)
 		return cmd_fail(rc);
-	if (!o.quiet) {
-		fprintf(
-		    stderr,
-		    "oomsift: %llu file%s, %llu lines, %llu OOM event%s (%llu new, %llu already "
-		    "stored)",
-		    (unsigned long long)c.files, c.files == 1 ? "" : "s",
-		    (unsigned long long)c.total.lines, (unsigned long long)c.total.events,
-		    c.total.events == 1 ? "" : "s", (unsigned long long)c.new_events,
-		    (unsigned long long)c.seen_events);
-		if (c.total.long_lines)
-			fprintf(stderr, ", %llu lines cut at %d bytes",
-			        (unsigned long long)c.total.long_lines, OOMSIFT_MAX_LINE);
-		if (c.failed)
-			fprintf(stderr, ", %llu input%s unreadable", (unsigned long long)c.failed,
-			        c.failed == 1 ? "" : "s");
-		fputc('\n', stderr);
-	}
-	return c.failed ? EXIT_PARTIAL : EXIT_OK;
+	return failed ? EXIT_PARTIAL : EXIT_OK;
 }

@@ -1,40 +1,47 @@
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "oomsift/error.h"
 #include "oomsift/input.h"
 
-#define BLOCK     (256u << 10)
 #define MAX_DEPTH 64
 
-typedef struct driver {
+struct oomsift_parser {
 	oomsift_envelope *env;
 	oomsift_assembler *asm_;
-	const char *source;
+	char *source;
 	oomsift_event_cb cb;
 	void *ctx;
-	oomsift_parse_stats *stats;
+	oomsift_parse_stats stats;
 	uint64_t lineno;
-} driver;
+	uint64_t offset; /* of the next byte fed */
+	oomsift_cursor cursor;
+	/* the line being assembled: content up to the cap; past the cap, or
+	 * past a NUL (preallocated log files end in NUL padding), the rest of
+	 * the line is dropped until its newline */
+	char *line;
+	size_t len;
+	bool dropping, cut;
+};
 
 static int on_event(void *ctx, oomsift_event *ev)
 {
-	driver *d = ctx;
+	oomsift_parser *p = ctx;
 
-	ev->source = oomsift_event_strdup(ev, d->source, strlen(d->source));
-	d->stats->events++;
-	return d->cb(d->ctx, ev);
+	ev->source = oomsift_event_strdup(ev, p->source, strlen(p->source));
+	p->stats.events++;
+	return p->cb(p->ctx, ev);
 }
 
 /* Feeds one physical line. rsyslog's imjournal folds a multi-line record into
  * one line with "#012" for each newline: each piece is a record of its own. */
-static int feed_line(driver *d, const char *line, size_t len)
+static int feed_line(oomsift_parser *p, const char *line, size_t len)
 {
 	oomsift_record rec;
 	const char *msg, *end, *cut;
@@ -42,63 +49,112 @@ static int feed_line(driver *d, const char *line, size_t len)
 
 	if (len && line[len - 1] == '\r')
 		len--;
-	d->stats->lines++;
-	oomsift_envelope_parse(d->env, line, len, ++d->lineno, &rec);
+	p->stats.lines++;
+	oomsift_envelope_parse(p->env, line, len, ++p->lineno, &rec);
+	if (rec.wrapper != OOMSIFT_WRAP_BARE && rec.wrapper != OOMSIFT_WRAP_CONTINUATION)
+		p->stats.wrapped_lines++;
+	rec.cut |= p->cut;
 	msg = rec.msg;
 	end = rec.msg + rec.msg_len;
 	while ((cut = memmem(msg, (size_t)(end - msg), "#012", 4)) != NULL) {
 		rec.msg = msg;
 		rec.msg_len = (size_t)(cut - msg);
-		if ((rc = oomsift_assembler_feed(d->asm_, &rec, line, len)) < 0)
+		if ((rc = oomsift_assembler_feed(p->asm_, &rec, line, len)) < 0)
 			return rc;
 		rec.wrapper = OOMSIFT_WRAP_CONTINUATION;
 		msg = cut + 4;
 	}
 	rec.msg = msg;
 	rec.msg_len = (size_t)(end - msg);
-	return oomsift_assembler_feed(d->asm_, &rec, line, len);
+	return oomsift_assembler_feed(p->asm_, &rec, line, len);
 }
 
-/* Splits blocks into lines. A NUL ends a line's content (preallocated log
- * files end in NUL padding); a line longer than the cap is cut. */
-typedef struct line_splitter {
-	char *line;
-	size_t len;
-	bool dropping; /* past the cap, or past a NUL, until the next '\n' */
-} line_splitter;
-
-static int split_block(driver *d, line_splitter *ls, const char *p, size_t n)
+uint64_t oomsift_cursor_fp(const void *tail, size_t n)
 {
-	const char *end = p + n;
+	if (n == 0 || n > 255)
+		return 0;
+	return (XXH3_64bits(tail, n) & ~(uint64_t)0xff) | n;
+}
+
+/* After a whole line with no report open, the next line is a safe place to
+ * resume at. The check covers the end of that line, when it was kept whole. */
+static void advance_cursor(oomsift_parser *p, uint64_t end_offset)
+{
+	char tail[255];
+	size_t n;
+
+	if (oomsift_assembler_open_reports(p->asm_))
+		return;
+	p->cursor.offset = end_offset;
+	p->cursor.line = p->lineno;
+	p->cursor.fp = 0;
+	if (p->dropping || p->cut)
+		return;
+	n = p->len + 1 < sizeof(tail) ? p->len + 1 : sizeof(tail);
+	memcpy(tail, p->line + p->len + 1 - n, n - 1);
+	tail[n - 1] = '\n';
+	p->cursor.fp = oomsift_cursor_fp(tail, n);
+}
+
+int oomsift_parser_feed(oomsift_parser *p, const void *data, size_t n)
+{
+	const char *s = data, *end = s + n;
 	int rc;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+	p->stats.bytes += n;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *stop = nl ? nl : end;
-		const char *nul = memchr(p, '\0', (size_t)(stop - p));
+		const char *nul = memchr(s, '\0', (size_t)(stop - s));
 		const char *content_end = nul ? nul : stop;
 
-		if (!ls->dropping) {
-			size_t take = (size_t)(content_end - p);
-			if (ls->len + take > OOMSIFT_MAX_LINE) {
-				take = OOMSIFT_MAX_LINE - ls->len;
-				ls->dropping = true;
-				d->stats->long_lines++;
+		if (!p->dropping) {
+			size_t take = (size_t)(content_end - s);
+			if (p->len + take > OOMSIFT_MAX_LINE) {
+				take = OOMSIFT_MAX_LINE - p->len;
+				p->dropping = p->cut = true;
+				p->stats.long_lines++;
 			}
-			memcpy(ls->line + ls->len, p, take);
-			ls->len += take;
+			memcpy(p->line + p->len, s, take);
+			p->len += take;
 			if (nul)
-				ls->dropping = true;
+				p->dropping = true;
 		}
-		if (!nl)
+		if (!nl) {
+			p->offset += (uint64_t)(end - s);
 			break;
-		if ((rc = feed_line(d, ls->line, ls->len)) < 0)
+		}
+		p->offset += (uint64_t)(nl + 1 - s);
+		if ((rc = feed_line(p, p->line, p->len)) < 0)
 			return rc;
-		ls->len = 0;
-		ls->dropping = false;
-		p = nl + 1;
+		advance_cursor(p, p->offset);
+		p->len = 0;
+		p->dropping = p->cut = false;
+		s = nl + 1;
 	}
 	return 0;
+}
+
+int oomsift_parser_finish(oomsift_parser *p)
+{
+	int rc;
+
+	/* A last line without its newline is read, but not resumed after: the
+	 * writer may still be adding to it. */
+	if (p->len && (rc = feed_line(p, p->line, p->len)) < 0)
+		return rc;
+	p->len = 0;
+	return oomsift_assembler_finish(p->asm_);
+}
+
+void oomsift_parser_cursor(const oomsift_parser *p, oomsift_cursor *c)
+{
+	*c = p->cursor;
+}
+
+const oomsift_parse_stats *oomsift_parser_stats(const oomsift_parser *p)
+{
+	return &p->stats;
 }
 
 void oomsift_host_from_path(const char *path, char *out, size_t outlen)
@@ -116,122 +172,77 @@ void oomsift_host_from_path(const char *path, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
-static int driver_init(driver *d, const char *name, int64_t mtime, const oomsift_parse_opts *opts,
-                       oomsift_event_cb cb, void *ctx, oomsift_parse_stats *stats)
+int oomsift_parser_new(oomsift_parser **out, const oomsift_parser_cfg *cfg, oomsift_event_cb cb,
+                       void *ctx)
 {
-	oomsift_envelope_opts eo = {.year = opts ? opts->year : 0, .ref_time = mtime};
+	oomsift_envelope_opts eo = {.year = cfg->year, .ref_time = cfg->mtime};
+	oomsift_parser *p = calloc(1, sizeof(*p));
 	char host[256];
 	int rc;
 
-	memset(d, 0, sizeof(*d));
-	d->source = name;
-	d->cb = cb;
-	d->ctx = ctx;
-	d->stats = stats;
-	if (opts && opts->host)
-		snprintf(host, sizeof(host), "%s", opts->host);
-	else if (strcmp(name, "-") == 0)
+	if (!p || !(p->line = malloc(OOMSIFT_MAX_LINE)) || !(p->source = strdup(cfg->name))) {
+		oomsift_parser_free(p);
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
+	p->cb = cb;
+	p->ctx = ctx;
+	p->offset = p->cursor.offset = cfg->offset;
+	p->lineno = p->cursor.line = cfg->line;
+	if (cfg->host)
+		snprintf(host, sizeof(host), "%s", cfg->host);
+	else if (strcmp(cfg->name, "-") == 0)
 		snprintf(host, sizeof(host), "stdin");
 	else
-		oomsift_host_from_path(name, host, sizeof(host));
-	if ((rc = oomsift_envelope_new(&d->env, &eo)) < 0)
-		return rc;
-	if ((rc = oomsift_assembler_new(&d->asm_, host, on_event, d)) < 0) {
-		oomsift_envelope_free(d->env);
+		oomsift_host_from_path(cfg->name, host, sizeof(host));
+	if ((rc = oomsift_envelope_new(&p->env, &eo)) < 0 ||
+	    (rc = oomsift_assembler_new(&p->asm_, host, on_event, p)) < 0) {
+		oomsift_parser_free(p);
 		return rc;
 	}
-	stats->files++;
+	p->stats.files = 1;
+	*out = p;
 	return 0;
 }
 
-static void driver_free(driver *d)
+void oomsift_parser_free(oomsift_parser *p)
 {
-	oomsift_assembler_free(d->asm_);
-	oomsift_envelope_free(d->env);
+	if (!p)
+		return;
+	oomsift_assembler_free(p->asm_);
+	oomsift_envelope_free(p->env);
+	free(p->line);
+	free(p->source);
+	free(p);
 }
 
-static int driver_finish(driver *d, line_splitter *ls)
+static void add_stats(oomsift_parse_stats *to, const oomsift_parse_stats *from)
 {
-	int rc = 0;
-
-	if (ls->len && (rc = feed_line(d, ls->line, ls->len)) < 0)
-		return rc;
-	return oomsift_assembler_finish(d->asm_);
+	to->files += from->files;
+	to->lines += from->lines;
+	to->bytes += from->bytes;
+	to->events += from->events;
+	to->long_lines += from->long_lines;
+	to->wrapped_lines += from->wrapped_lines;
 }
 
 int oomsift_parse_buffer(const char *data, size_t len, const char *name, int64_t mtime,
                          const oomsift_parse_opts *opts, oomsift_event_cb cb, void *ctx,
                          oomsift_parse_stats *stats)
 {
-	line_splitter ls = {0};
-	driver d;
+	oomsift_parser_cfg cfg = {.name = name, .mtime = mtime};
+	oomsift_parser *p;
 	int rc;
 
-	ls.line = malloc(OOMSIFT_MAX_LINE);
-	if (!ls.line)
-		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	if ((rc = driver_init(&d, name, mtime, opts, cb, ctx, stats)) < 0)
-		goto out_line;
-	stats->bytes += len;
-	rc = split_block(&d, &ls, data, len);
-	if (rc == 0)
-		rc = driver_finish(&d, &ls);
-	driver_free(&d);
-out_line:
-	free(ls.line);
-	return rc;
-}
-
-int oomsift_parse_path(const char *path, const oomsift_parse_opts *opts, oomsift_event_cb cb,
-                       void *ctx, oomsift_parse_stats *stats)
-{
-	line_splitter ls = {0};
-	struct stat st;
-	char *block = NULL;
-	driver d;
-	int fd, rc;
-	bool is_stdin = strcmp(path, "-") == 0;
-
-	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return oomsift_error_set(OOMSIFT_EIO, "cannot open '%s': %s", path,
-		                         strerror(errno));
-	if (fstat(fd, &st) < 0 || (!is_stdin && !S_ISREG(st.st_mode))) {
-		rc = oomsift_error_set(OOMSIFT_EIO, "cannot read '%s': not a regular file", path);
-		goto out_fd;
+	if (opts) {
+		cfg.host = opts->host;
+		cfg.year = opts->year;
 	}
-	block = malloc(BLOCK);
-	ls.line = malloc(OOMSIFT_MAX_LINE);
-	if (!block || !ls.line) {
-		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-		goto out_fd;
-	}
-	if ((rc = driver_init(&d, path, is_stdin ? 0 : (int64_t)st.st_mtime, opts, cb, ctx,
-	                      stats)) < 0)
-		goto out_fd;
-	for (;;) {
-		ssize_t n = read(fd, block, BLOCK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = oomsift_error_set(OOMSIFT_EIO, "cannot read '%s': %s", path,
-			                       strerror(errno));
-			break;
-		}
-		if (n == 0) {
-			rc = driver_finish(&d, &ls);
-			break;
-		}
-		stats->bytes += (uint64_t)n;
-		if ((rc = split_block(&d, &ls, block, (size_t)n)) < 0)
-			break;
-	}
-	driver_free(&d);
-out_fd:
-	free(block);
-	free(ls.line);
-	if (!is_stdin)
-		close(fd);
+	if ((rc = oomsift_parser_new(&p, &cfg, cb, ctx)) < 0)
+		return rc;
+	if ((rc = oomsift_parser_feed(p, data, len)) == 0)
+		rc = oomsift_parser_finish(p);
+	add_stats(stats, &p->stats);
+	oomsift_parser_free(p);
 	return rc;
 }
 

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,11 @@ typedef struct host_state {
 	double last_uptime, last_wall, kill_uptime, kill_wall;
 	bool have_uptime, have_wall;
 	XXH3_state_t *hash;
+	/* the boot the host's records come from: its journal id, and its start
+	 * as wall - uptime, learnt from records that carry both */
+	char boot_id[33];
+	double boot_time;
+	bool have_boot_time;
 } host_state;
 
 struct oomsift_assembler {
@@ -49,6 +55,7 @@ struct oomsift_assembler {
 	host_state *hosts;
 	size_t nhosts, hosts_cap;
 	size_t last_host;
+	size_t nopen; /* hosts with a report open */
 	/* fingerprints handed out in this run, to number identical reports */
 	uint64_t *seen;
 	size_t seen_cap, nseen;
@@ -190,6 +197,66 @@ static void fingerprint(oomsift_assembler *a, host_state *h, oomsift_event *ev)
 	XXH128_canonicalFromHash((XXH128_canonical_t *)ev->fingerprint, fp);
 }
 
+/* Hashes a line's text as every wrapper shows it: util-linux dmesg and
+ * /dev/kmsg escape odd bytes as \xNN where the journal keeps the bytes, so
+ * escapes are decoded; trailing blanks are dropped. */
+static uint64_t line_hash(const host_state *h, const char *msg, size_t len)
+{
+	XXH3_state_t st;
+	char chunk[256];
+	size_t n = 0;
+
+	while (len && (msg[len - 1] == ' ' || msg[len - 1] == '\t'))
+		len--;
+	XXH3_64bits_reset(&st);
+	XXH3_64bits_update(&st, h->name, h->name_len + 1);
+	for (size_t i = 0; i < len; i++) {
+		char c = msg[i];
+		if (c == '\\' && i + 3 < len && msg[i + 1] == 'x' &&
+		    isxdigit((unsigned char)msg[i + 2]) && isxdigit((unsigned char)msg[i + 3])) {
+			char hex[3] = {msg[i + 2], msg[i + 3], 0};
+			c = (char)strtol(hex, NULL, 16);
+			i += 3;
+		}
+		chunk[n++] = c;
+		if (n == sizeof(chunk)) {
+			XXH3_64bits_update(&st, chunk, n);
+			n = 0;
+		}
+	}
+	XXH3_64bits_update(&st, chunk, n);
+	return XXH3_64bits_digest(&st) | 1; /* 0 means "no key" */
+}
+
+static void set_key(oomsift_event_key *k, const host_state *h, const oomsift_record *rec)
+{
+	k->hash = line_hash(h, rec->msg, rec->msg_len);
+	k->has_uptime = rec->has_uptime;
+	k->uptime_s = rec->uptime;
+	k->has_ts = rec->has_wall;
+	k->ts_unix = rec->wall;
+}
+
+/* Boot and time: the event's boot, and a wall time derived from the boot's
+ * start when the records carried only the kernel's uptime. */
+static void finalize_time(host_state *h, oomsift_event *ev)
+{
+	if (h->boot_id[0])
+		ev->boot_id = oomsift_event_strdup(ev, h->boot_id, strlen(h->boot_id));
+	if (h->have_boot_time) {
+		ev->has_boot_time = true;
+		ev->boot_time = h->boot_time;
+	}
+	if (ev->has_ts) {
+		ev->ts_quality = OOMSIFT_TS_EXACT;
+	} else if (ev->has_uptime && h->have_boot_time) {
+		ev->has_ts = true;
+		ev->ts_subsec = true;
+		ev->ts_unix = h->boot_time + ev->uptime_s;
+		ev->ts_quality = OOMSIFT_TS_DERIVED;
+	}
+}
+
 static void finalize_kind(oomsift_event *ev)
 {
 	bool memcg =
@@ -207,11 +274,13 @@ static int close_report(oomsift_assembler *a, host_state *h)
 	if (!ev)
 		return 0;
 	h->ev = NULL;
+	a->nopen--;
 	h->block = B_NONE;
 	h->have_cols = false;
 	h->suspended = false;
 	h->oom_group = false;
 	finalize_kind(ev);
+	finalize_time(h, ev);
 	fingerprint(a, h, ev);
 	return a->cb(a->ctx, ev);
 }
@@ -234,9 +303,11 @@ static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record
 	ev->has_uptime = rec->has_uptime;
 	ev->uptime_s = rec->uptime;
 	ev->line = rec->lineno;
+	set_key(&ev->key_first, h, rec);
 	ev->manual = h->pending_manual;
 	h->pending_manual = false;
 	h->ev = ev;
+	a->nopen++;
 	h->st = ST_OPEN;
 	h->last_raw_line = 0;
 	XXH3_128bits_reset(h->hash);
@@ -318,8 +389,10 @@ static int on_killed(oomsift_assembler *a, host_state *h, const oomsift_record *
 		k.reason = h->ev->kill_reason;
 	if ((rc = add_kill(h->ev, &k)) < 0)
 		return rc;
-	if (!h->ev->has_kill)
+	if (!h->ev->has_kill) {
 		set_victim(h->ev, &k);
+		set_key(&h->ev->key_kill, h, rec);
+	}
 	hash_message(h, rec->msg, rec->msg_len);
 	enter_grace(h, rec);
 	return 0;
@@ -362,6 +435,7 @@ static int on_marker(oomsift_assembler *a, host_state *h, oom_line type, const o
 		if (!oom_apply_invoked(a->pat, h->ev, rec->msg, rec->msg_len)) {
 			oomsift_event_free(h->ev);
 			h->ev = NULL;
+			a->nopen--;
 			return 0;
 		}
 		break;
@@ -523,13 +597,15 @@ static void on_body(oomsift_assembler *a, host_state *h, oom_line type, const oo
  * (the kernel clock went back), a long silence, or the grace window passed. */
 static int check_boundaries(oomsift_assembler *a, host_state *h, const oomsift_record *rec)
 {
-	bool gap = false;
+	bool gap = false, new_boot = false;
+	int rc;
 
 	if (rec->wrapper == OOMSIFT_WRAP_CONTINUATION)
 		return 0;
 	if (rec->has_uptime) {
-		if (h->have_uptime && (rec->uptime < h->last_uptime - 1.0 ||
-		                       rec->uptime - h->last_uptime > REPORT_GAP_S))
+		if (h->have_uptime && rec->uptime < h->last_uptime - 1.0)
+			gap = new_boot = true; /* the kernel clock went back */
+		else if (h->have_uptime && rec->uptime - h->last_uptime > REPORT_GAP_S)
 			gap = true;
 		h->last_uptime = rec->uptime;
 		h->have_uptime = true;
@@ -544,7 +620,41 @@ static int check_boundaries(oomsift_assembler *a, host_state *h, const oomsift_r
 	     (rec->has_uptime && h->kill_uptime >= 0 && rec->uptime - h->kill_uptime > GRACE_S) ||
 	     (rec->has_wall && h->kill_wall >= 0 && rec->wall - h->kill_wall > GRACE_S)))
 		gap = true;
-	return gap ? close_report(a, h) : 0;
+	if (gap && (rc = close_report(a, h)) < 0)
+		return rc;
+	if (new_boot)
+		h->have_boot_time = false;
+	return 0;
+}
+
+/* A record from another boot of the host (its journal boot id changed) ends
+ * the host's open report; records with both clocks date the boot's start. */
+static int track_boot(oomsift_assembler *a, host_state *h, const oomsift_record *rec)
+{
+	int rc = 0;
+
+	if (rec->boot_id && rec->boot_id_len < sizeof(h->boot_id) &&
+	    (strlen(h->boot_id) != rec->boot_id_len ||
+	     memcmp(h->boot_id, rec->boot_id, rec->boot_id_len) != 0)) {
+		if (h->boot_id[0])
+			rc = close_report(a, h);
+		memcpy(h->boot_id, rec->boot_id, rec->boot_id_len);
+		h->boot_id[rec->boot_id_len] = '\0';
+		h->have_boot_time = false;
+		h->have_uptime = false;
+	}
+	return rc;
+}
+
+static void learn_boot_time(host_state *h, const oomsift_record *rec)
+{
+	if (rec->has_wall && rec->has_uptime && rec->wrapper != OOMSIFT_WRAP_CONTINUATION) {
+		/* Reception lags printing: the smallest difference is the best. */
+		double start = rec->wall - rec->uptime;
+		if (!h->have_boot_time || start < h->boot_time)
+			h->boot_time = start;
+		h->have_boot_time = true;
+	}
 }
 
 static bool is_kernel_record(const oomsift_record *rec)
@@ -561,8 +671,11 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 
 	if (!h)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	if ((rc = check_boundaries(a, h, rec)) < 0)
+	if ((rc = track_boot(a, h, rec)) < 0 || (rc = check_boundaries(a, h, rec)) < 0)
 		return rc;
+	learn_boot_time(h, rec);
+	if (rec->cut && h->ev)
+		h->ev->truncated = true;
 	if (!is_kernel_record(rec)) {
 		keep_raw(h, rec, line, line_len);
 		return 0;
@@ -589,6 +702,11 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 		on_body(a, h, oom_classify_body(rec->msg, rec->msg_len), rec);
 	keep_raw(h, rec, line, line_len);
 	return 0;
+}
+
+size_t oomsift_assembler_open_reports(const oomsift_assembler *a)
+{
+	return a->nopen;
 }
 
 int oomsift_assembler_finish(oomsift_assembler *a)

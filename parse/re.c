@@ -73,3 +73,10 @@ bool oomsift_span_i64(oomsift_span sp, int64_t *out)
 	*out = v;
 	return true;
 }
+
+int oomsift_re_group(const oomsift_re *re, const char *name)
+{
+	int n = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)name);
+
+	return n > 0 ? n : -1;
+}

@@ -30,6 +30,9 @@ void oomsift_re_free(oomsift_re *re);
 /* Matches re against s[0..len); on a match fills groups[0..ngroups) and returns true. */
 bool oomsift_re_match(oomsift_re *re, const char *s, size_t len, oomsift_span *groups, int ngroups);
 
+/* The number of the capture group called `name`, or -1 when there is none. */
+int oomsift_re_group(const oomsift_re *re, const char *name);
+
 /* Parses a span as a signed decimal integer; false when empty, malformed or out of range. */
 bool oomsift_span_i64(oomsift_span sp, int64_t *out);
 

@@ -70,6 +70,15 @@ typedef struct oomsift_counter {
 	int64_t usage_kb, limit_kb, failcnt;
 } oomsift_counter;
 
+/* What identifies an event across wrappers: the text of one OOM line (wrapper
+ * stripped, with its host) and the times it was printed at. The same kill read
+ * from dmesg, kern.log and a journal has equal keys. */
+typedef struct oomsift_event_key {
+	uint64_t hash; /* XXH3-64 of host and line text; 0 = no key */
+	double uptime_s, ts_unix;
+	bool has_uptime, has_ts;
+} oomsift_event_key;
+
 typedef struct oomsift_event {
 	oomsift_arena arena; /* owns every string below */
 
@@ -108,6 +117,9 @@ typedef struct oomsift_event {
 	size_t nkills, kills_cap;
 	oomsift_kv *kvs;
 	size_t nkvs, kvs_cap;
+
+	/* first: the line that opened the report; kill: the victim's kill line */
+	oomsift_event_key key_first, key_kill;
 
 	oomsift_buf raw; /* the report's physical lines, as read */
 	unsigned char fingerprint[16];

@@ -21,12 +21,44 @@ typedef struct oomsift_parse_opts {
 
 typedef struct oomsift_parse_stats {
 	uint64_t files, lines, bytes, events, long_lines;
+	uint64_t wrapped_lines; /* lines in which a log wrapper was recognised */
 } oomsift_parse_stats;
 
-/* Parses one file, or stdin when path is "-". Every event is handed to cb,
- * which takes ownership; ev->source is set to path. Stats are added to. */
-int oomsift_parse_path(const char *path, const oomsift_parse_opts *opts, oomsift_event_cb cb,
-                       void *ctx, oomsift_parse_stats *stats);
+/* Parses log content pushed block by block, from any offset of a source.
+ * Events reach the callback, which takes ownership. */
+typedef struct oomsift_parser oomsift_parser;
+
+typedef struct oomsift_parser_cfg {
+	const char *name; /* the source's name: events' source and messages (copied) */
+	const char *host; /* host of records without one; NULL = from name */
+	int year;         /* year of RFC3164 lines; 0 = infer from mtime */
+	int64_t mtime;    /* when the content was written last (seconds); 0 = now */
+	uint64_t offset;  /* offset of the first byte fed, in the source */
+	uint64_t line;    /* lines before that offset */
+} oomsift_parser_cfg;
+
+/* A point to resume a source at: the offset after the last complete line
+ * after which no report was open, that line's number, and a check of the
+ * bytes before it (oomsift_cursor_fp). */
+typedef struct oomsift_cursor {
+	uint64_t offset, line, fp;
+} oomsift_cursor;
+
+int oomsift_parser_new(oomsift_parser **out, const oomsift_parser_cfg *cfg, oomsift_event_cb cb,
+                       void *ctx);
+void oomsift_parser_free(oomsift_parser *p);
+/* Feeds len bytes; lines may straddle calls. */
+int oomsift_parser_feed(oomsift_parser *p, const void *data, size_t len);
+/* Ends the input: a last line without its newline, then every open report. */
+int oomsift_parser_finish(oomsift_parser *p);
+void oomsift_parser_cursor(const oomsift_parser *p, oomsift_cursor *c);
+const oomsift_parse_stats *oomsift_parser_stats(const oomsift_parser *p);
+
+/* The check of a cursor: the length n (at most 255) of the bytes before the
+ * cursor that it covers, in the low 8 bits, and their XXH3-64 in the rest;
+ * 0 when there is nothing to check. tail points at those n bytes. */
+uint64_t oomsift_cursor_fp(const void *tail, size_t n);
+#define OOMSIFT_CURSOR_FP_LEN(fp) ((size_t)((fp)&0xff))
 
 /* Parses text in memory as if it were a file named `name` with mtime `mtime`. */
 int oomsift_parse_buffer(const char *data, size_t len, const char *name, int64_t mtime,

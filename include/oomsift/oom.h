@@ -30,6 +30,10 @@ void oomsift_assembler_free(oomsift_assembler *a);
 int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, const char *line,
                            size_t line_len);
 
+/* The number of hosts with a report open (0: a line boundary here is a
+ * safe point to resume reading at). */
+size_t oomsift_assembler_open_reports(const oomsift_assembler *a);
+
 /* Ends the input: every open report is handed to the callback. */
 int oomsift_assembler_finish(oomsift_assembler *a);
 

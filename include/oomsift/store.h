@@ -14,7 +14,10 @@
 typedef struct oomsift_store oomsift_store;
 typedef struct sqlite3 sqlite3;
 
-#define OOMSIFT_SCHEMA_VERSION 1
+#define OOMSIFT_SCHEMA_VERSION 2
+
+/* Bytes of a source's content that identify it. */
+#define OOMSIFT_SOURCE_HEAD 4096
 
 enum oomsift_store_mode {
 	OOMSIFT_STORE_READWRITE = 0, /* create the file (mode 0600) if missing */
@@ -33,13 +36,57 @@ int oomsift_store_begin(oomsift_store *s);
 int oomsift_store_commit(oomsift_store *s);
 void oomsift_store_rollback(oomsift_store *s);
 
-/* Registers a source file (or refreshes it) and returns its id. */
-int oomsift_store_source(oomsift_store *s, const char *path, int64_t *source_id);
-int oomsift_store_source_done(oomsift_store *s, int64_t source_id, uint64_t lines, uint64_t bytes,
-                              uint64_t events);
+/* Where a source's content was read from, and its first bytes. */
+typedef struct oomsift_source_info {
+	const char *path;    /* as given ("-" for stdin) */
+	const char *member;  /* path inside an archive, or NULL */
+	const char *wrapper; /* the format it is read as, or NULL */
+	const void *head;    /* the first min(content, OOMSIFT_SOURCE_HEAD) bytes */
+	size_t head_len;
+	uint64_t dev, ino; /* of the file on disk; 0 and 0 when there is none */
+	int64_t size;      /* content size when known, else -1 */
+	int64_t mtime;     /* of the file, 0 when unknown */
+} oomsift_source_info;
 
-/* Stores ev unless an event with the same fingerprint is stored already; in
- * both cases records that source_id showed it. *inserted tells which. */
+/* What the store knows of a source: where to resume reading it. */
+typedef struct oomsift_source_pos {
+	int64_t id;
+	bool known;     /* this content was read before */
+	bool unchanged; /* the same file, with the size and mtime it had when read to its end */
+	uint64_t cursor, cursor_line; /* resume at this offset, which starts this line + 1 */
+	uint64_t cursor_fp;           /* a check of the bytes before cursor (input.h) */
+} oomsift_source_pos;
+
+/* Finds the source by its file (device, inode, member) when its head still
+ * matches, else by its head; registers it when new. Records the file. */
+int oomsift_store_source_begin(oomsift_store *s, const oomsift_source_info *info,
+                               oomsift_source_pos *pos);
+
+/* How far a source was read. */
+typedef struct oomsift_source_end {
+	uint64_t cursor, cursor_line, cursor_fp; /* the new resume point */
+	uint64_t size;                           /* content bytes read, from offset 0 */
+	bool complete;                           /* read to its end */
+	uint64_t lines, bytes, events;           /* what this read saw */
+} oomsift_source_end;
+
+/* Commits how far the source was read (in the caller's transaction, with the
+ * events read up to there). */
+int oomsift_store_source_end(oomsift_store *s, const oomsift_source_info *info, int64_t id,
+                             const oomsift_source_end *end);
+
+/* Dates uptime-only events from the boots the store knows: an event without
+ * a wall time, whose boot (by boot id, or else the last boot of its host that
+ * began before its file was written) is dated, gets ts_quality 'derived'.
+ * Returns the number of events dated in *n. */
+int oomsift_store_derive_times(oomsift_store *s, uint64_t *n);
+
+/* Stores ev unless the store holds the same event already: the same host,
+ * the same key lines at the same times, compatible boots, and never two
+ * events of one source (see docs/schema.md, "Exactly once"). Either way
+ * records that source_id showed it at ev->line; *inserted tells which. A
+ * fuller copy of a stored event (its header or kill was cut in the first
+ * source) replaces the stored content, keeping its id and sightings. */
 int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t source_id,
                             int64_t *event_id, bool *inserted);
 

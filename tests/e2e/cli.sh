@@ -47,9 +47,12 @@ expect_code "missing path" 2 "$bin" ingest --db "$db"
 
 # ingest the corpus, then again: nothing is added
 expect_code "ingest corpus" 0 "$bin" ingest --db "$db" "$data/corpus"
-expect_grep "ingest summary" "8 files, .* 4 OOM events (4 new, 0 already stored)" "$tmp/err"
+expect_grep "ingest summary" "8 sources (0 unchanged, 0 resumed), .* 4 OOM events (4 new, 0 already stored)" "$tmp/err"
+expect_grep "a JSON file is not a log" "expected.json: no log lines recognised" "$tmp/err"
 expect_code "re-ingest corpus" 0 "$bin" ingest --db "$db" "$data/corpus"
-expect_grep "re-ingest summary" "4 OOM events (0 new, 4 already stored)" "$tmp/err"
+expect_grep "re-ingest reads nothing" "8 sources (8 unchanged, 0 resumed), 0.0 MB, 0 lines, 0 OOM events" "$tmp/err"
+expect_code "re-ingest --reread" 0 "$bin" ingest --reread --db "$db" "$data/corpus"
+expect_grep "re-read stores nothing new" "4 OOM events (0 new, 4 already stored)" "$tmp/err"
 expect_eq "events after re-ingest" "$(q -f csv 'SELECT count(*) AS n FROM oom_events' | tail -n 1 | tr -d '\r')" 4
 expect_eq "store mode" "$(stat -c %a "$db")" 600
 

@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "oomsift/error.h"
+#include "oomsift/ingest.h"
 #include "oomsift/input.h"
 #include "oomsift/store.h"
 
@@ -385,28 +386,18 @@ static void check_events(check *c)
 	sqlite3_finalize(row);
 }
 
-typedef struct store_ctx {
-	oomsift_store *store;
-	int64_t source_id;
-} store_ctx;
-
-static int put(void *ctx, oomsift_event *ev)
+static void on_report(void *ctx, const char *severity, const char *message)
 {
-	store_ctx *s = ctx;
-	int64_t id;
-	bool inserted;
-	int rc = oomsift_store_put_event(s->store, ev, s->source_id, &id, &inserted);
-
-	oomsift_event_free(ev);
-	return rc;
+	if (strcmp(severity, "error") == 0)
+		fail_msg("%s: %s", (const char *)ctx, message);
 }
 
 static void run_fixture(void **state)
 {
 	fixture *f = *state;
-	oomsift_parse_stats stats = {0};
-	oomsift_parse_opts opts = {0};
-	store_ctx s = {0};
+	oomsift_ingest_opts opts = {.report = on_report};
+	oomsift_ingest *in;
+	oomsift_store *store;
 	check c = {0};
 	char *host;
 
@@ -414,8 +405,8 @@ static void run_fixture(void **state)
 	c.json = read_file(f->expected);
 	if (!c.json)
 		fail_msg("%s: cannot read %s", f->name, f->expected);
-	assert_int_equal(oomsift_store_open(&s.store, ":memory:", OOMSIFT_STORE_READWRITE), 0);
-	c.db = oomsift_store_db(s.store);
+	assert_int_equal(oomsift_store_open(&store, ":memory:", OOMSIFT_STORE_READWRITE), 0);
+	c.db = oomsift_store_db(store);
 
 	sqlite3_stmt *valid = prepare(c.db, "SELECT json_valid(?1)");
 	sqlite3_bind_text(valid, 1, c.json, -1, SQLITE_STATIC);
@@ -427,12 +418,14 @@ static void run_fixture(void **state)
 	host = json_text(&c, "$.ingest.host");
 	opts.host = host;
 	opts.year = (int)json_int(&c, "$.ingest.year", 0);
-	assert_int_equal(oomsift_store_source(s.store, f->log, &s.source_id), 0);
-	if (oomsift_parse_path(f->log, &opts, put, &s, &stats) < 0)
+	opts.ctx = (void *)f->name;
+	assert_int_equal(oomsift_ingest_new(&in, store, &opts), 0);
+	if (oomsift_ingest_file(in, f->log) < 0 || oomsift_ingest_finish(in) < 0)
 		fail_msg("%s: %s", f->name, oomsift_error_message());
+	oomsift_ingest_free(in);
 	check_events(&c);
 	free(host);
-	oomsift_store_free(s.store);
+	oomsift_store_free(store);
 	free((char *)c.json);
 	if (c.failures)
 		fail_msg("%s: %d mismatch(es), listed above", f->name, c.failures);

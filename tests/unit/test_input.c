@@ -220,18 +220,54 @@ static void test_walk_sorted_recursive_skips_fifos(void **state)
 	}
 }
 
-static void test_parse_path_errors_name_the_file(void **state)
+/* The cursor stays before an open report, and moves past it once it closed. */
+static void test_parser_cursor_skips_open_reports(void **state)
 {
+	static const char noise[] = "[    5.000000] usb 1-1: new device\n";
+	static const char oom[] =
+	    "[  100.000000] java invoked oom-killer: gfp_mask=0x0, order=0, oom_score_adj=0\n"
+	    "[  100.100000] Out of memory: Killed process 7 (java) total-vm:10kB, "
+	    "anon-rss:5kB, file-rss:0kB, shmem-rss:0kB\n";
+	static const char later[] = "[  200.000000] eth0: link up\n";
+	oomsift_parser_cfg cfg = {.name = "dmesg.txt", .offset = 1000, .line = 40};
 	collected c = {0};
-	oomsift_parse_stats st = {0};
+	oomsift_parser *p;
+	oomsift_cursor cur;
+	size_t at = 1000;
 
 	(void)state;
-	assert_int_equal(oomsift_parse_path("/nonexistent/kern.log", NULL, collect, &c, &st),
-	                 OOMSIFT_EIO);
-	assert_non_null(strstr(oomsift_error_message(), "cannot open '/nonexistent/kern.log'"));
-	assert_int_equal(oomsift_parse_path("/tmp", NULL, collect, &c, &st), OOMSIFT_EIO);
-	assert_non_null(strstr(oomsift_error_message(), "not a regular file"));
-	assert_int_equal(c.n, 0);
+	assert_int_equal(oomsift_parser_new(&p, &cfg, collect, &c), 0);
+	assert_int_equal(oomsift_parser_feed(p, noise, strlen(noise)), 0);
+	at += strlen(noise);
+	oomsift_parser_cursor(p, &cur);
+	assert_int_equal(cur.offset, at);
+	assert_int_equal(cur.line, 41);
+	assert_int_equal(cur.fp, oomsift_cursor_fp(noise, strlen(noise)));
+	assert_int_equal(OOMSIFT_CURSOR_FP_LEN(cur.fp), strlen(noise));
+
+	assert_int_equal(oomsift_parser_feed(p, oom, strlen(oom)), 0);
+	oomsift_parser_cursor(p, &cur);
+	assert_int_equal(cur.offset, at); /* the report is still open */
+	at += strlen(oom);
+
+	/* Fed in two pieces: a line may straddle blocks. */
+	assert_int_equal(oomsift_parser_feed(p, later, 7), 0);
+	assert_int_equal(oomsift_parser_feed(p, later + 7, strlen(later) - 7), 0);
+	at += strlen(later);
+	oomsift_parser_cursor(p, &cur);
+	assert_int_equal(cur.offset, at);
+	assert_int_equal(cur.line, 44);
+	assert_int_equal(c.n, 1);
+
+	/* A last line without its newline is read but never resumed after. */
+	assert_int_equal(oomsift_parser_feed(p, "[  201.0] tail", 14), 0);
+	assert_int_equal(oomsift_parser_finish(p), 0);
+	oomsift_parser_cursor(p, &cur);
+	assert_int_equal(cur.offset, at);
+	assert_int_equal(oomsift_parser_stats(p)->lines, 5);
+	oomsift_parser_free(p);
+	for (int i = 0; i < c.n; i++)
+		oomsift_event_free(c.ev[i]);
 }
 
 int main(void)
@@ -243,7 +279,7 @@ int main(void)
 	    cmocka_unit_test(test_callback_error_stops),
 	    cmocka_unit_test(test_host_from_path),
 	    cmocka_unit_test(test_walk_sorted_recursive_skips_fifos),
-	    cmocka_unit_test(test_parse_path_errors_name_the_file),
+	    cmocka_unit_test(test_parser_cursor_skips_open_reports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,62 @@
+/*
+ * Ingestion: reads files (plain, compressed, archives, stdin) into a store,
+ * each event exactly once. A source already read is resumed at its cursor;
+ * each source (file or archive member) is read in one transaction that also
+ * commits its cursor, so an interrupted run loses nothing and doubles nothing.
+ */
+#ifndef OOMSIFT_INGEST_H
+#define OOMSIFT_INGEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "oomsift/store.h"
+
+typedef struct oomsift_ingest oomsift_ingest;
+
+typedef struct oomsift_ingest_stats {
+	uint64_t files;     /* files opened */
+	uint64_t sources;   /* files or archive members read */
+	uint64_t unchanged; /* sources skipped: read to their end before, unchanged */
+	uint64_t resumed;   /* sources read on from their cursor */
+	uint64_t bytes;     /* content bytes read (decompressed) */
+	uint64_t lines, long_lines;
+	uint64_t events, new_events, known_events;
+	uint64_t failed;  /* inputs that could not be read (each reported) */
+	uint64_t skipped; /* empty inputs and inputs with no log lines (each reported) */
+	uint64_t derived; /* events dated from their boot (ts_quality 'derived') */
+} oomsift_ingest_stats;
+
+/* A message about one input: severity is "error" (the input failed) or
+ * "warning" (it was skipped, or only part of it was read). */
+typedef void (*oomsift_ingest_report_cb)(void *ctx, const char *severity, const char *message);
+/* Called after each block read and each source, for progress displays. */
+typedef void (*oomsift_ingest_progress_cb)(void *ctx, const oomsift_ingest_stats *st,
+                                           const char *path);
+
+typedef struct oomsift_ingest_opts {
+	const char *host;      /* host of records without one (--host) */
+	const char *host_from; /* PCRE2 regex with a group `host`, matched on the path */
+	int year;              /* year of RFC3164 lines; 0 = from each file's mtime */
+	bool reread;           /* ignore cursors: read every source from its start */
+	oomsift_ingest_report_cb report;
+	oomsift_ingest_progress_cb progress;
+	void *ctx;
+} oomsift_ingest_opts;
+
+/* Fails with OOMSIFT_EINVAL when host_from does not compile or has no group
+ * named host. The store is borrowed. */
+int oomsift_ingest_new(oomsift_ingest **out, oomsift_store *store, const oomsift_ingest_opts *o);
+void oomsift_ingest_free(oomsift_ingest *in);
+
+/* Reads one file, "-" for stdin, or an archive (every regular member). An
+ * input that cannot be read is reported and counted, and the return is 0:
+ * only failures of the store itself are returned (negative). */
+int oomsift_ingest_file(oomsift_ingest *in, const char *path);
+
+/* Ends the run: dates uptime-only events from the boots now known. */
+int oomsift_ingest_finish(oomsift_ingest *in);
+
+const oomsift_ingest_stats *oomsift_ingest_stats_get(const oomsift_ingest *in);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * Internals shared by the store's files: the connection, a cache of prepared
+ * statements, and binding helpers. Not installed.
+ */
+#ifndef OOMSIFT_STORE_INTERNAL_H
+#define OOMSIFT_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "oomsift/store.h"
+
+#define STORE_MAX_STMTS 48
+
+struct oomsift_store {
+	sqlite3 *db;
+	/* Prepared statements, keyed by the address of their static SQL text. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} stmts[STORE_MAX_STMTS];
+	size_t nstmts;
+	bool readonly;
+	char *event_insert_sql, *event_update_sql; /* built from the column list */
+};
+
+/* Sets and returns OOMSIFT_ESTORE with what failed and SQLite's message. */
+int store_error(oomsift_store *s, const char *what);
+
+/* Returns the cached statement for `sql` (a string with static storage),
+ * reset and with its bindings cleared; prepares it on first use. NULL (and
+ * the error set) when it cannot be prepared. */
+sqlite3_stmt *store_stmt(oomsift_store *s, const char *sql);
+
+/* Steps st once; an error other than SQLITE_ROW/SQLITE_DONE becomes `what`. */
+int store_step(oomsift_store *s, sqlite3_stmt *st, const char *what);
+
+/* Binds v unless it is OOMSIFT_UNSET (NULL). */
+void store_bind_i64(sqlite3_stmt *st, int i, int64_t v);
+/* Binds v unless it is NULL; SQLite copies nothing (v must outlive the step). */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* The current time as ISO 8601 UTC. */
+void store_now_iso(char *out, size_t len);
+
+#endif
