@@ -61,6 +61,13 @@ struct oomsift_reader {
 	uint64_t pos;  /* content bytes handed out, read or skipped */
 	bool eof;      /* the source reported the end of the member */
 	bool consumed; /* taken by member_fd() */
+
+	/* A compressed archive member (messages-20261101.gz in a tar): its own
+	 * decompressor, fed from the member's bytes. */
+	struct archive *inner;
+	const char *inner_compression;
+	char inner_prefix[HEAD]; /* the member's first (compressed) bytes */
+	size_t inner_prefix_len, inner_prefix_given;
 };
 
 /* ---- plain descriptor I/O ---- */
@@ -260,8 +267,17 @@ static bool is_tar_format(struct archive *a)
 
 /* ---- members ---- */
 
+static void inner_free(oomsift_reader *r)
+{
+	if (r->inner)
+		archive_read_free(r->inner);
+	r->inner = NULL;
+	r->inner_compression = NULL;
+}
+
 static void member_reset(oomsift_reader *r)
 {
+	inner_free(r);
 	r->has_member = true;
 	r->member_name = NULL;
 	r->head_len = 0;
@@ -331,6 +347,9 @@ static bool describe_tar_entry(oomsift_reader *r, struct archive_entry *e, oomsi
 	return true;
 }
 
+static int load_head(oomsift_reader *r);
+static int open_inner(oomsift_reader *r, oomsift_member *m);
+
 static int next_archive(oomsift_reader *r, oomsift_member *m)
 {
 	struct archive_entry *e;
@@ -362,10 +381,79 @@ static int next_archive(oomsift_reader *r, oomsift_member *m)
 			return 1;
 		}
 		if (describe_tar_entry(r, e, m)) {
+			int err;
 			r->members++;
+			if ((err = load_head(r)) < 0 || (err = open_inner(r, m)) < 0)
+				return err;
 			return 1;
 		}
 	}
+}
+
+/* The inner decompressor fails for this member only: the archive goes on. */
+static int inner_fail(oomsift_reader *r)
+{
+	const char *why = archive_error_string(r->inner);
+
+	r->eof = true;
+	return oomsift_error_set(
+	    OOMSIFT_EIO, "cannot read '%s' member '%s': corrupt or truncated %s data: %s", r->path,
+	    r->member_name, r->inner_compression, why ? why : "unknown error");
+}
+
+static la_ssize_t inner_read_cb(struct archive *a, void *ctx, const void **buf)
+{
+	oomsift_reader *r = ctx;
+	la_ssize_t n;
+
+	if (r->inner_prefix_given < r->inner_prefix_len) {
+		*buf = r->inner_prefix + r->inner_prefix_given;
+		n = (la_ssize_t)(r->inner_prefix_len - r->inner_prefix_given);
+		r->inner_prefix_given = r->inner_prefix_len;
+		return n;
+	}
+	n = archive_read_data(r->ar, r->block, READ_BLOCK);
+	if (n < 0) {
+		archive_set_error(a, EIO, "%s", archive_error_string(r->ar));
+		return -1;
+	}
+	*buf = r->block;
+	return n;
+}
+
+/* A member whose head shows compression gets its own decompressor; its head
+ * is read again, decompressed. */
+static int open_inner(oomsift_reader *r, oomsift_member *m)
+{
+	const char *compression = sniff_compression(r->head, r->head_len);
+	struct archive_entry *e;
+	struct archive *a;
+
+	if (!compression)
+		return 0;
+	r->inner = a = archive_read_new();
+	if (!a)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	r->inner_compression = compression;
+	memcpy(r->inner_prefix, r->head, r->head_len);
+	r->inner_prefix_len = r->head_len;
+	r->inner_prefix_given = 0;
+	if (archive_read_support_filter_gzip(a) < ARCHIVE_WARN ||
+	    archive_read_support_filter_xz(a) < ARCHIVE_WARN ||
+	    archive_read_support_filter_zstd(a) < ARCHIVE_WARN ||
+	    archive_read_support_filter_bzip2(a) < ARCHIVE_WARN ||
+	    archive_read_support_format_raw(a) != ARCHIVE_OK ||
+	    archive_read_support_format_empty(a) != ARCHIVE_OK ||
+	    archive_read_open2(a, r, NULL, inner_read_cb, NULL, NULL) != ARCHIVE_OK)
+		return inner_fail(r);
+	if (archive_read_next_header(a, &e) < ARCHIVE_WARN)
+		return inner_fail(r);
+	r->head_len = 0;
+	r->head_loaded = false;
+	r->eof = false;
+	m->compression = compression;
+	m->size = -1;
+	return 0;
 }
 
 /* Reads from the member's source, after the head: the descriptor or libarchive. */
@@ -377,7 +465,11 @@ static ptrdiff_t source_read(oomsift_reader *r, void *buf, size_t cap)
 		return 0;
 	if (cap > MAX_READ_CHUNK)
 		cap = MAX_READ_CHUNK;
-	if (r->ar) {
+	if (r->inner) {
+		n = archive_read_data(r->inner, buf, cap);
+		if (n < 0)
+			return inner_fail(r);
+	} else if (r->ar) {
 		n = archive_read_data(r->ar, buf, cap);
 		if (n < 0)
 			return archive_fail(r);
@@ -670,6 +762,7 @@ void oomsift_reader_free(oomsift_reader *r)
 {
 	if (!r)
 		return;
+	inner_free(r);
 	if (r->ar)
 		archive_read_free(r->ar);
 	if (r->fd >= 0 && !r->is_stdin)

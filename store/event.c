@@ -48,7 +48,7 @@ static const char sql_keys_of[] =
     "SELECT kind, key, uptime_s, ts_unix FROM event_key WHERE event_id = ?1";
 static const char sql_event_meta[] =
     "SELECT boot_id, boot_time, has_header + has_kill + (task_rows IS NOT NULL) "
-    "+ (truncated = 0), length(r.text), ts_unix, ts, ts_quality "
+    "+ (truncated = 0) + (ts_quality = 'exact'), length(r.text), ts_unix "
     "FROM event LEFT JOIN raw r ON r.event_id = event.id WHERE id = ?1";
 static const char sql_seen_in_source[] =
     "SELECT 1 FROM event_source WHERE event_id = ?1 AND source_id = ?2 AND line != ?3";
@@ -478,9 +478,12 @@ static int find_match(oomsift_store *s, const oomsift_event *ev, int64_t source_
 	return 0;
 }
 
+/* How complete a copy of an event is; the fullest copy is kept. Keep in step
+ * with the score in sql_event_meta. */
 static int event_score(const oomsift_event *ev)
 {
-	return ev->has_header + ev->has_kill + ev->has_task_table + !ev->truncated;
+	return ev->has_header + ev->has_kill + ev->has_task_table + !ev->truncated +
+	       (ev->ts_quality == OOMSIFT_TS_EXACT);
 }
 
 static int write_event(oomsift_store *s, const oomsift_event *ev, int64_t source_id,

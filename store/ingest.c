@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "oomsift/error.h"
 #include "oomsift/ingest.h"
@@ -163,6 +164,17 @@ static bool seek_cursor(oomsift_ingest *in, oomsift_reader *r, const oomsift_sou
 	return !n || oomsift_cursor_fp(in->block, n) == pos->cursor_fp;
 }
 
+/* What tells that a file changed: the member's size inside an archive, else
+ * the size on disk (a compressed file's content size is unknown). */
+static int64_t file_size(const oomsift_member *m)
+{
+	struct stat st;
+
+	if (m->in_archive || !m->dev)
+		return m->size;
+	return stat(m->path, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
 typedef struct member_read {
 	oomsift_source_info info;
 	oomsift_source_pos pos;
@@ -278,6 +290,7 @@ static int ingest_member(oomsift_ingest *in, oomsift_reader **r, oomsift_member 
 	                                .dev = m->dev,
 	                                .ino = m->ino,
 	                                .size = m->size,
+	                                .file_size = file_size(m),
 	                                .mtime = m->mtime};
 	if ((rc = oomsift_store_begin(in->store)) < 0 ||
 	    (rc = oomsift_store_source_begin(in->store, &mr.info, &mr.pos)) < 0)

@@ -81,8 +81,8 @@ static int find_by_file(oomsift_store *s, const oomsift_source_info *info, oomsi
 		return 0; /* replaced in place */
 	pos->id = sqlite3_column_int64(st, 0);
 	pos->known = true;
-	pos->unchanged = sqlite3_column_int(st, 3) && info->size >= 0 &&
-	                 sqlite3_column_int64(st, 1) == info->size &&
+	pos->unchanged = sqlite3_column_int(st, 3) && info->file_size >= 0 &&
+	                 sqlite3_column_int64(st, 1) == info->file_size &&
 	                 sqlite3_column_int64(st, 2) == info->mtime;
 	read_pos(st, 6, pos);
 	return 0;
@@ -170,8 +170,7 @@ static int touch_source(oomsift_store *s, const oomsift_source_info *info, int64
 	return store_step(s, st, "cannot record a source");
 }
 
-static int put_file(oomsift_store *s, const oomsift_source_info *info, int64_t id, int64_t size,
-                    bool complete)
+static int put_file(oomsift_store *s, const oomsift_source_info *info, int64_t id, bool complete)
 {
 	sqlite3_stmt *st;
 
@@ -184,7 +183,7 @@ static int put_file(oomsift_store *s, const oomsift_source_info *info, int64_t i
 	sqlite3_bind_text(st, 3, info->member ? info->member : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, id);
 	store_bind_text(st, 5, info->path);
-	sqlite3_bind_int64(st, 6, size);
+	sqlite3_bind_int64(st, 6, info->file_size);
 	sqlite3_bind_int64(st, 7, info->mtime);
 	sqlite3_bind_int(st, 8, complete);
 	return store_step(s, st, "cannot record a source file");
@@ -210,7 +209,7 @@ int oomsift_store_source_begin(oomsift_store *s, const oomsift_source_info *info
 		rc = touch_source(s, info, pos->id);
 	if (rc < 0 || pos->unchanged)
 		return rc;
-	return put_file(s, info, pos->id, info->size, false);
+	return put_file(s, info, pos->id, false);
 }
 
 int oomsift_store_source_end(oomsift_store *s, const oomsift_source_info *info, int64_t id,
@@ -239,6 +238,5 @@ int oomsift_store_source_end(oomsift_store *s, const oomsift_source_info *info, 
 	bind_head(st, 2, info, fp);
 	if ((rc = store_step(s, st, "cannot record a source")) < 0)
 		return rc;
-	return put_file(s, info, id, info->size >= 0 ? info->size : (int64_t)end->size,
-	                end->complete);
+	return put_file(s, info, id, end->complete);
 }

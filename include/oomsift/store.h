@@ -45,6 +45,7 @@ typedef struct oomsift_source_info {
 	size_t head_len;
 	uint64_t dev, ino; /* of the file on disk; 0 and 0 when there is none */
 	int64_t size;      /* content size when known, else -1 */
+	int64_t file_size; /* of the file on disk (or the archive member), -1 when unknown */
 	int64_t mtime;     /* of the file, 0 when unknown */
 } oomsift_source_info;
 

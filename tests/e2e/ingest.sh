@@ -1,0 +1,135 @@
+#!/bin/sh
+# End-to-end tests of fleet ingestion: growing, rotated, compressed,
+# archived and replaced logs, one kill through several wrappers, hosts
+# from paths, bad inputs. Usage: ingest.sh OOMSIFT_BINARY SOURCE_DIR
+set -u
+bin=$1
+src=$2
+data=$src/tests/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+# expect_eq WHAT ACTUAL EXPECTED
+expect_eq() { if [ "$2" = "$3" ]; then ok; else fail "$1: expected '$3', got '$2'"; fi; }
+# expect_code WHAT EXPECTED_CODE command...
+expect_code() {
+	what=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	code=$?
+	if [ "$code" -eq "$want" ]; then ok; else fail "$what: exit $code, expected $want ($(head -c 300 "$tmp/err"))"; fi
+}
+expect_grep() { if grep -q -- "$2" "$3"; then ok; else fail "$1: '$2' not in $(head -c 300 "$3")"; fi; }
+q() { "$bin" query --db "$db" "$@"; }
+
+db=$tmp/t.db
+n() { q -f csv "$1" | tail -n 1 | tr -d '\r'; }
+
+raw=$data/wrappers/archlinux_raw_dmesg.log
+# The same report as kern.log (rsyslog's imklog: every physical line gets
+# the syslog prefix and the kernel's timestamp), made from the raw dmesg.
+to_kernlog() {
+	awk -v wall="$1" -v host="$2" '
+		/^\[/ { ts = substr($0, 1, index($0, "]")); print wall " " host " kernel: " $0; next }
+		{ sub(/^ +/, ""); print wall " " host " kernel: " ts " " $0 }' "$3"
+}
+noise() { i=0; while [ $i -lt "$1" ]; do echo "Jan  7 05:00:0$((i % 10)) ws1 CRON[$i]: (root) CMD (run-parts)"; i=$((i + 1)); done; }
+
+# ---- a growing kern.log: read on from the cursor, the cut report completed ----
+mkdir -p "$tmp/h"
+to_kernlog "Jan  7 04:05:06" ws1 "$raw" >"$tmp/full.log"
+{ noise 50; head -n 100 "$tmp/full.log"; } >"$tmp/h/kern.log"
+expect_code "growing: first part" 0 "$bin" ingest --db "$db" --year 2026 "$tmp/h/kern.log"
+expect_eq "growing: the cut report is stored" "$(n 'SELECT count(*) || complete FROM oom_events')" 10
+tail -n +101 "$tmp/full.log" >>"$tmp/h/kern.log"
+noise 20 >>"$tmp/h/kern.log"
+expect_code "growing: second part" 0 "$bin" ingest --db "$db" --year 2026 "$tmp/h/kern.log"
+expect_grep "growing: resumed" "1 source (0 unchanged, 1 resumed)" "$tmp/err"
+expect_eq "growing: one event, now complete" "$(n 'SELECT count(*) || complete || task_rows FROM oom_events')" 11112
+expect_eq "growing: seen once" "$(n 'SELECT sightings FROM oom_events')" 1
+expect_code "growing: unchanged" 0 "$bin" ingest --db "$db" --year 2026 "$tmp/h/kern.log"
+expect_grep "growing: nothing read" "1 source (1 unchanged, 0 resumed), 0.0 MB, 0 lines" "$tmp/err"
+
+# ---- logrotate: kern.log -> kern.log.1 -> kern.log.2.gz, nothing read twice ----
+mv "$tmp/h/kern.log" "$tmp/h/kern.log.1"
+noise 30 >"$tmp/h/kern.log"
+expect_code "rotate: renamed and new" 0 "$bin" ingest --db "$db" --year 2026 "$tmp/h"
+expect_grep "rotate: the renamed file is known" "2 sources (1 unchanged, 0 resumed)" "$tmp/err"
+gzip -c "$tmp/h/kern.log.1" >"$tmp/h/kern.log.2.gz" && rm "$tmp/h/kern.log.1"
+expect_code "rotate: compressed" 0 "$bin" ingest --db "$db" --year 2026 "$tmp/h"
+expect_grep "rotate: the compressed copy resumes at its end" "2 sources (1 unchanged, 1 resumed), 0.0 MB, 0 lines, 0 OOM events" "$tmp/err"
+expect_code "rotate: compressed, again" 0 "$bin" ingest --db "$db" --year 2026 "$tmp/h"
+expect_grep "rotate: now skipped unread" "2 sources (2 unchanged, 0 resumed)" "$tmp/err"
+expect_eq "rotate: still one event" "$(n 'SELECT count(*) FROM oom_events')" 1
+
+# ---- a file replaced under the same name is read from its start ----
+cp "$raw" "$tmp/h/kern.log.new" && mv "$tmp/h/kern.log.new" "$tmp/h/kern.log"
+expect_code "replaced" 0 "$bin" ingest --db "$db" --host ws1 --year 2026 "$tmp/h/kern.log"
+expect_grep "replaced: read whole" "1 source (0 unchanged, 0 resumed)" "$tmp/err"
+
+# ---- one kill through dmesg and kern.log: one event, two sightings, the
+# wall time from kern.log; --reread adds nothing ----
+db=$tmp/dedup.db
+expect_code "dedup: dmesg" 0 "$bin" ingest --db "$db" --host ws1 "$raw"
+expect_eq "dedup: dmesg has no wall time" "$(n 'SELECT ts_quality FROM oom_events')" unknown
+expect_code "dedup: kern.log" 0 "$bin" ingest --db "$db" --year 2026 "$tmp/full.log"
+expect_grep "dedup: already stored" "1 OOM event (0 new, 1 already stored)" "$tmp/err"
+expect_eq "dedup: one event, two sources" "$(n "SELECT count(*) || ' ' || max(sightings) || ' ' || ts || ' ' || ts_quality FROM oom_events")" \
+	"1 2 2026-01-07T04:05:06Z exact"
+expect_eq "dedup: event_sources lists both" "$(n 'SELECT count(DISTINCT source_id) FROM event_sources')" 2
+expect_code "dedup: reread both" 0 "$bin" ingest --db "$db" --reread --year 2026 --host ws1 "$raw" "$tmp/full.log"
+expect_eq "dedup: still one" "$(n 'SELECT count(*) FROM oom_events')" 1
+
+# ---- the same report on two boots (kern.log two days apart, identical
+# uptimes): two events; a dmesg-only event is dated from its boot ----
+db=$tmp/boots.db
+to_kernlog "Jan  9 11:00:00" ws1 "$raw" >"$tmp/boot2.log"
+expect_code "boots: two kern.logs" 0 "$bin" ingest --db "$db" --year 2026 "$tmp/full.log" "$tmp/boot2.log"
+expect_eq "boots: two events" "$(n 'SELECT count(*) || count(DISTINCT boot_time) FROM oom_events')" 22
+sed 's/^\[123456\./[123999./' "$raw" >"$tmp/dmesg-later.txt"
+touch -d '2026-01-07 06:00:00 UTC' "$tmp/dmesg-later.txt"
+expect_code "boots: a later dmesg of boot 1" 0 "$bin" ingest --db "$db" --host ws1 "$tmp/dmesg-later.txt"
+expect_grep "boots: dated" "1 dated from their boot" "$tmp/err"
+expect_eq "boots: derived time" "$(n "SELECT ts_quality || ' ' || substr(ts, 1, 19) FROM oom_events WHERE uptime_s > 123900")" \
+	"derived 2026-01-07T04:14:08"
+
+# ---- compression by magic bytes, archives in place, hosts from paths ----
+db=$tmp/fleet.db
+mkdir -p "$tmp/fleet/hosts/web07" "$tmp/fleet/hosts/db02"
+sed 's/^\[[^]]*\] //' "$raw" | xz >"$tmp/fleet/hosts/web07/kern.log"
+cp "$data/corpus/rhel7_3.10.log" "$tmp/fleet/hosts/db02/messages"
+zstd -q "$tmp/fleet/hosts/db02/messages" -o "$tmp/fleet/hosts/db02/messages-20261101.zst"
+rm "$tmp/fleet/hosts/db02/messages"
+expect_code "fleet: host from path" 0 "$bin" ingest --db "$db" --host-from 'hosts/(?<host>[^/]+)/' "$tmp/fleet"
+expect_eq "fleet: hosts" "$(n "SELECT group_concat(host, ' ') FROM (SELECT host FROM oom_events ORDER BY host)")" "db02 web07"
+(cd "$tmp/fleet" && tar czf "$tmp/fleet.tgz" hosts)
+expect_code "fleet: tar.gz in place" 0 "$bin" ingest --db "$tmp/tar.db" --host-from 'hosts/(?<host>[^/]+)/' "$tmp/fleet.tgz"
+expect_eq "fleet: tar members" "$("$bin" query --db "$tmp/tar.db" -f csv "SELECT group_concat(host || '=' || source_member, ' ') FROM (SELECT * FROM oom_events ORDER BY host)" | tail -n 1 | tr -d '\r')" \
+	"db02=hosts/db02/messages-20261101.zst web07=hosts/web07/kern.log"
+expect_code "bad --host-from" 2 "$bin" ingest --db "$db" --host-from 'hosts/([^/]+)/' "$tmp/fleet"
+expect_grep "bad --host-from message" "no group named host" "$tmp/err"
+printf '%s\n' "$tmp/fleet/hosts/web07/kern.log" | "$bin" ingest --db "$tmp/ff.db" --host-from 'hosts/(?<host>[^/]+)/' --files-from - 2>"$tmp/err"
+expect_eq "--files-from -" "$("$bin" query --db "$tmp/ff.db" -f csv 'SELECT host FROM oom_events' | tail -n 1 | tr -d '\r')" web07
+expect_code "glob" 0 "$bin" ingest --db "$tmp/glob.db" "$tmp/fleet/hosts/*/messages-*"
+expect_eq "glob: one file" "$("$bin" query --db "$tmp/glob.db" -f csv 'SELECT count(*) FROM oom_events' | tail -n 1 | tr -d '\r')" 1
+
+# ---- bad inputs: one message each, the rest stored, exit 4 ----
+db=$tmp/bad.db
+mkdir -p "$tmp/bad"
+head -c 3000 /bin/sh >"$tmp/bad/core.bin"
+: >"$tmp/bad/empty.log"
+gzip -c "$tmp/full.log" | head -c 3000 >"$tmp/bad/cut.log.gz"
+cp "$data/corpus/rhel7_3.10.log" "$tmp/bad/good.log"
+expect_code "bad: partial" 4 "$bin" ingest --db "$db" --year 2026 "$tmp/bad"
+expect_grep "bad: binary named" "core.bin: binary data, not a log" "$tmp/err"
+expect_grep "bad: empty named" "warning: .*empty.log: empty" "$tmp/err"
+expect_grep "bad: truncated named" "error: .*cut.log.gz.*truncated" "$tmp/err"
+expect_grep "bad: counted" "2 inputs failed" "$tmp/err"
+expect_eq "bad: the good one stored" "$(n 'SELECT count(*) FROM oom_events')" 1
+
+echo "ingest e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
