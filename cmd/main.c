@@ -15,6 +15,7 @@ static const command commands[] = {
     {&cmd_ingest_spec, cmd_ingest},
     {&cmd_query_spec, cmd_query},
     {&cmd_show_spec, cmd_show},
+    {&cmd_merge_spec, cmd_merge},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,6 +1,7 @@
-/* Reads one stored event back into an oomsift_event (for `oomsift show`). */
+/* Reads one stored event back into an oomsift_event (for `oomsift show` and merge). */
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "oomsift/error.h"
@@ -77,6 +78,15 @@ static const field_map event_fields[] = {
 #undef T
 #undef I
 
+/* The view shows the fingerprint as 32 hex digits. */
+static void load_fingerprint(oomsift_event *ev, const char *hex)
+{
+	for (size_t i = 0; i < sizeof(ev->fingerprint) && hex[2 * i] && hex[2 * i + 1]; i++) {
+		char byte[3] = {hex[2 * i], hex[2 * i + 1], 0};
+		ev->fingerprint[i] = (unsigned char)strtoul(byte, NULL, 16);
+	}
+}
+
 static int load_row(sqlite3_stmt *st, oomsift_event *ev)
 {
 	int n = sqlite3_column_count(st);
@@ -124,6 +134,18 @@ static int load_row(sqlite3_stmt *st, oomsift_event *ev)
 			ev->has_header = sqlite3_column_int(st, c);
 		} else if (strcmp(name, "has_kill") == 0) {
 			ev->has_kill = sqlite3_column_int(st, c);
+		} else if (strcmp(name, "ts_quality") == 0) {
+			const char *q = (const char *)sqlite3_column_text(st, c);
+			ev->ts_quality = strcmp(q, "exact") == 0     ? OOMSIFT_TS_EXACT
+			                 : strcmp(q, "derived") == 0 ? OOMSIFT_TS_DERIVED
+			                                             : OOMSIFT_TS_UNKNOWN;
+		} else if (strcmp(name, "boot_time") == 0) {
+			ev->has_boot_time = true;
+			ev->boot_time = sqlite3_column_double(st, c);
+		} else if (strcmp(name, "truncated") == 0) {
+			ev->truncated = sqlite3_column_int(st, c);
+		} else if (strcmp(name, "fingerprint") == 0) {
+			load_fingerprint(ev, (const char *)sqlite3_column_text(st, c));
 		}
 	}
 	return 0;
@@ -201,6 +223,49 @@ static int kill_row(sqlite3_stmt *st, oomsift_event *ev)
 	return 0;
 }
 
+/* Bag units are static strings in an event (event.h): map the text back. */
+static const char *unit_of(const unsigned char *text)
+{
+	static const char *const units[] = {"pages", "kB", "bytes", "count", "bool"};
+
+	for (size_t i = 0; text && i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp((const char *)text, units[i]) == 0)
+			return units[i];
+	return "count";
+}
+
+static int bag_row(sqlite3_stmt *st, oomsift_event *ev)
+{
+	oomsift_kv kv;
+	int rc = oomsift_vec_reserve((void **)&ev->kvs, &ev->kvs_cap, sizeof(kv), ev->nkvs + 1,
+	                             SIZE_MAX / sizeof(kv));
+
+	if (rc < 0)
+		return rc;
+	kv.section = col_text(ev, st, 0);
+	kv.key = col_text(ev, st, 1);
+	kv.value = col_i64(st, 2);
+	kv.unit = unit_of(sqlite3_column_text(st, 3));
+	ev->kvs[ev->nkvs++] = kv;
+	return 0;
+}
+
+static int key_row(sqlite3_stmt *st, oomsift_event *ev)
+{
+	oomsift_event_key *k = sqlite3_column_int(st, 0) ? &ev->key_kill : &ev->key_first;
+
+	k->hash = (uint64_t)sqlite3_column_int64(st, 1);
+	k->has_uptime = sqlite3_column_type(st, 2) != SQLITE_NULL;
+	k->uptime_s = sqlite3_column_double(st, 2);
+	k->has_ts = sqlite3_column_type(st, 3) != SQLITE_NULL;
+	k->ts_unix = sqlite3_column_double(st, 3);
+	return 0;
+}
+
+static const char bags_sql[] =
+    "SELECT section, key, value, unit FROM oom_meminfo WHERE event_id = ?1";
+static const char keys_sql[] =
+    "SELECT kind, key, uptime_s, ts_unix FROM event_key WHERE event_id = ?1";
 static const char tasks_sql[] =
     "SELECT pid, uid, tgid, total_vm_pages, rss_pages, rss_anon_pages, rss_file_pages, "
     "rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, nr_puds, swapents, cpu, oom_adj, "
@@ -253,6 +318,8 @@ int oomsift_store_load_event(oomsift_store *s, int64_t id, bool want_raw, oomsif
 	if ((rc = load_row(st, ev)) < 0 ||
 	    (rc = for_each_row(db, tasks_sql, id, ev, task_row)) < 0 ||
 	    (rc = for_each_row(db, kills_sql, id, ev, kill_row)) < 0 ||
+	    (rc = for_each_row(db, bags_sql, id, ev, bag_row)) < 0 ||
+	    (rc = for_each_row(db, keys_sql, id, ev, key_row)) < 0 ||
 	    (want_raw && (rc = load_raw(db, id, ev)) < 0))
 		goto fail;
 	sqlite3_finalize(st);

@@ -95,4 +95,13 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
  * Returns OOMSIFT_ENOTFOUND when there is no such event. */
 int oomsift_store_load_event(oomsift_store *s, int64_t id, bool want_raw, oomsift_event **out);
 
+typedef struct oomsift_merge_stats {
+	uint64_t events, new_events, known_events, sources;
+} oomsift_merge_stats;
+
+/* Folds the store at other_path (opened read-only, never changed) into s, in
+ * one transaction, under the rules of oomsift_store_put_event: an event both
+ * stores hold stays one, with the sightings of both. Stats are added to. */
+int oomsift_store_merge(oomsift_store *s, const char *other_path, oomsift_merge_stats *st);
+
 #endif

@@ -117,6 +117,20 @@ expect_eq "--files-from -" "$("$bin" query --db "$tmp/ff.db" -f csv 'SELECT host
 expect_code "glob" 0 "$bin" ingest --db "$tmp/glob.db" "$tmp/fleet/hosts/*/messages-*"
 expect_eq "glob: one file" "$("$bin" query --db "$tmp/glob.db" -f csv 'SELECT count(*) FROM oom_events' | tail -n 1 | tr -d '\r')" 1
 
+# ---- merge: stores made on each host fold into one, each event once ----
+"$bin" ingest -q --db "$tmp/m1.db" --host ws1 "$raw"
+"$bin" ingest -q --db "$tmp/m2.db" --year 2026 "$tmp/full.log" "$data/corpus/rhel7_3.10.log"
+expect_code "merge" 0 "$bin" merge --db "$tmp/central.db" "$tmp/m1.db" "$tmp/m2.db"
+expect_grep "merge summary" "2 stores, 3 OOM events (2 new, 1 already stored)" "$tmp/err"
+db=$tmp/central.db
+expect_eq "merge: one ws1 event, seen in both stores' files" "$(n "SELECT count(*) || ' ' || sightings || ' ' || ts_quality || ' ' || task_rows FROM oom_events WHERE host = 'ws1'")" "1 2 exact 112"
+expect_eq "merge: tasks and memory values came along" "$(n "SELECT count(*) > 100 FROM oom_meminfo m JOIN oom_events e ON e.id = m.event_id WHERE e.host = 'ws1'")" 1
+expect_code "merge again" 0 "$bin" merge --db "$tmp/central.db" "$tmp/m1.db" "$tmp/m2.db"
+expect_grep "merge again adds nothing" "3 OOM events (0 new, 3 already stored)" "$tmp/err"
+expect_eq "merge: still two events" "$(n 'SELECT count(*) FROM oom_events')" 2
+expect_code "merge a missing store" 4 "$bin" merge --db "$tmp/central.db" "$tmp/none.db"
+expect_code "merge into itself" 4 "$bin" merge --db "$tmp/central.db" "$tmp/central.db"
+
 # ---- bad inputs: one message each, the rest stored, exit 4 ----
 db=$tmp/bad.db
 mkdir -p "$tmp/bad"
