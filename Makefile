@@ -16,11 +16,8 @@ build: deps
 
 demo: build
 	@rm -f oomsift.db oomsift.db-wal oomsift.db-shm
-	@# dmesg captures carry no host name: each host directory names its files' host
-	@for dir in examples/fleet/*/; do \
-	  echo "./$(BUILD)/oomsift ingest --db oomsift.db --host $$(basename $$dir) --year 2026 $$dir"; \
-	  ./$(BUILD)/oomsift ingest --db oomsift.db --host $$(basename $$dir) --year 2026 $$dir || exit $$?; \
-	done
+	@# dmesg captures carry no host name: each host's directory names it
+	./$(BUILD)/oomsift ingest --db oomsift.db --host-from 'fleet/(?<host>[^/]+)/' --year 2026 examples/fleet
 	./$(BUILD)/oomsift query --db oomsift.db \
 	  "SELECT id, host, ts, kind, trigger_comm, victim_pid, victim_comm, victim_rss_kb, complete FROM oom_events ORDER BY ts_unix, id"
 	@# one of them in full: the first cgroup-limit kill
