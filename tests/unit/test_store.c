@@ -253,6 +253,137 @@ static void test_put_twice(void **state)
 	oomsift_store_free(s);
 }
 
+/* A kill read through one wrapper: the key lines as the assembler sets them. */
+static oomsift_event *keyed_event(unsigned char fp, double uptime, const char *boot_id)
+{
+	oomsift_event *ev = make_event(fp);
+
+	ev->key_first = (oomsift_event_key){.hash = 0x1111, .has_uptime = true, .uptime_s = uptime};
+	ev->key_kill =
+	    (oomsift_event_key){.hash = 0x2223, .has_uptime = true, .uptime_s = uptime + 0.004};
+	ev->boot_id = boot_id ? sdup(ev, boot_id) : NULL;
+	return ev;
+}
+
+static int64_t put(oomsift_store *s, oomsift_event *ev, int64_t src, uint64_t line, bool *inserted)
+{
+	int64_t id = 0;
+
+	ev->line = line;
+	assert_int_equal(oomsift_store_put_event(s, ev, src, &id, inserted), 0);
+	oomsift_event_free(ev);
+	return id;
+}
+
+static void test_match_by_key_lines(void **state)
+{
+	oomsift_store *s = open_memory();
+	int64_t dmesg = add_source(s, "dmesg"), kernlog = add_source(s, "kern.log");
+	int64_t id1, id2;
+	bool inserted;
+
+	(void)state;
+	/* dmesg: no wall time, another fingerprint than kern.log's copy */
+	oomsift_event *ev = keyed_event(1, 500.25, NULL);
+	ev->has_ts = false;
+	ev->ts_quality = OOMSIFT_TS_UNKNOWN;
+	id1 = put(s, ev, dmesg, 10, &inserted);
+	assert_true(inserted);
+	/* kern.log: the same lines at the same uptimes, with its wall time */
+	ev = keyed_event(2, 500.25, NULL);
+	ev->ts_quality = OOMSIFT_TS_EXACT;
+	id2 = put(s, ev, kernlog, 30, &inserted);
+	assert_false(inserted);
+	assert_int_equal(id2, id1);
+	assert_int_equal(count_rows(s, "SELECT sightings FROM oom_events WHERE id = ?1", id1), 2);
+	/* the copy with the exact time replaced the content: ts is set now */
+	assert_int_equal(
+	    count_rows(s, "SELECT count(*) FROM oom_events WHERE ts_quality = 'exact'", 0), 1);
+
+	/* The same lines a microsecond apart: another kill. */
+	ev = keyed_event(3, 500.250001, NULL);
+	put(s, ev, kernlog, 90, &inserted);
+	assert_true(inserted);
+	/* The same uptime on two journal boots: two kills. */
+	put(s, keyed_event(4, 800.0, "0f3b5c1e9d7a4c8e9a1b2c3d4e5f6a7b"), dmesg, 50, &inserted);
+	assert_true(inserted);
+	put(s, keyed_event(5, 800.0, "7c9e1d2f3a4b5c6d7e8f9a0b1c2d3e4f"), dmesg, 70, &inserted);
+	assert_true(inserted);
+	/* Alike in every way but at another line of one source: two reports. */
+	ev = keyed_event(6, 900.0, NULL);
+	ev->key_first.hash = 0x3333;
+	ev->key_kill.hash = 0x4445;
+	ev->key_first.has_uptime = ev->key_kill.has_uptime = false;
+	put(s, ev, kernlog, 100, &inserted);
+	assert_true(inserted);
+	ev = keyed_event(7, 900.0, NULL);
+	ev->key_first.hash = 0x3333;
+	ev->key_kill.hash = 0x4445;
+	ev->key_first.has_uptime = ev->key_kill.has_uptime = false;
+	put(s, ev, kernlog, 200, &inserted);
+	assert_true(inserted);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM oom_events", 0), 6);
+	oomsift_store_free(s);
+}
+
+static void test_sources_resume_and_rotation(void **state)
+{
+	static const char content[] = "Nov  5 01:02:03 web01 kernel: eth0: link up\n";
+	oomsift_store *s = open_memory();
+	oomsift_source_info info = {.path = "kern.log",
+	                            .head = content,
+	                            .head_len = sizeof(content) - 1,
+	                            .dev = 8,
+	                            .ino = 42,
+	                            .size = 5000,
+	                            .file_size = 5000,
+	                            .mtime = 100};
+	oomsift_source_end end = {
+	    .cursor = 4000, .cursor_line = 80, .cursor_fp = 0x1234, .size = 5000, .complete = true};
+	oomsift_source_pos pos;
+	int64_t id;
+
+	(void)state;
+	assert_int_equal(oomsift_store_source_begin(s, &info, &pos), 0);
+	assert_false(pos.known);
+	id = pos.id;
+	assert_int_equal(oomsift_store_source_end(s, &info, id, &end), 0);
+	/* The same file, unchanged: skipped. */
+	assert_int_equal(oomsift_store_source_begin(s, &info, &pos), 0);
+	assert_true(pos.known && pos.unchanged);
+	/* Grown: resumed at the cursor. */
+	info.size = info.file_size = 9000;
+	info.mtime = 200;
+	assert_int_equal(oomsift_store_source_begin(s, &info, &pos), 0);
+	assert_true(pos.known && !pos.unchanged);
+	assert_int_equal(pos.id, id);
+	assert_int_equal(pos.cursor, 4000);
+	assert_int_equal(pos.cursor_line, 80);
+	assert_int_equal(pos.cursor_fp, 0x1234);
+	/* Compressed by logrotate: another inode, the same head. */
+	info.path = "kern.log.2.gz";
+	info.ino = 77;
+	info.size = -1;
+	assert_int_equal(oomsift_store_source_begin(s, &info, &pos), 0);
+	assert_true(pos.known);
+	assert_int_equal(pos.id, id);
+	assert_int_equal(pos.cursor, 4000);
+	/* Truncated below the cursor: from the start. */
+	info.path = "kern.log";
+	info.ino = 42;
+	info.size = info.file_size = 100;
+	assert_int_equal(oomsift_store_source_begin(s, &info, &pos), 0);
+	assert_true(pos.known);
+	assert_int_equal(pos.cursor, 0);
+	/* Replaced in place by other content: a new source. */
+	info.head = "Dec  1 00:00:00 web01 kernel: other\n";
+	info.head_len = strlen(info.head);
+	assert_int_equal(oomsift_store_source_begin(s, &info, &pos), 0);
+	assert_false(pos.known);
+	assert_true(pos.id != id);
+	oomsift_store_free(s);
+}
+
 static void test_load_round_trip(void **state)
 {
 	oomsift_store *s = open_memory();
@@ -536,6 +667,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_put_twice),
+	    cmocka_unit_test(test_match_by_key_lines),
+	    cmocka_unit_test(test_sources_resume_and_rotation),
 	    cmocka_unit_test(test_load_round_trip),
 	    cmocka_unit_test(test_load_missing),
 	    cmocka_unit_test(test_file_mode_0600),
