@@ -9,6 +9,7 @@
 
 #include "oomsift/error.h"
 #include "oomsift/input.h"
+#include "oomsift/sniff.h"
 
 #define BLOCK     (256u << 10)
 #define MAX_DEPTH 64
@@ -32,12 +33,14 @@ static int on_event(void *ctx, oomsift_event *ev)
 	return d->cb(d->ctx, ev);
 }
 
-/* Feeds one physical line. rsyslog's imjournal folds a multi-line record into
- * one line with "#012" for each newline: each piece is a record of its own. */
+/* Feeds one physical line. A record may hold several lines (rsyslog's
+ * imjournal folds them with "#012", /dev/kmsg escapes them as \x0a): each
+ * piece is a record of its own. */
 static int feed_line(driver *d, const char *line, size_t len)
 {
 	oomsift_record rec;
 	const char *msg, *end, *cut;
+	size_t width;
 	int rc;
 
 	if (len && line[len - 1] == '\r')
@@ -46,13 +49,13 @@ static int feed_line(driver *d, const char *line, size_t len)
 	oomsift_envelope_parse(d->env, line, len, ++d->lineno, &rec);
 	msg = rec.msg;
 	end = rec.msg + rec.msg_len;
-	while ((cut = memmem(msg, (size_t)(end - msg), "#012", 4)) != NULL) {
+	while ((cut = oomsift_record_next_break(msg, (size_t)(end - msg), &width)) != NULL) {
 		rec.msg = msg;
 		rec.msg_len = (size_t)(cut - msg);
 		if ((rc = oomsift_assembler_feed(d->asm_, &rec, line, len)) < 0)
 			return rc;
 		rec.wrapper = OOMSIFT_WRAP_CONTINUATION;
-		msg = cut + 4;
+		msg = cut + width;
 	}
 	rec.msg = msg;
 	rec.msg_len = (size_t)(end - msg);
@@ -134,6 +137,16 @@ static int driver_init(driver *d, const char *name, int64_t mtime, const oomsift
 		snprintf(host, sizeof(host), "stdin");
 	else
 		oomsift_host_from_path(name, host, sizeof(host));
+	if (opts && opts->format) {
+		oomsift_sniff_result fmt;
+		if ((rc = oomsift_format_from_name(opts->format, &fmt)) < 0)
+			return rc;
+		if (fmt.format != OOMSIFT_FORMAT_AUTO && fmt.format != OOMSIFT_FORMAT_TEXT)
+			return oomsift_error_set(OOMSIFT_EINVAL,
+			                         "'%s': format '%s' is not read as text lines",
+			                         name, opts->format);
+		oomsift_sniff_apply(&fmt, &eo);
+	}
 	if ((rc = oomsift_envelope_new(&d->env, &eo)) < 0)
 		return rc;
 	if ((rc = oomsift_assembler_new(&d->asm_, host, on_event, d)) < 0) {

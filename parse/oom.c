@@ -552,15 +552,12 @@ static bool is_kernel_record(const oomsift_record *rec)
 	return !rec->ident || (rec->ident_len == 6 && memcmp(rec->ident, "kernel", 6) == 0);
 }
 
-int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, const char *line,
-                           size_t line_len)
+static int feed_record(oomsift_assembler *a, host_state *h, const oomsift_record *rec,
+                       const char *line, size_t line_len)
 {
-	host_state *h = host_get(a, rec->host, rec->host_len);
 	oom_line type;
 	int rc;
 
-	if (!h)
-		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	if ((rc = check_boundaries(a, h, rec)) < 0)
 		return rc;
 	if (!is_kernel_record(rec)) {
@@ -589,6 +586,26 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 		on_body(a, h, oom_classify_body(rec->msg, rec->msg_len), rec);
 	keep_raw(h, rec, line, line_len);
 	return 0;
+}
+
+int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, const char *line,
+                           size_t line_len)
+{
+	host_state *h;
+	int rc;
+
+	if (rec->wrapper == OOMSIFT_WRAP_META)
+		return 0;
+	if (!(h = host_get(a, rec->host, rec->host_len)))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	/* A boot separator ends every report of its host; a cut line (line cap,
+	 * pager ellipsis) leaves the report it lands in incomplete. */
+	if (rec->wrapper == OOMSIFT_WRAP_MARK)
+		return close_report(a, h);
+	rc = feed_record(a, h, rec, line, line_len);
+	if (rc == 0 && rec->cut && h->ev)
+		h->ev->truncated = true;
+	return rc;
 }
 
 int oomsift_assembler_finish(oomsift_assembler *a)

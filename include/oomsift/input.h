@@ -17,6 +17,10 @@
 typedef struct oomsift_parse_opts {
 	const char *host; /* host for records without one; NULL = from the file name */
 	int year;         /* year of RFC3164 lines; 0 = infer from the file's mtime */
+	/* A --format name (oomsift_format_names() in sniff.h) that every file is
+	 * read as; NULL or "auto" = detect the wrapper line by line. Only text
+	 * formats are read here: another one is an OOMSIFT_EINVAL. */
+	const char *format;
 } oomsift_parse_opts;
 
 typedef struct oomsift_parse_stats {

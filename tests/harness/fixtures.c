@@ -408,7 +408,7 @@ static void run_fixture(void **state)
 	oomsift_parse_opts opts = {0};
 	store_ctx s = {0};
 	check c = {0};
-	char *host;
+	char *host, *format;
 
 	c.fixture = f->name;
 	c.json = read_file(f->expected);
@@ -427,11 +427,14 @@ static void run_fixture(void **state)
 	host = json_text(&c, "$.ingest.host");
 	opts.host = host;
 	opts.year = (int)json_int(&c, "$.ingest.year", 0);
+	format = json_text(&c, "$.ingest.format");
+	opts.format = format;
 	assert_int_equal(oomsift_store_source(s.store, f->log, &s.source_id), 0);
 	if (oomsift_parse_path(f->log, &opts, put, &s, &stats) < 0)
 		fail_msg("%s: %s", f->name, oomsift_error_message());
 	check_events(&c);
 	free(host);
+	free(format);
 	oomsift_store_free(s.store);
 	free((char *)c.json);
 	if (c.failures)
