@@ -7,31 +7,56 @@
 #include "oomsift/error.h"
 #include "parse/re.h"
 
-/* Optional kernel timestamp and caller id as printed after a syslog tag, by
- * the console, by syslog(2) and by util-linux dmesg (>= 2.40 puts the caller
- * in its own bracket after a space). */
-#define KTS "\\[\\s*(\\d+\\.\\d+)\\](?:\\[\\s*([TC]\\d+)\\])? ?(?:\\[\\s*([TC]\\d+)\\] )?"
+/* Longest /dev/kmsg message kept after unescaping; the rest is cut. */
+#define MAX_MSG 65536
 
-/* Wrapper patterns (kernel-formats.md §2.1-2.3, Appendix B). */
-static const char *const pat_dmesg = "^(?:<\\d{1,3}>)?(?:[a-z]+\\s*:[a-z]+\\s*: )?" KTS "(.*)$";
-static const char *const pat_dmesg_t =
-    "^(?:[a-z]+\\s*:[a-z]+\\s*: )?\\[\\S+\\.? (\\S+) ?([ \\d]?\\d) (\\d\\d):(\\d\\d):(\\d\\d) "
-    "(\\d{4})\\] ?(?:\\[\\s*([TC]\\d+)\\] )?(.*)$";
-/* "host: msg" (a collector's form, no tag) or "host [<fac.lvl>] tag[pid]: msg". */
-static const char *const pat_rfc3164 =
-    "^(?:<\\d{1,3}>)?([A-Z][a-z]{2}) ([ \\d]\\d) (\\d\\d):(\\d\\d):(\\d\\d) (?:(\\S+?): |(\\S+) "
-    "(?:<[a-z]+\\.[a-z]+> )?(?:([^\\s:\\[]+)(?:\\[\\d+\\])?: ?)?)(?:" KTS ")?(.*)$";
+/* What every syslog and journal text wrapper prints after its time stamp:
+ * "host: msg" (a collector's form, no tag) or "host [<fac.lvl>] tag[pid]: msg"
+ * (kernel-formats.md §2.3-2.4). Groups: host of the first form, host, tag, pid. */
+static const char *const pat_tail =
+    "^(?:(\\S+?): |(\\S+) (?:<[a-z]+\\.[a-z]+> )?(?:([^\\s:\\[]+)(?:\\[(\\d+)\\])?: ?)?)";
+/* journalctl short-monotonic (and short-delta): the host and the identifier
+ * are required, which is all that tells it from raw dmesg. */
+static const char *const pat_mono =
+    "^\\[\\s*(\\d+\\.\\d+)(?: <[^>]*>)?\\] (\\S+) ([^\\s:\\[]+)(?:\\[(\\d+)\\])?: ";
+/* dmesg -T in any locale (strftime "%a %b %e %H:%M:%S %Y"), with -d's delta. */
+static const char *const pat_ctime = "^\\[\\S+\\.? (\\S+) ?([ \\d]?\\d) (\\d\\d):(\\d\\d):(\\d\\d) "
+                                     "(\\d{4})(?: <[^>]*>)?\\] ?";
+/* RFC5424 after "<PRI>1 TIMESTAMP ": host, app-name, procid, msgid and the
+ * structured data ("-" or "[id k=\"v\"]..." with \-escapes inside values). */
+static const char *const pat_5424 =
+    "^(\\S+) (\\S+) (\\S+) (\\S+) (-|(?:\\[(?:[^\\]\"\\\\]|\\\\.|\"(?:[^\"\\\\]|\\\\.)*\")*\\])+)"
+    "(?: |$)";
+
+/* journalctl's lines that are not entries (§2.4 "Header/footer/separator"). */
+static const char *const meta_prefixes[] = {
+    "-- Logs begin at ",
+    "-- Journal begins at ",
+    "-- No entries --",
+    "-- cursor: ",
+    "Notice: journal has been rotated",
+    "Warning: some journal files",
+    "Warning: journal files were",
+    "Hint: You are currently not seeing messages",
+    "Hint: Some lines were ellipsized",
+};
+
+/* U+2026, as journalctl --no-full writes where it ellipsized a line. */
+static const char ellipsis[] = "\xe2\x80\xa6";
 
 struct oomsift_envelope {
 	oomsift_envelope_opts opts;
-	oomsift_re dmesg, dmesg_t, rfc3164;
+	oomsift_re tail, mono, ctime, rfc5424;
 	oomsift_wrapper last; /* wrapper of the previous line, tried first */
 	oomsift_record prev;  /* metadata inherited by continuation lines */
 	char host[256];
 	char ident[64];
 	char caller[16];
-	int cached_month; /* RFC3164 year cache: month -> year for ref_time */
-	int cached_year;
+	char boot_id[33]; /* of the last "-- Boot <id> --" line */
+	bool have_boot;
+	double reltime_wall; /* minute of the last dmesg -e "[Nov20 10:11]" line */
+	bool have_reltime;
+	char *msgbuf; /* unescaped /dev/kmsg message */
 };
 
 int oomsift_envelope_new(oomsift_envelope **out, const oomsift_envelope_opts *opts)
@@ -45,9 +70,15 @@ int oomsift_envelope_new(oomsift_envelope **out, const oomsift_envelope_opts *op
 		env->opts = *opts;
 	if (!env->opts.ref_time)
 		env->opts.ref_time = (int64_t)time(NULL);
-	if ((rc = oomsift_re_compile(&env->dmesg, pat_dmesg)) < 0 ||
-	    (rc = oomsift_re_compile(&env->dmesg_t, pat_dmesg_t)) < 0 ||
-	    (rc = oomsift_re_compile(&env->rfc3164, pat_rfc3164)) < 0) {
+	env->msgbuf = malloc(MAX_MSG);
+	if (!env->msgbuf) {
+		oomsift_envelope_free(env);
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
+	if ((rc = oomsift_re_compile(&env->tail, pat_tail)) < 0 ||
+	    (rc = oomsift_re_compile(&env->mono, pat_mono)) < 0 ||
+	    (rc = oomsift_re_compile(&env->ctime, pat_ctime)) < 0 ||
+	    (rc = oomsift_re_compile(&env->rfc5424, pat_5424)) < 0) {
 		oomsift_envelope_free(env);
 		return rc;
 	}
@@ -59,32 +90,200 @@ void oomsift_envelope_free(oomsift_envelope *env)
 {
 	if (!env)
 		return;
-	oomsift_re_free(&env->dmesg);
-	oomsift_re_free(&env->dmesg_t);
-	oomsift_re_free(&env->rfc3164);
+	oomsift_re_free(&env->tail);
+	oomsift_re_free(&env->mono);
+	oomsift_re_free(&env->ctime);
+	oomsift_re_free(&env->rfc5424);
+	free(env->msgbuf);
 	free(env);
 }
 
-static int span_int(oomsift_span sp)
-{
-	int v = 0;
+/* ---- small readers over [p, end) ---- */
 
-	for (size_t i = 0; i < sp.len; i++)
-		if (sp.ptr[i] >= '0' && sp.ptr[i] <= '9')
-			v = v * 10 + (sp.ptr[i] - '0');
-	return v;
+typedef struct cursor {
+	const char *p, *end;
+} cursor;
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
 }
 
-static double span_double(oomsift_span sp)
+static bool is_lower(char c)
 {
-	char tmp[32];
-
-	if (sp.len >= sizeof(tmp))
-		return 0;
-	memcpy(tmp, sp.ptr, sp.len);
-	tmp[sp.len] = '\0';
-	return strtod(tmp, NULL);
+	return c >= 'a' && c <= 'z';
 }
+
+static bool is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static bool peek(const cursor *c, char ch)
+{
+	return c->p < c->end && *c->p == ch;
+}
+
+static bool eat(cursor *c, char ch)
+{
+	if (!peek(c, ch))
+		return false;
+	c->p++;
+	return true;
+}
+
+static bool eat_str(cursor *c, const char *s)
+{
+	size_t n = strlen(s);
+
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, s, n) != 0)
+		return false;
+	c->p += n;
+	return true;
+}
+
+static void skip_spaces(cursor *c)
+{
+	while (peek(c, ' '))
+		c->p++;
+}
+
+/* Reads min..max decimal digits into *v. */
+static bool read_num(cursor *c, size_t min, size_t max, int64_t *v)
+{
+	size_t n = 0;
+
+	*v = 0;
+	while (n < max && c->p < c->end && is_digit(*c->p)) {
+		*v = *v * 10 + (*c->p++ - '0');
+		n++;
+	}
+	return n >= min;
+}
+
+/* Reads the digits of a fraction (after its separator) as seconds. */
+static bool read_fraction(cursor *c, double *frac)
+{
+	double scale = 0.1;
+	size_t n = 0;
+
+	*frac = 0;
+	while (c->p < c->end && is_digit(*c->p)) {
+		if (n++ < 9) {
+			*frac += (*c->p - '0') * scale;
+			scale /= 10;
+		}
+		c->p++;
+	}
+	return n > 0;
+}
+
+/* "123.456789" as seconds. */
+static bool read_seconds(cursor *c, double *s)
+{
+	int64_t whole;
+	double frac;
+
+	if (!read_num(c, 1, 12, &whole) || !eat(c, '.') || !read_fraction(c, &frac))
+		return false;
+	*s = (double)whole + frac;
+	return true;
+}
+
+/* "HH:MM:SS" */
+static bool read_hms(cursor *c, int64_t *h, int64_t *mi, int64_t *s)
+{
+	return read_num(c, 2, 2, h) && eat(c, ':') && read_num(c, 2, 2, mi) && eat(c, ':') &&
+	       read_num(c, 2, 2, s) && *h < 24 && *mi < 60 && *s <= 60;
+}
+
+/* "YYYY-MM-DD" followed by `sep` */
+static bool read_date(cursor *c, char sep, int64_t *y, int64_t *mo, int64_t *d)
+{
+	return read_num(c, 4, 4, y) && eat(c, '-') && read_num(c, 2, 2, mo) && eat(c, '-') &&
+	       read_num(c, 2, 2, d) && eat(c, sep) && *mo >= 1 && *mo <= 12 && *d >= 1 && *d <= 31;
+}
+
+/* "<PRI>" of forwarded syslog and dmesg -r. */
+static void skip_pri(cursor *c)
+{
+	cursor save = *c;
+	int64_t pri;
+
+	if (!(eat(c, '<') && read_num(c, 1, 3, &pri) && eat(c, '>')))
+		*c = save;
+}
+
+/* dmesg -x: "kern  :warn  : " (facility and level names, padded to 6). */
+static void skip_decode(cursor *c)
+{
+	cursor save = *c;
+	size_t n = 0;
+
+	while (c->p < c->end && (is_lower(*c->p) || is_digit(*c->p))) {
+		c->p++;
+		n++;
+	}
+	skip_spaces(c);
+	if (n && eat(c, ':') && c->p < c->end && is_lower(*c->p)) {
+		while (c->p < c->end && is_lower(*c->p))
+			c->p++;
+		skip_spaces(c);
+		if (eat(c, ':') && eat(c, ' '))
+			return;
+	}
+	*c = save;
+}
+
+/* A zone: "Z", "+hh:mm", "+hhmm" or "+hh"; sets the offset east of UTC. */
+static bool read_zone_offset(cursor *c, int64_t *offset, bool *colon)
+{
+	int64_t h, m = 0;
+	int sign;
+
+	*colon = false;
+	if (eat(c, 'Z')) {
+		*offset = 0;
+		return true;
+	}
+	if (!peek(c, '+') && !peek(c, '-'))
+		return false;
+	sign = *c->p++ == '-' ? -1 : 1;
+	if (!read_num(c, 2, 2, &h))
+		return false;
+	*colon = eat(c, ':');
+	if (!read_num(c, 2, 2, &m) && *colon)
+		return false;
+	*offset = sign * (h * 3600 + m * 60);
+	return true;
+}
+
+/* A time-zone abbreviation as journalctl short-full prints it (%Z). Only
+ * unambiguous ones; another zone costs the wall time. */
+static bool zone_abbrev_offset(const char *s, size_t len, int64_t *offset)
+{
+	static const struct {
+		const char *name;
+		int minutes;
+	} zones[] = {
+	    {"UTC", 0},     {"GMT", 0},    {"UT", 0},     {"WET", 0},    {"WEST", 60},
+	    {"CET", 60},    {"CEST", 120}, {"MET", 60},   {"MEST", 120}, {"EET", 120},
+	    {"EEST", 180},  {"MSK", 180},  {"EST", -300}, {"EDT", -240}, {"CDT", -300},
+	    {"MST", -420},  {"MDT", -360}, {"PST", -480}, {"PDT", -420}, {"AKST", -540},
+	    {"AKDT", -480}, {"HST", -600}, {"JST", 540},  {"KST", 540},  {"HKT", 480},
+	    {"SGT", 480},   {"AWST", 480}, {"ACST", 570}, {"ACDT", 630}, {"AEST", 600},
+	    {"AEDT", 660},  {"NZST", 720}, {"NZDT", 780}, {"SAST", 120}, {"WIB", 420},
+	};
+
+	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+		if (strlen(zones[i].name) == len && memcmp(zones[i].name, s, len) == 0) {
+			*offset = zones[i].minutes * 60;
+			return true;
+		}
+	return false;
+}
+
+/* ---- record helpers ---- */
 
 /* RFC3164 carries no year: take the latest year in which this date is not
  * after the reference time (plus a day of slack for clock skew). This also
@@ -101,106 +300,657 @@ static int infer_year(oomsift_envelope *env, int month, int day)
 	return y;
 }
 
-/* Copies a span into fixed storage owned by the envelope; returns the copy. */
-static const char *keep(char *dst, size_t cap, oomsift_span sp, size_t *len)
+/* Copies text into fixed storage owned by the envelope; returns the copy. */
+static const char *keep(char *dst, size_t cap, const char *s, size_t len, size_t *out_len)
 {
-	size_t n = sp.len < cap - 1 ? sp.len : cap - 1;
+	size_t n = len < cap - 1 ? len : cap - 1;
 
-	memcpy(dst, sp.ptr, n);
+	memcpy(dst, s, n);
 	dst[n] = '\0';
-	*len = n;
+	*out_len = n;
 	return dst;
 }
 
-static void set_kernel_ts(oomsift_envelope *env, oomsift_record *rec, oomsift_span ts,
-                          oomsift_span caller1, oomsift_span caller2)
+static void set_msg(oomsift_record *rec, const char *p, const char *end)
 {
-	oomsift_span caller = caller1.ptr ? caller1 : caller2;
-
-	if (ts.ptr) {
-		rec->uptime = span_double(ts);
-		rec->has_uptime = true;
-	}
-	if (caller.ptr)
-		rec->caller = keep(env->caller, sizeof(env->caller), caller, &rec->caller_len);
+	rec->msg = p;
+	rec->msg_len = (size_t)(end - p);
 }
 
-static bool parse_dmesg(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
+static void set_wall(oomsift_record *rec, double wall, bool subsec)
 {
-	oomsift_span g[5];
+	rec->wall = wall;
+	rec->has_wall = true;
+	rec->wall_subsec = subsec;
+}
 
-	if (!oomsift_re_match(&env->dmesg, line, len, g, 5))
+/* The wrapper a sniffer or --format asked for, BARE when none. */
+static oomsift_wrapper hint(const oomsift_envelope *env)
+{
+	return env->opts.forced ? env->opts.force : env->opts.prefer;
+}
+
+/* A printk caller id in brackets: "[ T4321]", "[    C3]". */
+static bool read_caller(oomsift_envelope *env, cursor *c, oomsift_record *rec)
+{
+	cursor save = *c;
+	const char *start;
+
+	if (!eat(c, '['))
 		return false;
-	rec->wrapper = OOMSIFT_WRAP_DMESG;
-	set_kernel_ts(env, rec, g[1], g[2], g[3]);
-	rec->msg = g[4].ptr;
-	rec->msg_len = g[4].len;
+	skip_spaces(c);
+	start = c->p;
+	if (!(eat(c, 'T') || eat(c, 'C')) || c->p >= c->end || !is_digit(*c->p)) {
+		*c = save;
+		return false;
+	}
+	while (c->p < c->end && is_digit(*c->p))
+		c->p++;
+	if (!eat(c, ']')) {
+		*c = save;
+		return false;
+	}
+	rec->caller = keep(env->caller, sizeof(env->caller), start, (size_t)(c->p - 1 - start),
+	                   &rec->caller_len);
 	return true;
 }
 
-static bool parse_dmesg_t(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
+/* What follows a kernel time stamp: a console caller id right after it
+ * ("[..][ T1]"), a space, and util-linux 2.40's caller id ("[..] [   T1] "). */
+static void read_callers(oomsift_envelope *env, cursor *c, oomsift_record *rec)
 {
-	oomsift_span g[9];
+	cursor save;
+
+	read_caller(env, c, rec);
+	eat(c, ' ');
+	save = *c;
+	if (read_caller(env, c, rec) && !eat(c, ' '))
+		*c = save;
+}
+
+/* "[  123.456789]" (with dmesg -d's " <    0.000012>" when `delta`), then
+ * the caller ids; sets the uptime. */
+static bool read_uptime_bracket(oomsift_envelope *env, cursor *c, oomsift_record *rec, bool delta)
+{
+	cursor save = *c;
+	double up, d;
+
+	if (!eat(c, '['))
+		return false;
+	skip_spaces(c);
+	if (!read_seconds(c, &up))
+		goto fail;
+	if (delta && eat(c, ' ')) {
+		if (!eat(c, '<'))
+			goto fail;
+		skip_spaces(c);
+		if (!read_seconds(c, &d) || !eat(c, '>'))
+			goto fail;
+	}
+	if (!eat(c, ']'))
+		goto fail;
+	rec->uptime = up;
+	rec->has_uptime = true;
+	read_callers(env, c, rec);
+	return true;
+fail:
+	*c = save;
+	return false;
+}
+
+/* The optional kernel time stamp after a syslog tag (imklog, klogd). */
+static void strip_kernel_ts(oomsift_envelope *env, oomsift_record *rec)
+{
+	cursor c = {rec->msg, rec->msg + rec->msg_len};
+
+	if (read_uptime_bracket(env, &c, rec, false))
+		set_msg(rec, c.p, c.end);
+}
+
+/* "host tag[pid]: " after a time stamp, then the message. need_ident: the
+ * wrapper always prints an identifier (journalctl), so a line without one is
+ * not of this wrapper. */
+static bool read_tail(oomsift_envelope *env, cursor *c, oomsift_record *rec, bool need_ident)
+{
+	oomsift_span g[5];
+	oomsift_span host;
+	int64_t pid;
+
+	if (!oomsift_re_match(&env->tail, c->p, (size_t)(c->end - c->p), g, 5))
+		return false;
+	if (need_ident && !g[3].ptr)
+		return false;
+	host = g[1].ptr ? g[1] : g[2];
+	rec->host = keep(env->host, sizeof(env->host), host.ptr, host.len, &rec->host_len);
+	if (g[3].ptr)
+		rec->ident =
+		    keep(env->ident, sizeof(env->ident), g[3].ptr, g[3].len, &rec->ident_len);
+	if (g[4].ptr && oomsift_span_i64(g[4], &pid))
+		rec->pid = pid;
+	set_msg(rec, g[0].ptr + g[0].len, c->end);
+	strip_kernel_ts(env, rec);
+	return true;
+}
+
+/* ---- util-linux dmesg (§2.2) ---- */
+
+/* dmesg -e: "[Nov20 10:11]" starts a minute; "[  +0.000012]" lines stay in it. */
+static bool read_reltime(oomsift_envelope *env, cursor *c, oomsift_record *rec)
+{
+	cursor save = *c;
+	const char *name;
+	int64_t day, h, mi, delta_whole;
+	double frac;
 	int month;
 
-	if (!oomsift_re_match(&env->dmesg_t, line, len, g, 9))
+	if (!eat(c, '['))
+		return false;
+	skip_spaces(c);
+	if (peek(c, '+') || peek(c, '-')) {
+		c->p++;
+		if (!read_num(c, 1, 12, &delta_whole) || !eat(c, '.') || !read_fraction(c, &frac) ||
+		    !eat(c, ']'))
+			goto fail;
+		if (env->have_reltime)
+			set_wall(rec, env->reltime_wall, false);
+		return true;
+	}
+	name = c->p;
+	while (c->p < c->end && !is_digit(*c->p) && *c->p != ' ' && *c->p != ']')
+		c->p++;
+	if (c->p == name || c->p - name > 12)
+		goto fail;
+	month = oomsift_month_from_name(name, (size_t)(c->p - name));
+	eat(c, ' ');
+	if (!read_num(c, 1, 2, &day) || !eat(c, ' ') || !read_num(c, 2, 2, &h) || !eat(c, ':') ||
+	    !read_num(c, 2, 2, &mi) || !eat(c, ']') || h > 23 || mi > 59)
+		goto fail;
+	/* A locale whose month names we cannot read costs the wall time only. */
+	env->have_reltime = month != 0;
+	if (month) {
+		env->reltime_wall = (double)oomsift_civil_to_unix(
+		    infer_year(env, month, (int)day), month, (int)day, (int)h, (int)mi, 0);
+		set_wall(rec, env->reltime_wall, false);
+	}
+	return true;
+fail:
+	*c = save;
+	return false;
+}
+
+/* --time-format iso: "2026-11-20T10:11:12,123456+00:00 " (comma). */
+static bool read_dmesg_iso(cursor *c, oomsift_record *rec)
+{
+	int64_t y, mo, d, h, mi, s, off;
+	double frac;
+	bool colon;
+
+	if (!read_date(c, 'T', &y, &mo, &d) || !read_hms(c, &h, &mi, &s) || !eat(c, ',') ||
+	    !read_fraction(c, &frac) || !read_zone_offset(c, &off, &colon) || !eat(c, ' '))
+		return false;
+	set_wall(rec,
+	         (double)(oomsift_civil_to_unix((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)s) -
+	                  off) +
+	             frac,
+	         true);
+	return true;
+}
+
+/* Raw dmesg and every dmesg prefix without a calendar date: [uptime] with
+ * -r/-x/-d/caller id, "[<delta>]" (-t -d), -e reltime, --time-format iso. */
+static bool parse_dmesg(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
+{
+	cursor c = {line, line + len};
+	double delta;
+
+	skip_pri(&c);
+	skip_decode(&c);
+	if (c.p < c.end && is_digit(*c.p)) {
+		if (!read_dmesg_iso(&c, rec))
+			return false;
+		rec->wrapper = OOMSIFT_WRAP_DMESG_T;
+		read_callers(env, &c, rec);
+	} else if (read_uptime_bracket(env, &c, rec, true)) {
+		rec->wrapper = OOMSIFT_WRAP_DMESG;
+	} else if (eat_str(&c, "[<")) {
+		skip_spaces(&c);
+		if (!read_seconds(&c, &delta) || !eat_str(&c, ">]"))
+			return false;
+		rec->wrapper = OOMSIFT_WRAP_DMESG;
+		read_callers(env, &c, rec);
+	} else if (read_reltime(env, &c, rec)) {
+		rec->wrapper = OOMSIFT_WRAP_DMESG_T;
+		read_callers(env, &c, rec);
+	} else {
+		return false;
+	}
+	set_msg(rec, c.p, c.end);
+	return true;
+}
+
+/* dmesg -T (with -x, -d, caller id) in any locale. */
+static bool parse_dmesg_t(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
+{
+	cursor c = {line, line + len};
+	oomsift_span g[7];
+	int month;
+
+	skip_decode(&c);
+	if (!peek(&c, '[') || !oomsift_re_match(&env->ctime, c.p, (size_t)(c.end - c.p), g, 7))
 		return false;
 	rec->wrapper = OOMSIFT_WRAP_DMESG_T;
 	month = oomsift_month_from_name(g[1].ptr, g[1].len);
 	/* A locale whose month names we cannot read costs the wall time only. */
 	if (month) {
-		rec->wall =
-		    (double)oomsift_civil_to_unix(span_int(g[6]), month, span_int(g[2]),
-		                                  span_int(g[3]), span_int(g[4]), span_int(g[5]));
-		rec->has_wall = true;
+		int64_t y, d, h, mi, s;
+		cursor n[5] = {{g[6].ptr, g[6].ptr + g[6].len},
+		               {g[2].ptr, g[2].ptr + g[2].len},
+		               {g[3].ptr, g[3].ptr + g[3].len},
+		               {g[4].ptr, g[4].ptr + g[4].len},
+		               {g[5].ptr, g[5].ptr + g[5].len}};
+		skip_spaces(&n[1]);
+		read_num(&n[0], 4, 4, &y);
+		read_num(&n[1], 1, 2, &d);
+		read_num(&n[2], 2, 2, &h);
+		read_num(&n[3], 2, 2, &mi);
+		read_num(&n[4], 2, 2, &s);
+		set_wall(
+		    rec,
+		    (double)oomsift_civil_to_unix((int)y, month, (int)d, (int)h, (int)mi, (int)s),
+		    false);
 	}
-	if (g[7].ptr)
-		rec->caller = keep(env->caller, sizeof(env->caller), g[7], &rec->caller_len);
-	rec->msg = g[8].ptr;
-	rec->msg_len = g[8].len;
+	c.p = g[0].ptr + g[0].len;
+	read_callers(env, &c, rec);
+	set_msg(rec, c.p, c.end);
 	return true;
 }
 
-static bool parse_rfc3164(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
-{
-	oomsift_span g[13];
-	int month, day;
+/* ---- /dev/kmsg (§2.1) ---- */
 
-	if (!oomsift_re_match(&env->rfc3164, line, len, g, 13))
+static int hex_value(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Undoes the kernel's \xNN escapes that util-linux dmesg undoes too, so both
+ * give the same text: newline (a line break of a multi-line record),
+ * backslash and bytes >= 0x80 (UTF-8). Other control bytes stay escaped, as
+ * dmesg prints them. */
+static void unescape_kmsg(oomsift_envelope *env, const char *p, const char *end,
+                          oomsift_record *rec)
+{
+	char *out = env->msgbuf;
+	size_t n = 0;
+
+	while (p < end && n < MAX_MSG) {
+		int hi, lo;
+		if (end - p >= 4 && p[0] == '\\' && p[1] == 'x' && (hi = hex_value(p[2])) >= 0 &&
+		    (lo = hex_value(p[3])) >= 0) {
+			int v = hi * 16 + lo;
+			if (v == '\n' || v == '\\' || v >= 0x80) {
+				out[n++] = (char)v;
+				p += 4;
+				continue;
+			}
+		}
+		out[n++] = *p++;
+	}
+	rec->cut = p < end;
+	rec->msg = out;
+	rec->msg_len = n;
+}
+
+/* "prefix,seq,usec,flag[,caller=T1][,more];message" */
+static bool parse_kmsg(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
+{
+	cursor c = {line, line + len};
+	int64_t prefix, seq, usec;
+
+	if (!read_num(&c, 1, 3, &prefix) || !eat(&c, ',') || !read_num(&c, 1, 20, &seq) ||
+	    !eat(&c, ',') || !read_num(&c, 1, 20, &usec) || !eat(&c, ','))
 		return false;
-	month = oomsift_month_from_name(g[1].ptr, g[1].len);
+	if (!(eat(&c, '-') || eat(&c, 'c') || eat(&c, '+')))
+		return false;
+	while (eat(&c, ',')) {
+		const char *field = c.p;
+		while (c.p < c.end && *c.p != ',' && *c.p != ';')
+			c.p++;
+		if (c.p - field > 7 && memcmp(field, "caller=", 7) == 0)
+			rec->caller = keep(env->caller, sizeof(env->caller), field + 7,
+			                   (size_t)(c.p - field - 7), &rec->caller_len);
+	}
+	if (!eat(&c, ';'))
+		return false;
+	rec->wrapper = OOMSIFT_WRAP_KMSG;
+	rec->uptime = (double)(usec / 1000000) + (double)(usec % 1000000) / 1e6;
+	rec->has_uptime = true;
+	unescape_kmsg(env, c.p, c.end, rec);
+	return true;
+}
+
+/* A dictionary line after a /dev/kmsg record: " SUBSYSTEM=pci". */
+static bool is_kmsg_dict(const char *line, size_t len)
+{
+	size_t i = 1;
+
+	if (len < 3 || line[0] != ' ')
+		return false;
+	while (i < len && (is_upper(line[i]) || is_digit(line[i]) || line[i] == '_'))
+		i++;
+	return i > 1 && i < len && line[i] == '=';
+}
+
+/* ---- syslog (§2.3) and journalctl text (§2.4) ---- */
+
+/* "Nov  5 01:02:03" (RFC3164) or "Nov 05 01:02:03[.123456]" (journal short),
+ * optionally after a forwarded "<PRI>". */
+static bool parse_bsd(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
+{
+	cursor c = {line, line + len};
+	int64_t day, h, mi, s;
+	double frac = 0;
+	bool subsec = false;
+	int month;
+
+	skip_pri(&c);
+	if (c.end - c.p < 16 || !is_upper(c.p[0]) || c.p[3] != ' ')
+		return false;
+	month = oomsift_month_from_name(c.p, 3);
 	if (!month)
 		return false;
-	rec->wrapper = OOMSIFT_WRAP_RFC3164;
-	day = span_int(g[2]);
-	rec->wall = (double)oomsift_civil_to_unix(infer_year(env, month, day), month, day,
-	                                          span_int(g[3]), span_int(g[4]), span_int(g[5]));
-	rec->has_wall = true;
-	rec->host = keep(env->host, sizeof(env->host), g[6].ptr ? g[6] : g[7], &rec->host_len);
-	if (g[8].ptr)
-		rec->ident = keep(env->ident, sizeof(env->ident), g[8], &rec->ident_len);
-	set_kernel_ts(env, rec, g[9], g[10], g[11]);
-	rec->msg = g[12].ptr;
-	rec->msg_len = g[12].len;
+	c.p += 4;
+	eat(&c, ' '); /* RFC3164 pads the day with a space */
+	if (!read_num(&c, 1, 2, &day) || day < 1 || day > 31 || !eat(&c, ' ') ||
+	    !read_hms(&c, &h, &mi, &s))
+		return false;
+	if (eat(&c, '.')) {
+		if (!read_fraction(&c, &frac))
+			return false;
+		subsec = true;
+	}
+	if (!eat(&c, ' ') || !read_tail(env, &c, rec, false))
+		return false;
+	rec->wrapper = subsec || hint(env) == OOMSIFT_WRAP_JOURNAL_SHORT
+	                   ? OOMSIFT_WRAP_JOURNAL_SHORT
+	                   : OOMSIFT_WRAP_RFC3164;
+	set_wall(rec,
+	         (double)oomsift_civil_to_unix(infer_year(env, month, (int)day), month, (int)day,
+	                                       (int)h, (int)mi, (int)s) +
+	             frac,
+	         subsec);
 	return true;
 }
 
+/* "2026-11-20T10:11:12[.123456](Z|+00:00|+0000)" as rsyslog, syslog-ng and
+ * journalctl short-iso print it; sets the wall time in UTC. */
+static bool read_iso_stamp(cursor *c, oomsift_record *rec, bool *colon_zone)
+{
+	int64_t y, mo, d, h, mi, s, off = 0;
+	double frac = 0;
+	bool subsec = false;
+
+	*colon_zone = true;
+	if (!read_date(c, 'T', &y, &mo, &d) || !read_hms(c, &h, &mi, &s))
+		return false;
+	if (eat(c, '.')) {
+		if (!read_fraction(c, &frac))
+			return false;
+		subsec = true;
+	}
+	if (!peek(c, ' ') && !read_zone_offset(c, &off, colon_zone))
+		return false;
+	set_wall(rec,
+	         (double)(oomsift_civil_to_unix((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)s) -
+	                  off) +
+	             frac,
+	         subsec);
+	return true;
+}
+
+/* rsyslog RFC3339 (RSYSLOG_FileFormat, RSYSLOG_ForwardFormat with <PRI>) and
+ * journalctl short-iso / short-iso-precise. */
+static bool parse_iso(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
+{
+	cursor c = {line, line + len};
+	bool colon;
+
+	skip_pri(&c);
+	if (c.end - c.p < 20 || c.p[4] != '-' || c.p[10] != 'T' || !read_iso_stamp(&c, rec, &colon))
+		return false;
+	if (!eat(&c, ' ') || !read_tail(env, &c, rec, false))
+		return false;
+	/* journalctl <= v254 prints "+0000"; rsyslog and journalctl v255+ "+00:00". */
+	rec->wrapper = !colon || hint(env) == OOMSIFT_WRAP_JOURNAL_ISO ? OOMSIFT_WRAP_JOURNAL_ISO
+	                                                               : OOMSIFT_WRAP_RFC3339;
+	return true;
+}
+
+/* "<PRI>1 TIMESTAMP HOST APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]" with
+ * "-" for each nil value. */
+static bool parse_rfc5424(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
+{
+	cursor c = {line, line + len};
+	oomsift_span g[6];
+	int64_t pri, pid;
+	bool colon;
+
+	if (!eat(&c, '<') || !read_num(&c, 1, 3, &pri) || !eat_str(&c, ">1 "))
+		return false;
+	if (!eat(&c, '-') && !read_iso_stamp(&c, rec, &colon))
+		return false;
+	if (!eat(&c, ' ') || !oomsift_re_match(&env->rfc5424, c.p, (size_t)(c.end - c.p), g, 6))
+		return false;
+	rec->wrapper = OOMSIFT_WRAP_RFC5424;
+	if (!(g[1].len == 1 && g[1].ptr[0] == '-'))
+		rec->host = keep(env->host, sizeof(env->host), g[1].ptr, g[1].len, &rec->host_len);
+	if (!(g[2].len == 1 && g[2].ptr[0] == '-'))
+		rec->ident =
+		    keep(env->ident, sizeof(env->ident), g[2].ptr, g[2].len, &rec->ident_len);
+	if (oomsift_span_i64(g[3], &pid))
+		rec->pid = pid;
+	c.p = g[0].ptr + g[0].len;
+	eat_str(&c, "\xef\xbb\xbf"); /* an RFC5424 MSG may start with a BOM */
+	set_msg(rec, c.p, c.end);
+	strip_kernel_ts(env, rec);
+	return true;
+}
+
+/* journalctl short-full: "Sun 2026-11-05 10:11:12[.123456] UTC host ident: ". */
+static bool parse_journal_full(oomsift_envelope *env, const char *line, size_t len,
+                               oomsift_record *rec)
+{
+	cursor c = {line, line + len};
+	int64_t y, mo, d, h, mi, s, off;
+	double frac = 0;
+	bool subsec = false, colon;
+	const char *zone;
+
+	while (c.p < c.end && (is_upper(*c.p) || is_lower(*c.p)))
+		c.p++;
+	if (c.p - line < 2 || c.p - line > 3 || !eat(&c, ' ') || !read_date(&c, ' ', &y, &mo, &d) ||
+	    !read_hms(&c, &h, &mi, &s))
+		return false;
+	if (eat(&c, '.')) {
+		if (!read_fraction(&c, &frac))
+			return false;
+		subsec = true;
+	}
+	if (!eat(&c, ' '))
+		return false;
+	zone = c.p;
+	if (!read_zone_offset(&c, &off, &colon)) {
+		while (c.p < c.end && (is_upper(*c.p) || is_lower(*c.p)))
+			c.p++;
+		if (!zone_abbrev_offset(zone, (size_t)(c.p - zone), &off))
+			off = INT64_MIN;
+	}
+	if (c.p == zone || !eat(&c, ' ') || !read_tail(env, &c, rec, true))
+		return false;
+	rec->wrapper = OOMSIFT_WRAP_JOURNAL_FULL;
+	/* An unknown zone abbreviation costs the wall time only. */
+	if (off != INT64_MIN)
+		set_wall(rec,
+		         (double)(oomsift_civil_to_unix((int)y, (int)mo, (int)d, (int)h, (int)mi,
+		                                        (int)s) -
+		                  off) +
+		             frac,
+		         subsec);
+	return true;
+}
+
+/* journalctl short-monotonic: "[  123.456789] host ident[pid]: ". */
+static bool parse_journal_mono(oomsift_envelope *env, const char *line, size_t len,
+                               oomsift_record *rec)
+{
+	oomsift_span g[5];
+	cursor up;
+	int64_t pid;
+
+	if (!oomsift_re_match(&env->mono, line, len, g, 5))
+		return false;
+	rec->wrapper = OOMSIFT_WRAP_JOURNAL_MONO;
+	up = (cursor){g[1].ptr, g[1].ptr + g[1].len};
+	rec->has_uptime = read_seconds(&up, &rec->uptime);
+	rec->host = keep(env->host, sizeof(env->host), g[2].ptr, g[2].len, &rec->host_len);
+	rec->ident = keep(env->ident, sizeof(env->ident), g[3].ptr, g[3].len, &rec->ident_len);
+	if (g[4].ptr && oomsift_span_i64(g[4], &pid))
+		rec->pid = pid;
+	set_msg(rec, g[0].ptr + g[0].len, line + len);
+	return true;
+}
+
+/* journalctl short-unix: "1699179072.123456 host ident[pid]: ". */
+static bool parse_journal_unix(oomsift_envelope *env, const char *line, size_t len,
+                               oomsift_record *rec)
+{
+	cursor c = {line, line + len};
+	int64_t secs;
+	double frac;
+
+	if (!read_num(&c, 9, 12, &secs) || !eat(&c, '.') || !read_fraction(&c, &frac) ||
+	    !eat(&c, ' ') || !read_tail(env, &c, rec, true))
+		return false;
+	rec->wrapper = OOMSIFT_WRAP_JOURNAL_UNIX;
+	set_wall(rec, (double)secs + frac, true);
+	return true;
+}
+
+static bool is_hex32(const char *p, const char *end)
+{
+	if (end - p < 32)
+		return false;
+	for (int i = 0; i < 32; i++)
+		if (hex_value(p[i]) < 0)
+			return false;
+	return true;
+}
+
+/* journalctl's boot separators (MARK) and header and notice lines (META). */
+static bool parse_journal_line(oomsift_envelope *env, const char *line, size_t len,
+                               oomsift_record *rec)
+{
+	cursor c = {line, line + len};
+
+	if (eat_str(&c, "-- Boot ") && is_hex32(c.p, c.end) && c.end - c.p == 35 &&
+	    memcmp(c.p + 32, " --", 3) == 0) {
+		memcpy(env->boot_id, c.p, 32);
+		env->boot_id[32] = '\0';
+		env->have_boot = true;
+		rec->wrapper = OOMSIFT_WRAP_MARK;
+	} else if (len == 12 && memcmp(line, "-- Reboot --", 12) == 0) {
+		env->have_boot = false; /* a boot whose id journalctl (<= v246) did not print */
+		rec->wrapper = OOMSIFT_WRAP_MARK;
+	} else {
+		for (size_t i = 0; i < sizeof(meta_prefixes) / sizeof(meta_prefixes[0]); i++) {
+			c = (cursor){line, line + len};
+			if (eat_str(&c, meta_prefixes[i])) {
+				rec->wrapper = OOMSIFT_WRAP_META;
+				set_msg(rec, line, line + len);
+				return true;
+			}
+		}
+		return false;
+	}
+	/* The separator names no host: it ends the boot of the record before it. */
+	rec->host = env->prev.host;
+	rec->host_len = env->prev.host_len;
+	set_msg(rec, line, line + len);
+	return true;
+}
+
+/* ---- dispatch ---- */
+
+/* Tries one wrapper, after a check of the first byte that every line of it
+ * passes (most lines are rejected before any parsing). */
 static bool try_wrapper(oomsift_envelope *env, oomsift_wrapper w, const char *line, size_t len,
                         oomsift_record *rec)
 {
+	char c0 = len ? line[0] : '\0';
+
 	switch (w) {
 	case OOMSIFT_WRAP_DMESG:
-		return len && (line[0] == '[' || line[0] == '<' || line[0] == 'k') &&
+		return (c0 == '[' || c0 == '<' || is_lower(c0) || is_digit(c0)) &&
 		       parse_dmesg(env, line, len, rec);
 	case OOMSIFT_WRAP_DMESG_T:
-		return len && (line[0] == '[' || line[0] == 'k') &&
-		       parse_dmesg_t(env, line, len, rec);
+		return (c0 == '[' || is_lower(c0)) && parse_dmesg_t(env, line, len, rec);
 	case OOMSIFT_WRAP_RFC3164:
-		return len && ((line[0] >= 'A' && line[0] <= 'Z') || line[0] == '<') &&
-		       parse_rfc3164(env, line, len, rec);
+	case OOMSIFT_WRAP_JOURNAL_SHORT:
+		return (is_upper(c0) || c0 == '<') && parse_bsd(env, line, len, rec);
+	case OOMSIFT_WRAP_RFC3339:
+	case OOMSIFT_WRAP_JOURNAL_ISO:
+		return (is_digit(c0) || c0 == '<') && parse_iso(env, line, len, rec);
+	case OOMSIFT_WRAP_RFC5424:
+		return c0 == '<' && parse_rfc5424(env, line, len, rec);
+	case OOMSIFT_WRAP_KMSG:
+		return is_digit(c0) && parse_kmsg(env, line, len, rec);
+	case OOMSIFT_WRAP_JOURNAL_FULL:
+		return is_upper(c0) && parse_journal_full(env, line, len, rec);
+	case OOMSIFT_WRAP_JOURNAL_MONO:
+		return c0 == '[' && parse_journal_mono(env, line, len, rec);
+	case OOMSIFT_WRAP_JOURNAL_UNIX:
+		return is_digit(c0) && parse_journal_unix(env, line, len, rec);
+	case OOMSIFT_WRAP_MARK:
+	case OOMSIFT_WRAP_META:
+		return (c0 == '-' || c0 == 'N' || c0 == 'W' || c0 == 'H') &&
+		       parse_journal_line(env, line, len, rec);
 	default:
 		return false;
 	}
+}
+
+/* Automatic detection: every wrapper but journalctl short-monotonic, which
+ * raw dmesg lines can look like (it needs a sniffed hint or --format). */
+static const oomsift_wrapper auto_order[] = {
+    OOMSIFT_WRAP_RFC3164, OOMSIFT_WRAP_DMESG,        OOMSIFT_WRAP_DMESG_T,
+    OOMSIFT_WRAP_RFC3339, OOMSIFT_WRAP_RFC5424,      OOMSIFT_WRAP_KMSG,
+    OOMSIFT_WRAP_MARK,    OOMSIFT_WRAP_JOURNAL_FULL, OOMSIFT_WRAP_JOURNAL_UNIX,
+};
+
+static bool find_wrapper(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
+{
+	oomsift_wrapper prefer = env->opts.prefer;
+
+	if (env->opts.forced) {
+		if (env->opts.force == OOMSIFT_WRAP_BARE)
+			return false;
+		return try_wrapper(env, env->opts.force, line, len, rec) ||
+		       try_wrapper(env, OOMSIFT_WRAP_MARK, line, len, rec);
+	}
+	if (prefer != OOMSIFT_WRAP_BARE && try_wrapper(env, prefer, line, len, rec))
+		return true;
+	if (env->last != prefer && try_wrapper(env, env->last, line, len, rec))
+		return true;
+	for (size_t i = 0; i < sizeof(auto_order) / sizeof(auto_order[0]); i++)
+		if (auto_order[i] != env->last && auto_order[i] != prefer &&
+		    try_wrapper(env, auto_order[i], line, len, rec))
+			return true;
+	return false;
 }
 
 static void strip_kernel_tag(oomsift_record *rec)
@@ -216,31 +966,38 @@ static void strip_kernel_tag(oomsift_record *rec)
 	}
 }
 
-void oomsift_envelope_parse(oomsift_envelope *env, const char *line, size_t len, uint64_t lineno,
+/* Wrappers that journalctl prints (or that its short modes look like), whose
+ * lines --no-full may have ellipsized. */
+static bool pager_may_cut(oomsift_wrapper w)
+{
+	switch (w) {
+	case OOMSIFT_WRAP_RFC3164:
+	case OOMSIFT_WRAP_RFC3339:
+	case OOMSIFT_WRAP_JOURNAL_SHORT:
+	case OOMSIFT_WRAP_JOURNAL_ISO:
+	case OOMSIFT_WRAP_JOURNAL_FULL:
+	case OOMSIFT_WRAP_JOURNAL_MONO:
+	case OOMSIFT_WRAP_JOURNAL_UNIX:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool has_ellipsis(const char *s, size_t len)
+{
+	return memmem(s, len, ellipsis, sizeof(ellipsis) - 1) != NULL;
+}
+
+static void parse_unwrapped(oomsift_envelope *env, const char *line, size_t len, uint64_t lineno,
                             oomsift_record *rec)
 {
-	static const oomsift_wrapper order[] = {OOMSIFT_WRAP_RFC3164, OOMSIFT_WRAP_DMESG,
-	                                        OOMSIFT_WRAP_DMESG_T};
-	bool found;
-
-	memset(rec, 0, sizeof(*rec));
-	rec->pid = -1;
-	rec->lineno = lineno;
-	found = try_wrapper(env, env->last, line, len, rec);
-	for (size_t i = 0; !found && i < sizeof(order) / sizeof(order[0]); i++)
-		if (order[i] != env->last)
-			found = try_wrapper(env, order[i], line, len, rec);
-
-	if (found) {
-		env->last = rec->wrapper;
-		env->prev = *rec;
-		return;
-	}
 	if (len && (line[0] == ' ' || line[0] == '\t') && env->prev.wrapper != OOMSIFT_WRAP_BARE) {
 		/* Continuation of a multi-line record: inherit host and times. */
 		*rec = env->prev;
 		rec->wrapper = OOMSIFT_WRAP_CONTINUATION;
 		rec->lineno = lineno;
+		rec->cut = false;
 	} else {
 		rec->wrapper = OOMSIFT_WRAP_BARE;
 	}
@@ -248,7 +1005,52 @@ void oomsift_envelope_parse(oomsift_envelope *env, const char *line, size_t len,
 		line++;
 		len--;
 	}
-	rec->msg = line;
-	rec->msg_len = len;
+	set_msg(rec, line, line + len);
 	strip_kernel_tag(rec);
+	/* journalctl --no-full keeps 3 lines of a message and ends the last with "...". */
+	if (rec->wrapper == OOMSIFT_WRAP_CONTINUATION && pager_may_cut(env->prev.wrapper))
+		rec->cut =
+		    has_ellipsis(rec->msg, rec->msg_len) ||
+		    (rec->msg_len >= 3 && memcmp(rec->msg + rec->msg_len - 3, "...", 3) == 0);
+}
+
+void oomsift_envelope_parse(oomsift_envelope *env, const char *line, size_t len, uint64_t lineno,
+                            oomsift_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->pid = -1;
+	rec->lineno = lineno;
+	if (env->prev.wrapper == OOMSIFT_WRAP_KMSG && is_kmsg_dict(line, len)) {
+		rec->wrapper = OOMSIFT_WRAP_META;
+		set_msg(rec, line, line + len);
+		return;
+	}
+	if (!find_wrapper(env, line, len, rec)) {
+		parse_unwrapped(env, line, len, lineno, rec);
+		return;
+	}
+	if (rec->wrapper == OOMSIFT_WRAP_MARK || rec->wrapper == OOMSIFT_WRAP_META)
+		return;
+	if (pager_may_cut(rec->wrapper) && has_ellipsis(rec->msg, rec->msg_len))
+		rec->cut = true;
+	if (env->have_boot) {
+		rec->boot_id = env->boot_id;
+		rec->boot_id_len = 32;
+	}
+	env->last = rec->wrapper;
+	env->prev = *rec;
+}
+
+const char *oomsift_record_next_break(const char *msg, size_t len, size_t *width)
+{
+	const char *nl = memchr(msg, '\n', len);
+	const char *esc = memmem(msg, nl ? (size_t)(nl - msg) : len, "#012", 4);
+
+	if (esc) {
+		*width = 4;
+		return esc;
+	}
+	if (nl)
+		*width = 1;
+	return nl;
 }

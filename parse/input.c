@@ -9,11 +9,15 @@
 
 #include "oomsift/error.h"
 #include "oomsift/input.h"
+#include "oomsift/journal.h"
+#include "oomsift/sniff.h"
 
 #define MAX_DEPTH 64
 
 struct oomsift_parser {
-	oomsift_envelope *env;
+	oomsift_format format;
+	oomsift_envelope *env;    /* TEXT */
+	oomsift_journal *journal; /* JOURNAL_JSON, JOURNAL_EXPORT */
 	oomsift_assembler *asm_;
 	char *source;
 	oomsift_event_cb cb;
@@ -22,6 +26,7 @@ struct oomsift_parser {
 	uint64_t lineno;
 	uint64_t offset; /* of the next byte fed */
 	oomsift_cursor cursor;
+	uint64_t journal_base; /* offset of the first byte the journal reader saw */
 	/* the line being assembled: content up to the cap; past the cap, or
 	 * past a NUL (preallocated log files end in NUL padding), the rest of
 	 * the line is dropped until its newline */
@@ -39,12 +44,14 @@ static int on_event(void *ctx, oomsift_event *ev)
 	return p->cb(p->ctx, ev);
 }
 
-/* Feeds one physical line. rsyslog's imjournal folds a multi-line record into
- * one line with "#012" for each newline: each piece is a record of its own. */
+/* Feeds one physical line. A record may hold several lines (rsyslog's
+ * imjournal folds them with "#012", /dev/kmsg escapes them as \x0a): each
+ * piece is a record of its own. */
 static int feed_line(oomsift_parser *p, const char *line, size_t len)
 {
 	oomsift_record rec;
 	const char *msg, *end, *cut;
+	size_t width;
 	int rc;
 
 	if (len && line[len - 1] == '\r')
@@ -56,13 +63,13 @@ static int feed_line(oomsift_parser *p, const char *line, size_t len)
 	rec.cut |= p->cut;
 	msg = rec.msg;
 	end = rec.msg + rec.msg_len;
-	while ((cut = memmem(msg, (size_t)(end - msg), "#012", 4)) != NULL) {
+	while ((cut = oomsift_record_next_break(msg, (size_t)(end - msg), &width)) != NULL) {
 		rec.msg = msg;
 		rec.msg_len = (size_t)(cut - msg);
 		if ((rc = oomsift_assembler_feed(p->asm_, &rec, line, len)) < 0)
 			return rc;
 		rec.wrapper = OOMSIFT_WRAP_CONTINUATION;
-		msg = cut + 4;
+		msg = cut + width;
 	}
 	rec.msg = msg;
 	rec.msg_len = (size_t)(end - msg);
@@ -96,12 +103,52 @@ static void advance_cursor(oomsift_parser *p, uint64_t end_offset)
 	p->cursor.fp = oomsift_cursor_fp(tail, n);
 }
 
+int oomsift_parser_record(void *parser, const oomsift_record *rec, const char *line,
+                          size_t line_len)
+{
+	oomsift_parser *p = parser;
+	int rc;
+
+	if (rec->wrapper != OOMSIFT_WRAP_CONTINUATION)
+		p->stats.lines++, p->stats.wrapped_lines++;
+	if ((rc = oomsift_assembler_feed(p->asm_, rec, line, line_len)) < 0)
+		return rc;
+	/* Resume after whole journal entries only. */
+	if (p->journal && !oomsift_assembler_open_reports(p->asm_)) {
+		p->cursor.offset = p->journal_base + oomsift_journal_entry_end(p->journal);
+		p->cursor.line = rec->lineno;
+		p->cursor.fp = 0;
+	}
+	return 0;
+}
+
+static int parser_open_format(oomsift_parser *p, const oomsift_envelope_opts *eo)
+{
+	switch (p->format) {
+	case OOMSIFT_FORMAT_JOURNAL_JSON:
+	case OOMSIFT_FORMAT_JOURNAL_EXPORT:
+		return oomsift_journal_new(&p->journal,
+		                           p->format == OOMSIFT_FORMAT_JOURNAL_JSON
+		                               ? OOMSIFT_JOURNAL_JSON
+		                               : OOMSIFT_JOURNAL_EXPORT,
+		                           p->source, oomsift_parser_record, p);
+	case OOMSIFT_FORMAT_JOURNAL_FILE:
+		return 0;
+	default:
+		return oomsift_envelope_new(&p->env, eo);
+	}
+}
+
 int oomsift_parser_feed(oomsift_parser *p, const void *data, size_t n)
 {
 	const char *s = data, *end = s + n;
 	int rc;
 
 	p->stats.bytes += n;
+	if (p->journal)
+		return oomsift_journal_feed(p->journal, data, n);
+	if (!p->env)
+		return 0;
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *stop = nl ? nl : end;
@@ -139,6 +186,8 @@ int oomsift_parser_finish(oomsift_parser *p)
 {
 	int rc;
 
+	if (p->journal && (rc = oomsift_journal_finish(p->journal)) < 0)
+		return rc;
 	/* A last line without its newline is read, but not resumed after: the
 	 * writer may still be adding to it. */
 	if (p->len && (rc = feed_line(p, p->line, p->len)) < 0)
@@ -186,7 +235,7 @@ int oomsift_parser_new(oomsift_parser **out, const oomsift_parser_cfg *cfg, ooms
 	}
 	p->cb = cb;
 	p->ctx = ctx;
-	p->offset = p->cursor.offset = cfg->offset;
+	p->offset = p->cursor.offset = p->journal_base = cfg->offset;
 	p->lineno = p->cursor.line = cfg->line;
 	if (cfg->host)
 		snprintf(host, sizeof(host), "%s", cfg->host);
@@ -194,8 +243,10 @@ int oomsift_parser_new(oomsift_parser **out, const oomsift_parser_cfg *cfg, ooms
 		snprintf(host, sizeof(host), "stdin");
 	else
 		oomsift_host_from_path(cfg->name, host, sizeof(host));
-	if ((rc = oomsift_envelope_new(&p->env, &eo)) < 0 ||
-	    (rc = oomsift_assembler_new(&p->asm_, host, on_event, p)) < 0) {
+	oomsift_sniff_apply(&cfg->format, &eo);
+	p->format = cfg->format.format;
+	if ((rc = oomsift_assembler_new(&p->asm_, host, on_event, p)) < 0 ||
+	    (rc = parser_open_format(p, &eo)) < 0) {
 		oomsift_parser_free(p);
 		return rc;
 	}
@@ -210,6 +261,7 @@ void oomsift_parser_free(oomsift_parser *p)
 		return;
 	oomsift_assembler_free(p->asm_);
 	oomsift_envelope_free(p->env);
+	oomsift_journal_free(p->journal);
 	free(p->line);
 	free(p->source);
 	free(p);
@@ -236,7 +288,12 @@ int oomsift_parse_buffer(const char *data, size_t len, const char *name, int64_t
 	if (opts) {
 		cfg.host = opts->host;
 		cfg.year = opts->year;
+		if (opts->format && (rc = oomsift_format_from_name(opts->format, &cfg.format)) < 0)
+			return rc;
 	}
+	if (cfg.format.format == OOMSIFT_FORMAT_AUTO)
+		cfg.format =
+		    oomsift_sniff(data, len < OOMSIFT_SNIFF_HEAD ? len : OOMSIFT_SNIFF_HEAD);
 	if ((rc = oomsift_parser_new(&p, &cfg, cb, ctx)) < 0)
 		return rc;
 	if ((rc = oomsift_parser_feed(p, data, len)) == 0)

@@ -37,6 +37,8 @@ typedef struct host_state {
 	bool pending_manual; /* "Manual OOM execution" seen, report not yet opened */
 	uint64_t grace_lines;
 	uint64_t last_raw_line;
+	const char *last_raw_ptr;
+	size_t last_raw_len;
 	double last_uptime, last_wall, kill_uptime, kill_wall;
 	bool have_uptime, have_wall;
 	XXH3_state_t *hash;
@@ -325,11 +327,17 @@ static void hash_message(host_state *h, const char *msg, size_t len)
 	XXH3_128bits_update(h->hash, "\n", 1);
 }
 
+/* Keeps a physical line once, however many records it held (a line folded
+ * with #012 is several records of one line; a journal entry's lines are
+ * several records of one entry number, each with its own line). */
 static void keep_raw(host_state *h, const oomsift_record *rec, const char *line, size_t len)
 {
-	if (!h->ev || h->last_raw_line == rec->lineno)
+	if (!h->ev ||
+	    (h->last_raw_line == rec->lineno && h->last_raw_ptr == line && h->last_raw_len == len))
 		return;
 	h->last_raw_line = rec->lineno;
+	h->last_raw_ptr = line;
+	h->last_raw_len = len;
 	/* Past the cap the raw text stops growing; the parsed fields stay whole. */
 	if (oomsift_buf_append(&h->ev->raw, line, len) == 0)
 		oomsift_buf_putc(&h->ev->raw, '\n');
@@ -662,20 +670,15 @@ static bool is_kernel_record(const oomsift_record *rec)
 	return !rec->ident || (rec->ident_len == 6 && memcmp(rec->ident, "kernel", 6) == 0);
 }
 
-int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, const char *line,
-                           size_t line_len)
+static int feed_record(oomsift_assembler *a, host_state *h, const oomsift_record *rec,
+                       const char *line, size_t line_len)
 {
-	host_state *h = host_get(a, rec->host, rec->host_len);
 	oom_line type;
 	int rc;
 
-	if (!h)
-		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	if ((rc = track_boot(a, h, rec)) < 0 || (rc = check_boundaries(a, h, rec)) < 0)
 		return rc;
 	learn_boot_time(h, rec);
-	if (rec->cut && h->ev)
-		h->ev->truncated = true;
 	if (!is_kernel_record(rec)) {
 		keep_raw(h, rec, line, line_len);
 		return 0;
@@ -702,6 +705,30 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 		on_body(a, h, oom_classify_body(rec->msg, rec->msg_len), rec);
 	keep_raw(h, rec, line, line_len);
 	return 0;
+}
+
+int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, const char *line,
+                           size_t line_len)
+{
+	host_state *h;
+	int rc;
+
+	if (rec->wrapper == OOMSIFT_WRAP_META)
+		return 0;
+	if (!(h = host_get(a, rec->host, rec->host_len)))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	/* A boot separator ends every report of its host; a cut line (line cap,
+	 * pager ellipsis) leaves the report it lands in incomplete. */
+	if (rec->wrapper == OOMSIFT_WRAP_MARK) {
+		if ((rc = track_boot(a, h, rec)) < 0 || (rc = close_report(a, h)) < 0)
+			return rc;
+		h->have_boot_time = h->have_uptime = false; /* a new boot follows */
+		return 0;
+	}
+	rc = feed_record(a, h, rec, line, line_len);
+	if (rc == 0 && rec->cut && h->ev)
+		h->ev->truncated = true;
+	return rc;
 }
 
 size_t oomsift_assembler_open_reports(const oomsift_assembler *a)

@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "oomsift/error.h"
 #include "oomsift/ingest.h"
 #include "oomsift/input.h"
+#include "oomsift/journal.h"
 #include "oomsift/reader.h"
 #include "parse/re.h"
 
@@ -21,6 +23,7 @@ struct oomsift_ingest {
 	oomsift_re host_from;
 	int host_group; /* capture group number of `host`, 0 = no --host-from */
 	oomsift_ingest_stats st;
+	oomsift_sniff_result forced; /* --format, or AUTO */
 	char *block;
 	int64_t source_id; /* of the source being read */
 };
@@ -37,6 +40,10 @@ int oomsift_ingest_new(oomsift_ingest **out, oomsift_store *store, const oomsift
 	in->store = store;
 	if (o)
 		in->o = *o;
+	if (in->o.format && (rc = oomsift_format_from_name(in->o.format, &in->forced)) < 0) {
+		oomsift_ingest_free(in);
+		return rc;
+	}
 	if (in->o.host_from) {
 		if ((rc = oomsift_re_compile(&in->host_from, in->o.host_from)) < 0) {
 			oomsift_ingest_free(in);
@@ -108,23 +115,6 @@ static const char *default_host(oomsift_ingest *in, const char *name, char *buf,
 	return buf;
 }
 
-/* Text logs hold no NUL before their end and few control bytes. */
-static bool looks_binary(const char *head, size_t len)
-{
-	size_t ctl = 0, text_end = len;
-
-	while (text_end && head[text_end - 1] == '\0')
-		text_end--; /* NUL padding of a preallocated log */
-	for (size_t i = 0; i < text_end; i++) {
-		unsigned char c = (unsigned char)head[i];
-		if (c == 0)
-			return true;
-		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x1b && c != 0x1e)
-			ctl++;
-	}
-	return ctl * 10 > text_end;
-}
-
 static int put_event(void *ctx, oomsift_event *ev)
 {
 	oomsift_ingest *in = ctx;
@@ -175,20 +165,60 @@ static int64_t file_size(const oomsift_member *m)
 	return stat(m->path, &st) == 0 ? (int64_t)st.st_size : -1;
 }
 
+static const char *format_name(const oomsift_sniff_result *f)
+{
+	switch (f->format) {
+	case OOMSIFT_FORMAT_JOURNAL_JSON:
+		return "journal-json";
+	case OOMSIFT_FORMAT_JOURNAL_EXPORT:
+		return "journal-export";
+	case OOMSIFT_FORMAT_JOURNAL_FILE:
+		return "journal";
+	default:
+		return "text";
+	}
+}
+
 typedef struct member_read {
 	oomsift_source_info info;
 	oomsift_source_pos pos;
 	char name[4096];
 	char host[256];
+	oomsift_sniff_result format;
 	bool complete;
 	int read_error; /* < 0: the stream broke (message in the error slot) */
 } member_read;
+
+/* A native journal file is read by libsystemd, which needs the file itself:
+ * one inside an archive would have to be written to disk, which oomsift never
+ * does with log content. */
+static int read_journal_file(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
+                             const oomsift_member *m, oomsift_parser *p)
+{
+	int fd, rc;
+
+	if (m->in_archive || m->compression || !m->seekable)
+		return oomsift_error_set(
+		    OOMSIFT_EINVAL,
+		    "%s: a native journal file is read only as a plain file on "
+		    "disk; export it with 'journalctl --file F -o export'",
+		    mr->name);
+	if ((rc = oomsift_reader_member_fd(r, &fd)) < 0)
+		return rc;
+	rc = oomsift_journal_read_fd(fd, mr->name, oomsift_parser_record, p);
+	close(fd);
+	if (rc == 0)
+		mr->complete = true;
+	(void)in;
+	return rc;
+}
 
 /* Parses r from pos->cursor (or 0) to the end; events go to the store. */
 static int parse_member(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
                         const oomsift_member *m, oomsift_source_end *end)
 {
-	oomsift_parser_cfg cfg = {.name = mr->name, .year = in->o.year, .mtime = m->mtime};
+	oomsift_parser_cfg cfg = {
+	    .name = mr->name, .year = in->o.year, .mtime = m->mtime, .format = mr->format};
 	oomsift_parser *p;
 	oomsift_cursor cur;
 	int rc;
@@ -200,7 +230,16 @@ static int parse_member(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
 	}
 	if ((rc = oomsift_parser_new(&p, &cfg, put_event, in)) < 0)
 		return rc;
-	for (;;) {
+	if (mr->format.format == OOMSIFT_FORMAT_JOURNAL_FILE) {
+		rc = read_journal_file(in, r, mr, m, p);
+		if (rc == OOMSIFT_EIO || rc == OOMSIFT_EINVAL) {
+			mr->read_error = rc;
+			rc = 0;
+		}
+		if (rc < 0)
+			goto out;
+	}
+	for (; mr->format.format != OOMSIFT_FORMAT_JOURNAL_FILE;) {
 		ptrdiff_t n = oomsift_reader_read(r, in->block, BLOCK);
 		if (n < 0) {
 			mr->read_error = (int)n;
@@ -230,7 +269,7 @@ static int parse_member(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
 	end->events = oomsift_parser_stats(p)->events;
 	in->st.lines += end->lines;
 	in->st.long_lines += oomsift_parser_stats(p)->long_lines;
-	if (mr->complete && end->lines && !oomsift_parser_stats(p)->wrapped_lines && !end->events &&
+	if (mr->complete && end->bytes && !oomsift_parser_stats(p)->wrapped_lines && !end->events &&
 	    !mr->pos.cursor) {
 		char msg[4200];
 		snprintf(msg, sizeof(msg), "%s: no log lines recognised", mr->name);
@@ -271,12 +310,15 @@ static int ingest_member(oomsift_ingest *in, oomsift_reader **r, oomsift_member 
 		in->st.failed++;
 		return 0;
 	}
-	if (head_len == 0 || looks_binary(head, head_len)) {
+	mr.format = in->forced.format ? in->forced : oomsift_sniff(head, head_len);
+	if (head_len == 0 || mr.format.format == OOMSIFT_FORMAT_EMPTY ||
+	    mr.format.format == OOMSIFT_FORMAT_BINARY) {
+		bool binary = mr.format.format == OOMSIFT_FORMAT_BINARY;
 		char msg[4200];
 		snprintf(msg, sizeof(msg), "%s: %s", mr.name,
-		         head_len ? "binary data, not a log; skipped" : "empty; skipped");
-		report(in, head_len ? "error" : "warning", msg);
-		if (head_len)
+		         binary ? "binary data, not a log; skipped" : "empty; skipped");
+		report(in, binary ? "error" : "warning", msg);
+		if (binary)
 			in->st.failed++;
 		else
 			in->st.skipped++;
@@ -284,7 +326,7 @@ static int ingest_member(oomsift_ingest *in, oomsift_reader **r, oomsift_member 
 	}
 	mr.info = (oomsift_source_info){.path = m->path,
 	                                .member = m->member,
-	                                .wrapper = "text",
+	                                .wrapper = format_name(&mr.format),
 	                                .head = head,
 	                                .head_len = head_len,
 	                                .dev = m->dev,
@@ -301,8 +343,8 @@ static int ingest_member(oomsift_ingest *in, oomsift_reader **r, oomsift_member 
 		in->st.unchanged++;
 		return oomsift_store_commit(in->store);
 	}
-	if (in->o.reread)
-		mr.pos.cursor = mr.pos.cursor_line = 0;
+	if (in->o.reread || mr.format.format == OOMSIFT_FORMAT_JOURNAL_FILE)
+		mr.pos.cursor = mr.pos.cursor_line = 0; /* a journal file is read whole */
 	if (mr.pos.cursor) {
 		if (seek_cursor(in, *r, &mr.pos)) {
 			in->st.resumed++;

@@ -38,6 +38,7 @@ typedef struct oomsift_ingest_opts {
 	const char *host;      /* host of records without one (--host) */
 	const char *host_from; /* PCRE2 regex with a group `host`, matched on the path */
 	int year;              /* year of RFC3164 lines; 0 = from each file's mtime */
+	const char *format;    /* a --format name (sniff.h); NULL = sniff each file */
 	bool reread;           /* ignore cursors: read every source from its start */
 	oomsift_ingest_report_cb report;
 	oomsift_ingest_progress_cb progress;
@@ -45,7 +46,7 @@ typedef struct oomsift_ingest_opts {
 } oomsift_ingest_opts;
 
 /* Fails with OOMSIFT_EINVAL when host_from does not compile or has no group
- * named host. The store is borrowed. */
+ * named host, or format is not a format name. The store is borrowed. */
 int oomsift_ingest_new(oomsift_ingest **out, oomsift_store *store, const oomsift_ingest_opts *o);
 void oomsift_ingest_free(oomsift_ingest *in);
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "oomsift/oom.h"
+#include "oomsift/sniff.h"
 
 /* Longest line kept; the rest of a longer line is dropped (and counted). */
 #define OOMSIFT_MAX_LINE 65536
@@ -17,6 +18,10 @@
 typedef struct oomsift_parse_opts {
 	const char *host; /* host for records without one; NULL = from the file name */
 	int year;         /* year of RFC3164 lines; 0 = infer from the file's mtime */
+	/* A --format name (oomsift_format_names() in sniff.h) that every file is
+	 * read as; NULL or "auto" = detect the wrapper line by line. Only text
+	 * formats are read here: another one is an OOMSIFT_EINVAL. */
+	const char *format;
 } oomsift_parse_opts;
 
 typedef struct oomsift_parse_stats {
@@ -35,6 +40,10 @@ typedef struct oomsift_parser_cfg {
 	int64_t mtime;    /* when the content was written last (seconds); 0 = now */
 	uint64_t offset;  /* offset of the first byte fed, in the source */
 	uint64_t line;    /* lines before that offset */
+	/* TEXT (or AUTO: the same), JOURNAL_JSON or JOURNAL_EXPORT, with the
+	 * wrapper preference of a text file (sniff.h). JOURNAL_FILE content
+	 * is not fed: its records come through oomsift_parser_record(). */
+	oomsift_sniff_result format;
 } oomsift_parser_cfg;
 
 /* A point to resume a source at: the offset after the last complete line
@@ -53,6 +62,10 @@ int oomsift_parser_feed(oomsift_parser *p, const void *data, size_t len);
 int oomsift_parser_finish(oomsift_parser *p);
 void oomsift_parser_cursor(const oomsift_parser *p, oomsift_cursor *c);
 const oomsift_parse_stats *oomsift_parser_stats(const oomsift_parser *p);
+/* Feeds one record read by another reader (a native journal file): an
+ * oomsift_record_cb (journal.h) whose ctx is the parser. */
+int oomsift_parser_record(void *parser, const oomsift_record *rec, const char *line,
+                          size_t line_len);
 
 /* The check of a cursor: the length n (at most 255) of the bytes before the
  * cursor that it covers, in the low 8 bits, and their XXH3-64 in the rest;

@@ -117,6 +117,18 @@ expect_eq "--files-from -" "$("$bin" query --db "$tmp/ff.db" -f csv 'SELECT host
 expect_code "glob" 0 "$bin" ingest --db "$tmp/glob.db" "$tmp/fleet/hosts/*/messages-*"
 expect_eq "glob: one file" "$("$bin" query --db "$tmp/glob.db" -f csv 'SELECT count(*) FROM oom_events' | tail -n 1 | tr -d '\r')" 1
 
+# ---- one host's journal through every wrapper (real journalctl renders and
+# the native file): each of its two kills once, with its boot id ----
+xz -dc "$data/journal/arch01.journal.xz" >"$tmp/arch01.journal"
+db=$tmp/journal.db
+expect_code "journal: every render" 0 "$bin" ingest --db "$db" --year 2026 "$tmp/arch01.journal" \
+	"$data"/journal/arch01.json*.log "$data/journal/arch01.export.log" \
+	"$data"/journal/arch01.short*.log "$data/journal/arch01.kernel.short-iso-precise.log"
+expect_eq "journal: two kills" "$(n "SELECT count(*) || ' ' || count(DISTINCT boot_id) FROM oom_events")" "2 2"
+expect_eq "journal: each seen in every render" "$(n 'SELECT min(sightings) FROM oom_events')" 14
+expect_code "journal: a journal file in an archive" 4 "$bin" ingest --db "$db" "$data/journal/arch01.journal.xz"
+expect_grep "journal: says how to read it" "journal.xz: a native journal file is read only as a plain file" "$tmp/err"
+
 # ---- merge: stores made on each host fold into one, each event once ----
 "$bin" ingest -q --db "$tmp/m1.db" --host ws1 "$raw"
 "$bin" ingest -q --db "$tmp/m2.db" --year 2026 "$tmp/full.log" "$data/corpus/rhel7_3.10.log"

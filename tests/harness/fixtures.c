@@ -399,7 +399,7 @@ static void run_fixture(void **state)
 	oomsift_ingest *in;
 	oomsift_store *store;
 	check c = {0};
-	char *host;
+	char *host, *format;
 
 	c.fixture = f->name;
 	c.json = read_file(f->expected);
@@ -418,13 +418,17 @@ static void run_fixture(void **state)
 	host = json_text(&c, "$.ingest.host");
 	opts.host = host;
 	opts.year = (int)json_int(&c, "$.ingest.year", 0);
+	format = json_text(&c, "$.ingest.format");
+	opts.format = format;
 	opts.ctx = (void *)f->name;
-	assert_int_equal(oomsift_ingest_new(&in, store, &opts), 0);
+	if (oomsift_ingest_new(&in, store, &opts) < 0)
+		fail_msg("%s: %s", f->name, oomsift_error_message());
 	if (oomsift_ingest_file(in, f->log) < 0 || oomsift_ingest_finish(in) < 0)
 		fail_msg("%s: %s", f->name, oomsift_error_message());
 	oomsift_ingest_free(in);
 	check_events(&c);
 	free(host);
+	free(format);
 	oomsift_store_free(store);
 	free((char *)c.json);
 	if (c.failures)

@@ -224,9 +224,9 @@ static const struct {
 	const char *file;
 	oomsift_journal_format fmt;
 } renders[] = {
-    {"arch01.json.out", OOMSIFT_JOURNAL_JSON},     {"arch01.json-seq.out", OOMSIFT_JOURNAL_JSON},
-    {"arch01.json-sse.out", OOMSIFT_JOURNAL_JSON}, {"arch01.json-pretty.out", OOMSIFT_JOURNAL_JSON},
-    {"arch01.export.out", OOMSIFT_JOURNAL_EXPORT},
+    {"arch01.json.log", OOMSIFT_JOURNAL_JSON},     {"arch01.json-seq.log", OOMSIFT_JOURNAL_JSON},
+    {"arch01.json-sse.log", OOMSIFT_JOURNAL_JSON}, {"arch01.json-pretty.log", OOMSIFT_JOURNAL_JSON},
+    {"arch01.export.log", OOMSIFT_JOURNAL_EXPORT},
 };
 #define NRENDERS (sizeof(renders) / sizeof(renders[0]))
 
@@ -332,7 +332,7 @@ static void test_every_render_gives_the_arch01_records(void **state)
 	oomsift_journal_stats st;
 
 	(void)state;
-	read_fixture("arch01.export.out", OOMSIFT_JOURNAL_EXPORT, 0, &ref, &st);
+	read_fixture("arch01.export.log", OOMSIFT_JOURNAL_EXPORT, 0, &ref, &st);
 	check_arch01_records(&ref, OOMSIFT_WRAP_JOURNAL_EXPORT);
 	assert_int_equal(st.entries, 346);
 	assert_int_equal(st.bad_entries + st.withheld + st.cut_fields, 0);
@@ -355,11 +355,11 @@ static void test_display_lines_match_journalctl(void **state)
 {
 	recs r = {0};
 	size_t len, i = 0;
-	char *text = read_data("arch01.short-iso-precise.out", &len);
+	char *text = read_data("arch01.short-iso-precise.log", &len);
 	char *line, *save = NULL;
 
 	(void)state;
-	read_fixture("arch01.json.out", OOMSIFT_JOURNAL_JSON, 0, &r, NULL);
+	read_fixture("arch01.json.log", OOMSIFT_JOURNAL_JSON, 0, &r, NULL);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char want[8192];
 		char *zone = strstr(line, "+0000 ");
@@ -388,11 +388,11 @@ static void test_line_numbers_and_entry_ends(void **state)
 		oomsift_journal_format fmt;
 		uint64_t header1, header2; /* line of each report's first entry */
 	} lines[] = {
-	    {"arch01.json.out", OOMSIFT_JOURNAL_JSON, 5, 178},
-	    {"arch01.json-seq.out", OOMSIFT_JOURNAL_JSON, 5, 178},
-	    {"arch01.json-sse.out", OOMSIFT_JOURNAL_JSON, 9, 355},
-	    {"arch01.json-pretty.out", OOMSIFT_JOURNAL_JSON, 59, 2484},
-	    {"arch01.export.out", OOMSIFT_JOURNAL_EXPORT, 55, 2315},
+	    {"arch01.json.log", OOMSIFT_JOURNAL_JSON, 5, 178},
+	    {"arch01.json-seq.log", OOMSIFT_JOURNAL_JSON, 5, 178},
+	    {"arch01.json-sse.log", OOMSIFT_JOURNAL_JSON, 9, 355},
+	    {"arch01.json-pretty.log", OOMSIFT_JOURNAL_JSON, 59, 2484},
+	    {"arch01.export.log", OOMSIFT_JOURNAL_EXPORT, 55, 2315},
 	};
 
 	(void)state;
@@ -512,13 +512,13 @@ static void test_assembler_finds_both_reports(void **state)
 	recs r = {0};
 
 	(void)state;
-	read_fixture("arch01.json.out", OOMSIFT_JOURNAL_JSON, 0, &r, NULL);
+	read_fixture("arch01.json.log", OOMSIFT_JOURNAL_JSON, 0, &r, NULL);
 	check_arch01_events(&r, 5, 178);
 	recs_free(&r);
-	read_fixture("arch01.json-pretty.out", OOMSIFT_JOURNAL_JSON, 0, &r, NULL);
+	read_fixture("arch01.json-pretty.log", OOMSIFT_JOURNAL_JSON, 0, &r, NULL);
 	check_arch01_events(&r, 59, 2484);
 	recs_free(&r);
-	read_fixture("arch01.export.out", OOMSIFT_JOURNAL_EXPORT, 0, &r, NULL);
+	read_fixture("arch01.export.log", OOMSIFT_JOURNAL_EXPORT, 0, &r, NULL);
 	check_arch01_events(&r, 55, 2315);
 	recs_free(&r);
 }
@@ -569,7 +569,7 @@ static void test_native_file(void **state)
 	if (oomsift_journal_read_fd(fd, "arch01.journal", collect, &r) != 0)
 		fail_msg("%s", oomsift_error_message());
 	check_arch01_records(&r, OOMSIFT_WRAP_JOURNAL_FILE);
-	read_fixture("arch01.export.out", OOMSIFT_JOURNAL_EXPORT, 0, &ref, NULL);
+	read_fixture("arch01.export.log", OOMSIFT_JOURNAL_EXPORT, 0, &ref, NULL);
 	assert_same_records(&ref, &r, false);
 	/* line numbers are entry ordinals */
 	assert_int_equal(r.v[0].lineno, 1);
