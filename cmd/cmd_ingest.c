@@ -14,7 +14,7 @@
 #include "oomsift/store.h"
 
 static struct {
-	const char *db, *host, *host_from, *year, *files_from;
+	const char *db, *host, *host_from, *year, *files_from, *format;
 	bool quiet, verbose, reread;
 	cli_args paths;
 } o;
@@ -27,6 +27,11 @@ static const cli_opt ingest_opts[] = {
      "take the host from the path: a PCRE2 regex with a group named host", &o.host_from, false},
     {CLI_VALUE, 0, "year", "YYYY",
      "year of syslog (RFC3164) lines (default: from each file's mtime)", &o.year, false},
+    {CLI_VALUE, 0, "format", "NAME",
+     "read every input as NAME (default: sniffed per file): dmesg, dmesg-t, kmsg, syslog, "
+     "rfc3339, rfc5424, short, short-precise, short-iso, short-iso-precise, short-full, "
+     "short-monotonic, short-unix, cat, json, export, journal",
+     &o.format, false},
     {CLI_VALUE, 0, "files-from", "FILE", "read more paths from FILE, one per line (- for stdin)",
      &o.files_from, false},
     {CLI_SWITCH, 0, "reread", NULL, "read every input from its start, ignoring cursors", &o.reread,
@@ -41,10 +46,11 @@ static const cli_opt ingest_opts[] = {
 const cli_command cmd_ingest_spec = {
     "ingest",
     "read logs and store every OOM event once",
-    "Reads raw dmesg, dmesg -T, kern.log/syslog/messages and bare kernel text, plain or\n"
-    "compressed (gzip, xz, zstd, bzip2: found by their magic bytes), and tar archives in\n"
-    "place. Finds every kernel OOM report wherever it sits in a line and stores it with\n"
-    "its task table.\n"
+    "Reads dmesg (raw, -T, -x, -r, iso), /dev/kmsg dumps, syslog files (RFC3164, RFC3339,\n"
+    "RFC5424), journalctl output (short modes, cat, json, export) and native journal files,\n"
+    "plain or compressed (gzip, xz, zstd, bzip2: found by their magic bytes), and tar\n"
+    "archives in place. The format is sniffed per file. Finds every kernel OOM report\n"
+    "wherever it sits in a line and stores it with its task table.\n"
     "\n"
     "Host of each event: the log line's own host field, else --host, else --host-from\n"
     "matched on the path, else the file name without .log/.txt.\n"
@@ -233,6 +239,7 @@ int cmd_ingest(int argc, char **argv)
 		return EXIT_USAGE;
 	io.host = o.host;
 	io.host_from = o.host_from;
+	io.format = o.format;
 	io.reread = o.reread;
 	io.report = on_report;
 	io.progress = on_progress;
