@@ -4,26 +4,7 @@
 set -u
 bin=$1
 src=$2
-data=$src/tests/data
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-# expect_eq WHAT ACTUAL EXPECTED
-expect_eq() { if [ "$2" = "$3" ]; then ok; else fail "$1: expected '$3', got '$2'"; fi; }
-# expect_code WHAT EXPECTED_CODE command...
-expect_code() {
-	what=$1 want=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	code=$?
-	if [ "$code" -eq "$want" ]; then ok; else fail "$what: exit $code, expected $want ($(head -c 300 "$tmp/err"))"; fi
-}
-expect_grep() { if grep -q -- "$2" "$3"; then ok; else fail "$1: '$2' not in $(head -c 300 "$3")"; fi; }
-q() { "$bin" query --db "$db" "$@"; }
+. "$(dirname "$0")/lib.sh"
 
 db=$tmp/t.db
 
