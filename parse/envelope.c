@@ -235,13 +235,14 @@ static void skip_decode(cursor *c)
 	*c = save;
 }
 
-/* A zone: "Z", "+hh:mm", "+hhmm" or "+hh"; sets the offset east of UTC. */
-static bool read_zone_offset(cursor *c, int64_t *offset, bool *colon)
+/* A zone: "Z", "+hh:mm", "+hhmm" or "+hh"; sets the offset east of UTC, and
+ * *rfc3339 for the forms RFC3339 allows ("Z", "+hh:mm"). */
+static bool read_zone_offset(cursor *c, int64_t *offset, bool *rfc3339)
 {
 	int64_t h, m = 0;
 	int sign;
 
-	*colon = false;
+	*rfc3339 = true;
 	if (eat(c, 'Z')) {
 		*offset = 0;
 		return true;
@@ -251,8 +252,8 @@ static bool read_zone_offset(cursor *c, int64_t *offset, bool *colon)
 	sign = *c->p++ == '-' ? -1 : 1;
 	if (!read_num(c, 2, 2, &h))
 		return false;
-	*colon = eat(c, ':');
-	if (!read_num(c, 2, 2, &m) && *colon)
+	*rfc3339 = eat(c, ':');
+	if (!read_num(c, 2, 2, &m) && *rfc3339)
 		return false;
 	*offset = sign * (h * 3600 + m * 60);
 	return true;
@@ -689,13 +690,13 @@ static bool parse_bsd(oomsift_envelope *env, const char *line, size_t len, oomsi
 
 /* "2026-11-20T10:11:12[.123456](Z|+00:00|+0000)" as rsyslog, syslog-ng and
  * journalctl short-iso print it; sets the wall time in UTC. */
-static bool read_iso_stamp(cursor *c, oomsift_record *rec, bool *colon_zone)
+static bool read_iso_stamp(cursor *c, oomsift_record *rec, bool *rfc3339_zone)
 {
 	int64_t y, mo, d, h, mi, s, off = 0;
 	double frac = 0;
 	bool subsec = false;
 
-	*colon_zone = true;
+	*rfc3339_zone = true;
 	if (!read_date(c, 'T', &y, &mo, &d) || !read_hms(c, &h, &mi, &s))
 		return false;
 	if (eat(c, '.')) {
@@ -703,7 +704,7 @@ static bool read_iso_stamp(cursor *c, oomsift_record *rec, bool *colon_zone)
 			return false;
 		subsec = true;
 	}
-	if (!peek(c, ' ') && !read_zone_offset(c, &off, colon_zone))
+	if (!peek(c, ' ') && !read_zone_offset(c, &off, rfc3339_zone))
 		return false;
 	set_wall(rec,
 	         (double)(oomsift_civil_to_unix((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)s) -
@@ -718,16 +719,18 @@ static bool read_iso_stamp(cursor *c, oomsift_record *rec, bool *colon_zone)
 static bool parse_iso(oomsift_envelope *env, const char *line, size_t len, oomsift_record *rec)
 {
 	cursor c = {line, line + len};
-	bool colon;
+	bool rfc3339_zone;
 
 	skip_pri(&c);
-	if (c.end - c.p < 20 || c.p[4] != '-' || c.p[10] != 'T' || !read_iso_stamp(&c, rec, &colon))
+	if (c.end - c.p < 20 || c.p[4] != '-' || c.p[10] != 'T' ||
+	    !read_iso_stamp(&c, rec, &rfc3339_zone))
 		return false;
 	if (!eat(&c, ' ') || !read_tail(env, &c, rec, false))
 		return false;
 	/* journalctl <= v254 prints "+0000"; rsyslog and journalctl v255+ "+00:00". */
-	rec->wrapper = !colon || hint(env) == OOMSIFT_WRAP_JOURNAL_ISO ? OOMSIFT_WRAP_JOURNAL_ISO
-	                                                               : OOMSIFT_WRAP_RFC3339;
+	rec->wrapper = !rfc3339_zone || hint(env) == OOMSIFT_WRAP_JOURNAL_ISO
+	                   ? OOMSIFT_WRAP_JOURNAL_ISO
+	                   : OOMSIFT_WRAP_RFC3339;
 	return true;
 }
 
@@ -863,6 +866,8 @@ static bool parse_journal_line(oomsift_envelope *env, const char *line, size_t l
 		env->boot_id[32] = '\0';
 		env->have_boot = true;
 		rec->wrapper = OOMSIFT_WRAP_MARK;
+		rec->boot_id = env->boot_id;
+		rec->boot_id_len = 32;
 	} else if (len == 12 && memcmp(line, "-- Reboot --", 12) == 0) {
 		env->have_boot = false; /* a boot whose id journalctl (<= v246) did not print */
 		rec->wrapper = OOMSIFT_WRAP_MARK;
@@ -937,9 +942,15 @@ static bool find_wrapper(oomsift_envelope *env, const char *line, size_t len, oo
 	oomsift_wrapper prefer = env->opts.prefer;
 
 	if (env->opts.forced) {
-		if (env->opts.force == OOMSIFT_WRAP_BARE)
+		oomsift_wrapper f = env->opts.force;
+		if (f == OOMSIFT_WRAP_BARE)
 			return false;
-		return try_wrapper(env, env->opts.force, line, len, rec) ||
+		/* util-linux dmesg: one program, its uptime and wall-clock forms. */
+		if (f == OOMSIFT_WRAP_DMESG_T)
+			f = OOMSIFT_WRAP_DMESG;
+		return try_wrapper(env, f, line, len, rec) ||
+		       (f == OOMSIFT_WRAP_DMESG &&
+		        try_wrapper(env, OOMSIFT_WRAP_DMESG_T, line, len, rec)) ||
 		       try_wrapper(env, OOMSIFT_WRAP_MARK, line, len, rec);
 	}
 	if (prefer != OOMSIFT_WRAP_BARE && try_wrapper(env, prefer, line, len, rec))

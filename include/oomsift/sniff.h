@@ -50,7 +50,11 @@ int oomsift_format_from_name(const char *name, oomsift_sniff_result *out);
 /* The names `--format` accepts, in the order help should list them, ending
  * with NULL: auto, dmesg, dmesg-t, kmsg, syslog, rfc3339, rfc5424, short,
  * short-precise, short-iso, short-iso-precise, short-full, short-monotonic,
- * short-unix, cat, json, export, journal. Static storage. */
+ * short-unix, cat, json, export, journal. Static storage.
+ * dmesg and dmesg-t both read every util-linux dmesg prefix (raw, -r, -x,
+ * -d, -T, -e, --time-format iso); syslog is RFC3164 with or without <PRI>;
+ * short and short-precise, short-iso and short-iso-precise read the same
+ * lines; cat reads every line as bare text. */
 const char *const *oomsift_format_names(void);
 
 /* Sets the wrapper choice of envelope options (prefer, force, forced) from a

@@ -520,6 +520,102 @@ static void test_fingerprint_stable_across_assemblers(void **state)
 	pipeline_free(&p2);
 }
 
+/* ---- wrapper lines that are no messages: MARK, META; cut lines ---- */
+
+#define NREPORT (sizeof(report) / sizeof(report[0]))
+
+/* A boot separator ends the report: the lines after it are not its body. */
+static void test_boot_mark_closes_report(void **state)
+{
+	static const char *const mark[] = {"-- Boot 7c9e1d2f3a4b5c6d7e8f9a0b1c2d3e4f --"};
+	pipeline p;
+
+	(void)state;
+	pipeline_init(&p);
+	pipeline_feed(&p, report, 12); /* up to the Node line, before "Free swap" */
+	FEED(&p, mark);
+	assert_int_equal(p.out.n, 1); /* closed at the separator, not at the end */
+	pipeline_feed(&p, report + 12, NREPORT - 12);
+	pipeline_finish(&p);
+	/* The kill after the separator is an event of its own. */
+	assert_int_equal(p.out.n, 2);
+	assert_true(p.out.ev[0]->has_header);
+	assert_false(p.out.ev[0]->has_kill);
+	assert_int_equal(p.out.ev[0]->swap_free_kb, OOMSIFT_UNSET);
+	assert_false(p.out.ev[1]->has_header);
+	assert_int_equal(p.out.ev[1]->victim_pid, 4242);
+	pipeline_free(&p);
+}
+
+/* The separator names no host: it closes the report of the host before it. */
+static void test_boot_mark_closes_its_host(void **state)
+{
+	static const char *const lines[] = {
+	    "Nov 05 10:11:12 web01 kernel: stress invoked oom-killer: "
+	    "gfp_mask=0x1100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0",
+	    "Nov 05 10:11:12 web01 kernel: Mem-Info:",
+	    "-- Reboot --",
+	    "Nov 05 10:11:13 web01 kernel: Free swap  = 0kB",
+	};
+	pipeline p;
+
+	(void)state;
+	pipeline_init(&p);
+	FEED(&p, lines);
+	assert_int_equal(p.out.n, 1);
+	assert_string_equal(p.out.ev[0]->host, "web01");
+	assert_int_equal(p.out.ev[0]->swap_free_kb, OOMSIFT_UNSET);
+	pipeline_finish(&p);
+	assert_int_equal(p.out.n, 1);
+	pipeline_free(&p);
+}
+
+/* journalctl's header and notice lines change nothing. */
+static void test_meta_lines_ignored(void **state)
+{
+	static const char *const meta[] = {
+	    "-- Logs begin at Mon 2023-11-20 10:11:12 UTC, end at Tue 2023-11-21 11:12:13 UTC. --",
+	    "Notice: journal has been rotated since unit was started, output may be incomplete.",
+	};
+	pipeline p;
+
+	(void)state;
+	pipeline_init(&p);
+	pipeline_feed(&p, report, 12);
+	FEED(&p, meta);
+	pipeline_feed(&p, report + 12, NREPORT - 12);
+	pipeline_finish(&p);
+	assert_int_equal(p.out.n, 1);
+	assert_true(oomsift_event_complete(p.out.ev[0]));
+	assert_int_equal(p.out.ev[0]->swap_free_kb, 0);
+	assert_false(p.out.ev[0]->truncated);
+	pipeline_free(&p);
+}
+
+/* A line ellipsized by journalctl --no-full marks its report truncated. */
+static void test_cut_line_marks_truncated(void **state)
+{
+	static const char *const cut[] = {
+	    "Nov 05 10:11:12 web01 kernel: stress invoked oom-killer: "
+	    "gfp_mask=0x1100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0",
+	    "Nov 05 10:11:12 web01 kernel: Hardware name: QEMU Standard PC (i440FX + PI\xe2\x80\xa6"
+	    "1996)",
+	    "Nov 05 10:11:12 web01 kernel: Out of memory: Killed process 4242 (stress) "
+	    "total-vm:2000000kB, anon-rss:1600000kB, file-rss:0kB, shmem-rss:0kB, UID:0 "
+	    "pgtables:3200kB oom_score_adj:0",
+	};
+	pipeline p;
+
+	(void)state;
+	pipeline_init(&p);
+	FEED(&p, cut);
+	pipeline_finish(&p);
+	assert_int_equal(p.out.n, 1);
+	assert_true(p.out.ev[0]->truncated);
+	assert_true(oomsift_event_complete(p.out.ev[0]));
+	pipeline_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +632,10 @@ int main(void)
 	    cmocka_unit_test(test_two_hosts_interleaved),
 	    cmocka_unit_test(test_fingerprint_same_report_twice),
 	    cmocka_unit_test(test_fingerprint_stable_across_assemblers),
+	    cmocka_unit_test(test_boot_mark_closes_report),
+	    cmocka_unit_test(test_boot_mark_closes_its_host),
+	    cmocka_unit_test(test_meta_lines_ignored),
+	    cmocka_unit_test(test_cut_line_marks_truncated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
