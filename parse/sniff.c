@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "oomsift/error.h"
@@ -10,58 +11,79 @@
 #define BINARY_CONTROL_PCT 2
 #define BINARY_ODD_PCT     30
 
-static const struct {
-	const char *name;
-	oomsift_format format;
-	oomsift_wrapper wrapper;
-} format_table[] = {
-    {"auto", OOMSIFT_FORMAT_AUTO, OOMSIFT_WRAP_BARE},
-    {"dmesg", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_DMESG},
-    {"dmesg-t", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_DMESG_T},
-    {"kmsg", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_KMSG},
-    {"syslog", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_RFC3164},
-    {"rfc3339", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_RFC3339},
-    {"rfc5424", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_RFC5424},
-    {"short", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_SHORT},
-    {"short-precise", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_SHORT},
-    {"short-iso", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_ISO},
-    {"short-iso-precise", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_ISO},
-    {"short-full", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_FULL},
-    {"short-monotonic", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_MONO},
-    {"short-unix", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_UNIX},
-    {"cat", OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_BARE},
-    {"json", OOMSIFT_FORMAT_JOURNAL_JSON, OOMSIFT_WRAP_BARE},
-    {"export", OOMSIFT_FORMAT_JOURNAL_EXPORT, OOMSIFT_WRAP_BARE},
-    {"journal", OOMSIFT_FORMAT_JOURNAL_FILE, OOMSIFT_WRAP_BARE},
+/* The --format names, and what each stands for at the same index. */
+static const char *const format_names[] = {
+    "auto",
+    "dmesg",
+    "dmesg-t",
+    "kmsg",
+    "syslog",
+    "rfc3339",
+    "rfc5424",
+    "short",
+    "short-precise",
+    "short-iso",
+    "short-iso-precise",
+    "short-full",
+    "short-monotonic",
+    "short-unix",
+    "cat",
+    "json",
+    "export",
+    "journal",
+    NULL,
 };
 
-#define NFORMATS (sizeof(format_table) / sizeof(format_table[0]))
+static const struct {
+	oomsift_format format;
+	oomsift_wrapper wrapper;
+} format_kinds[] = {
+    {OOMSIFT_FORMAT_AUTO, OOMSIFT_WRAP_BARE},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_DMESG},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_DMESG_T},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_KMSG},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_RFC3164},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_RFC3339},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_RFC5424},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_SHORT},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_SHORT},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_ISO},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_ISO},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_FULL},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_MONO},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_JOURNAL_UNIX},
+    {OOMSIFT_FORMAT_TEXT, OOMSIFT_WRAP_BARE},
+    {OOMSIFT_FORMAT_JOURNAL_JSON, OOMSIFT_WRAP_BARE},
+    {OOMSIFT_FORMAT_JOURNAL_EXPORT, OOMSIFT_WRAP_BARE},
+    {OOMSIFT_FORMAT_JOURNAL_FILE, OOMSIFT_WRAP_BARE},
+};
+
+#define NFORMATS (sizeof(format_kinds) / sizeof(format_kinds[0]))
+_Static_assert(sizeof(format_names) / sizeof(format_names[0]) == NFORMATS + 1,
+               "one kind per --format name");
 
 const char *const *oomsift_format_names(void)
 {
-	static const char *names[NFORMATS + 1];
-
-	if (!names[0])
-		for (size_t i = 0; i < NFORMATS; i++)
-			names[i] = format_table[i].name;
-	return names;
+	return format_names;
 }
 
 int oomsift_format_from_name(const char *name, oomsift_sniff_result *out)
 {
+	char list[256];
+	size_t n = 0;
+
 	for (size_t i = 0; i < NFORMATS; i++)
-		if (strcmp(name, format_table[i].name) == 0) {
-			out->format = format_table[i].format;
-			out->prefer = format_table[i].wrapper;
-			out->forced = format_table[i].format != OOMSIFT_FORMAT_AUTO;
+		if (strcmp(name, format_names[i]) == 0) {
+			out->format = format_kinds[i].format;
+			out->prefer = format_kinds[i].wrapper;
+			out->forced = format_kinds[i].format != OOMSIFT_FORMAT_AUTO;
 			return 0;
 		}
-	return oomsift_error_set(OOMSIFT_EINVAL,
-	                         "unknown format '%s' (auto, dmesg, dmesg-t, kmsg, syslog, "
-	                         "rfc3339, rfc5424, short, short-precise, short-iso, "
-	                         "short-iso-precise, short-full, short-monotonic, short-unix, "
-	                         "cat, json, export, journal)",
-	                         name);
+	list[0] = '\0';
+	for (size_t i = 0; i < NFORMATS && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "",
+		                      format_names[i]);
+	return oomsift_error_set(OOMSIFT_EINVAL, "unknown format '%s' (one of: %s)", name, list);
 }
 
 void oomsift_sniff_apply(const oomsift_sniff_result *r, oomsift_envelope_opts *opts)
