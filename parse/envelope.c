@@ -331,42 +331,39 @@ static oomsift_wrapper hint(const oomsift_envelope *env)
 	return env->opts.forced ? env->opts.force : env->opts.prefer;
 }
 
-/* A printk caller id in brackets: "[ T4321]", "[    C3]". */
-static bool read_caller(oomsift_envelope *env, cursor *c, oomsift_record *rec)
+/* A printk caller id in brackets: "[ T4321]", "[    C3]"; with `then_space`,
+ * only when a space follows (consumed too). */
+static bool read_caller(oomsift_envelope *env, cursor *c, oomsift_record *rec, bool then_space)
 {
 	cursor save = *c;
-	const char *start;
+	const char *start, *end;
 
 	if (!eat(c, '['))
 		return false;
 	skip_spaces(c);
 	start = c->p;
-	if (!(eat(c, 'T') || eat(c, 'C')) || c->p >= c->end || !is_digit(*c->p)) {
-		*c = save;
-		return false;
-	}
+	if (!(eat(c, 'T') || eat(c, 'C')) || c->p >= c->end || !is_digit(*c->p))
+		goto fail;
 	while (c->p < c->end && is_digit(*c->p))
 		c->p++;
-	if (!eat(c, ']')) {
-		*c = save;
-		return false;
-	}
-	rec->caller = keep(env->caller, sizeof(env->caller), start, (size_t)(c->p - 1 - start),
-	                   &rec->caller_len);
+	end = c->p;
+	if (!eat(c, ']') || (then_space && !eat(c, ' ')))
+		goto fail;
+	rec->caller =
+	    keep(env->caller, sizeof(env->caller), start, (size_t)(end - start), &rec->caller_len);
 	return true;
+fail:
+	*c = save;
+	return false;
 }
 
 /* What follows a kernel time stamp: a console caller id right after it
  * ("[..][ T1]"), a space, and util-linux 2.40's caller id ("[..] [   T1] "). */
 static void read_callers(oomsift_envelope *env, cursor *c, oomsift_record *rec)
 {
-	cursor save;
-
-	read_caller(env, c, rec);
+	read_caller(env, c, rec, false);
 	eat(c, ' ');
-	save = *c;
-	if (read_caller(env, c, rec) && !eat(c, ' '))
-		*c = save;
+	read_caller(env, c, rec, true);
 }
 
 /* "[  123.456789]" (with dmesg -d's " <    0.000012>" when `delta`), then
