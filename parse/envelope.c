@@ -10,11 +10,17 @@
 /* Longest /dev/kmsg message kept after unescaping; the rest is cut. */
 #define MAX_MSG 65536
 
-/* What every syslog and journal text wrapper prints after its time stamp:
- * "host: msg" (a collector's form, no tag) or "host [<fac.lvl>] tag[pid]: msg"
- * (kernel-formats.md §2.3-2.4). Groups: host of the first form, host, tag, pid. */
+/* What every syslog and journal text wrapper prints after its time stamp
+ * (kernel-formats.md §2.3-2.4), tried in this order:
+ *   "tag[pid]: msg" and "kernel: msg"  no host (a template without %HOSTNAME%,
+ *                                      journalctl --no-hostname)
+ *   "host: msg"                        a collector's form, no tag
+ *   "host [<fac.lvl>] tag[pid]: msg"   the usual line; tag and pid optional
+ * Groups: tag and pid of the first form, `kernel`, host of the third form,
+ * host, tag and pid of the last. */
 static const char *const pat_tail =
-    "^(?:(\\S+?): |(\\S+) (?:<[a-z]+\\.[a-z]+> )?(?:([^\\s:\\[]+)(?:\\[(\\d+)\\])?: ?)?)";
+    "^(?:([^\\s:\\[]+)\\[(\\d+)\\]: ?|(kernel): ?|([^\\s\\[]+?): |"
+    "(\\S+) (?:<[a-z]+\\.[a-z]+> )?(?:([^\\s:\\[]+)(?:\\[(\\d+)\\])?: ?)?)";
 /* journalctl short-monotonic (and short-delta): the host and the identifier
  * are required, which is all that tells it from raw dmesg. */
 static const char *const pat_mono =
@@ -410,20 +416,23 @@ static void strip_kernel_ts(oomsift_envelope *env, oomsift_record *rec)
  * not of this wrapper. */
 static bool read_tail(oomsift_envelope *env, cursor *c, oomsift_record *rec, bool need_ident)
 {
-	oomsift_span g[5];
-	oomsift_span host;
+	oomsift_span g[8];
+	oomsift_span host, tag, pid_text;
 	int64_t pid;
 
-	if (!oomsift_re_match(&env->tail, c->p, (size_t)(c->end - c->p), g, 5))
+	if (!oomsift_re_match(&env->tail, c->p, (size_t)(c->end - c->p), g, 8))
 		return false;
-	if (need_ident && !g[3].ptr)
+	host = g[4].ptr ? g[4] : g[5];
+	tag = g[1].ptr ? g[1] : g[3].ptr ? g[3] : g[6];
+	pid_text = g[2].ptr ? g[2] : g[7];
+	if (need_ident && !tag.ptr)
 		return false;
-	host = g[1].ptr ? g[1] : g[2];
-	rec->host = keep(env->host, sizeof(env->host), host.ptr, host.len, &rec->host_len);
-	if (g[3].ptr)
+	if (host.ptr)
+		rec->host = keep(env->host, sizeof(env->host), host.ptr, host.len, &rec->host_len);
+	if (tag.ptr)
 		rec->ident =
-		    keep(env->ident, sizeof(env->ident), g[3].ptr, g[3].len, &rec->ident_len);
-	if (g[4].ptr && oomsift_span_i64(g[4], &pid))
+		    keep(env->ident, sizeof(env->ident), tag.ptr, tag.len, &rec->ident_len);
+	if (pid_text.ptr && oomsift_span_i64(pid_text, &pid))
 		rec->pid = pid;
 	set_msg(rec, g[0].ptr + g[0].len, c->end);
 	strip_kernel_ts(env, rec);
