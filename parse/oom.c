@@ -720,7 +720,9 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 	/* A boot separator ends every report of its host; a cut line (line cap,
 	 * pager ellipsis) leaves the report it lands in incomplete. */
 	if (rec->wrapper == OOMSIFT_WRAP_MARK) {
-		if ((rc = track_boot(a, h, rec)) < 0 || (rc = close_report(a, h)) < 0)
+		/* The report ends with the boot it belongs to; the separator's
+		 * boot id is that of the boot after it. */
+		if ((rc = close_report(a, h)) < 0 || (rc = track_boot(a, h, rec)) < 0)
 			return rc;
 		h->have_boot_time = h->have_uptime = false; /* a new boot follows */
 		return 0;

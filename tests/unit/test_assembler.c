@@ -544,6 +544,10 @@ static void test_boot_mark_closes_report(void **state)
 	assert_int_equal(p.out.ev[0]->swap_free_kb, OOMSIFT_UNSET);
 	assert_false(p.out.ev[1]->has_header);
 	assert_int_equal(p.out.ev[1]->victim_pid, 4242);
+	/* The separator's boot id is the boot after it, not the one it ends. */
+	assert_null(p.out.ev[0]->boot_id);
+	assert_non_null(p.out.ev[1]->boot_id);
+	assert_string_equal(p.out.ev[1]->boot_id, "7c9e1d2f3a4b5c6d7e8f9a0b1c2d3e4f");
 	pipeline_free(&p);
 }
 
