@@ -112,14 +112,15 @@ static void on_progress(void *ctx, const oomsift_ingest_stats *st, const char *p
 
 static int ingest_one(ingest_run *run, const char *path)
 {
-	uint64_t before = oomsift_ingest_stats_get(run->in)->events;
+	uint64_t before = oomsift_ingest_stats_get(run->in)->events, n;
 	int rc = oomsift_ingest_file(run->in, path);
 
 	if (rc == 0 && o.verbose) {
+		n = oomsift_ingest_stats_get(run->in)->events - before;
 		if (run->tty)
 			fputs("\r\033[K", stderr);
-		fprintf(stderr, "oomsift: %s: %llu events\n", path,
-		        (unsigned long long)(oomsift_ingest_stats_get(run->in)->events - before));
+		fprintf(stderr, "oomsift: %s: %llu event%s\n", path, (unsigned long long)n,
+		        n == 1 ? "" : "s");
 	}
 	return rc;
 }

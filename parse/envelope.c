@@ -331,6 +331,15 @@ static void set_wall(oomsift_record *rec, double wall, bool subsec)
 	rec->wall_subsec = subsec;
 }
 
+/* A local calendar time `off` seconds east of UTC, plus a fraction. */
+static void set_wall_local(oomsift_record *rec, int64_t y, int64_t mo, int64_t d, int64_t h,
+                           int64_t mi, int64_t s, int64_t off, double frac, bool subsec)
+{
+	int64_t t = oomsift_civil_to_unix((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)s);
+
+	set_wall(rec, (double)(t - off) + frac, subsec);
+}
+
 /* The wrapper a sniffer or --format asked for, BARE when none. */
 static oomsift_wrapper hint(const oomsift_envelope *env)
 {
@@ -495,11 +504,7 @@ static bool read_dmesg_iso(cursor *c, oomsift_record *rec)
 	if (!read_date(c, 'T', &y, &mo, &d) || !read_hms(c, &h, &mi, &s) || !eat(c, ',') ||
 	    !read_fraction(c, &frac) || !read_zone_offset(c, &off, &colon) || !eat(c, ' '))
 		return false;
-	set_wall(rec,
-	         (double)(oomsift_civil_to_unix((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)s) -
-	                  off) +
-	             frac,
-	         true);
+	set_wall_local(rec, y, mo, d, h, mi, s, off, frac, true);
 	return true;
 }
 
@@ -712,11 +717,7 @@ static bool read_iso_stamp(cursor *c, oomsift_record *rec, bool *rfc3339_zone)
 	}
 	if (!peek(c, ' ') && !read_zone_offset(c, &off, rfc3339_zone))
 		return false;
-	set_wall(rec,
-	         (double)(oomsift_civil_to_unix((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)s) -
-	                  off) +
-	             frac,
-	         subsec);
+	set_wall_local(rec, y, mo, d, h, mi, s, off, frac, subsec);
 	return true;
 }
 
@@ -804,12 +805,7 @@ static bool parse_journal_full(oomsift_envelope *env, const char *line, size_t l
 	rec->wrapper = OOMSIFT_WRAP_JOURNAL_FULL;
 	/* An unknown zone abbreviation costs the wall time only. */
 	if (off != INT64_MIN)
-		set_wall(rec,
-		         (double)(oomsift_civil_to_unix((int)y, (int)mo, (int)d, (int)h, (int)mi,
-		                                        (int)s) -
-		                  off) +
-		             frac,
-		         subsec);
+		set_wall_local(rec, y, mo, d, h, mi, s, off, frac, subsec);
 	return true;
 }
 

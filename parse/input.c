@@ -27,6 +27,8 @@ struct oomsift_parser {
 	uint64_t offset; /* of the next byte fed */
 	oomsift_cursor cursor;
 	uint64_t journal_base; /* offset of the first byte the journal reader saw */
+	char tail[255];        /* the bytes before the cursor that its check covers */
+	size_t tail_len;
 	/* the line being assembled: content up to the cap; past the cap, or
 	 * past a NUL (preallocated log files end in NUL padding), the rest of
 	 * the line is dropped until its newline */
@@ -87,7 +89,6 @@ uint64_t oomsift_cursor_fp(const void *tail, size_t n)
  * resume at. The check covers the end of that line, when it was kept whole. */
 static void advance_cursor(oomsift_parser *p, uint64_t end_offset)
 {
-	char tail[255];
 	size_t n;
 
 	if (oomsift_assembler_open_reports(p->asm_))
@@ -95,12 +96,14 @@ static void advance_cursor(oomsift_parser *p, uint64_t end_offset)
 	p->cursor.offset = end_offset;
 	p->cursor.line = p->lineno;
 	p->cursor.fp = 0;
+	p->tail_len = 0;
 	if (p->dropping || p->cut)
 		return;
-	n = p->len + 1 < sizeof(tail) ? p->len + 1 : sizeof(tail);
-	memcpy(tail, p->line + p->len + 1 - n, n - 1);
-	tail[n - 1] = '\n';
-	p->cursor.fp = oomsift_cursor_fp(tail, n);
+	/* Kept, not hashed: only the last cursor's check is ever needed. */
+	n = p->len + 1 < sizeof(p->tail) ? p->len + 1 : sizeof(p->tail);
+	memcpy(p->tail, p->line + p->len + 1 - n, n - 1);
+	p->tail[n - 1] = '\n';
+	p->tail_len = n;
 }
 
 int oomsift_parser_record(void *parser, const oomsift_record *rec, const char *line,
@@ -109,8 +112,10 @@ int oomsift_parser_record(void *parser, const oomsift_record *rec, const char *l
 	oomsift_parser *p = parser;
 	int rc;
 
-	if (rec->wrapper != OOMSIFT_WRAP_CONTINUATION)
-		p->stats.lines++, p->stats.wrapped_lines++;
+	if (rec->wrapper != OOMSIFT_WRAP_CONTINUATION) {
+		p->stats.lines++;
+		p->stats.wrapped_lines++;
+	}
 	if ((rc = oomsift_assembler_feed(p->asm_, rec, line, line_len)) < 0)
 		return rc;
 	/* Resume after whole journal entries only. */
@@ -199,6 +204,8 @@ int oomsift_parser_finish(oomsift_parser *p)
 void oomsift_parser_cursor(const oomsift_parser *p, oomsift_cursor *c)
 {
 	*c = p->cursor;
+	if (p->tail_len)
+		c->fp = oomsift_cursor_fp(p->tail, p->tail_len);
 }
 
 const oomsift_parse_stats *oomsift_parser_stats(const oomsift_parser *p)

@@ -16,6 +16,8 @@
 #include "parse/re.h"
 
 #define BLOCK (256u << 10)
+/* Capture groups read from a --host-from match. */
+#define HOST_FROM_GROUPS 16
 
 struct oomsift_ingest {
 	oomsift_store *store;
@@ -51,6 +53,14 @@ int oomsift_ingest_new(oomsift_ingest **out, oomsift_store *store, const oomsift
 			                         oomsift_error_message());
 		}
 		in->host_group = oomsift_re_group(&in->host_from, "host");
+		if (in->host_group >= HOST_FROM_GROUPS) {
+			oomsift_ingest_free(in);
+			return oomsift_error_set(
+			    OOMSIFT_EINVAL,
+			    "--host-from '%s': the group host must be among the "
+			    "first %d groups",
+			    o->host_from, HOST_FROM_GROUPS - 1);
+		}
 		if (in->host_group < 0) {
 			oomsift_ingest_free(in);
 			return oomsift_error_set(OOMSIFT_EINVAL,
@@ -103,11 +113,11 @@ static void source_name(const oomsift_member *m, char *out, size_t len)
  * NULL (the parser takes the file name). */
 static const char *default_host(oomsift_ingest *in, const char *name, char *buf, size_t len)
 {
-	oomsift_span g[16];
+	oomsift_span g[HOST_FROM_GROUPS];
 
 	if (in->o.host)
 		return in->o.host;
-	if (!in->host_group || in->host_group >= 16 ||
+	if (!in->host_group ||
 	    !oomsift_re_match(&in->host_from, name, strlen(name), g, in->host_group + 1) ||
 	    !g[in->host_group].ptr || !g[in->host_group].len)
 		return NULL;
@@ -192,8 +202,8 @@ typedef struct member_read {
 /* A native journal file is read by libsystemd, which needs the file itself:
  * one inside an archive would have to be written to disk, which oomsift never
  * does with log content. */
-static int read_journal_file(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
-                             const oomsift_member *m, oomsift_parser *p)
+static int read_journal_file(oomsift_reader *r, member_read *mr, const oomsift_member *m,
+                             oomsift_parser *p)
 {
 	int fd, rc;
 
@@ -209,7 +219,6 @@ static int read_journal_file(oomsift_ingest *in, oomsift_reader *r, member_read 
 	close(fd);
 	if (rc == 0)
 		mr->complete = true;
-	(void)in;
 	return rc;
 }
 
@@ -231,7 +240,7 @@ static int parse_member(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
 	if ((rc = oomsift_parser_new(&p, &cfg, put_event, in)) < 0)
 		return rc;
 	if (mr->format.format == OOMSIFT_FORMAT_JOURNAL_FILE) {
-		rc = read_journal_file(in, r, mr, m, p);
+		rc = read_journal_file(r, mr, m, p);
 		if (rc == OOMSIFT_EIO || rc == OOMSIFT_EINVAL) {
 			mr->read_error = rc;
 			rc = 0;

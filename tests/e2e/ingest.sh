@@ -110,6 +110,14 @@ expect_eq "journal: each seen in every render" "$(n 'SELECT min(sightings) FROM 
 expect_code "journal: a journal file in an archive" 4 "$bin" ingest --db "$db" "$data/journal/arch01.journal.xz"
 expect_grep "journal: says how to read it" "journal.xz: a native journal file is read only as a plain file" "$tmp/err"
 
+# ---- --format, --verbose ----
+expect_code "unknown --format" 2 "$bin" ingest --db "$tmp/fmt.db" --format syslogx "$raw"
+expect_grep "unknown --format lists the names" "unknown format 'syslogx' (one of: auto, dmesg" "$tmp/err"
+expect_code "--format forces a wrapper" 0 "$bin" ingest --db "$tmp/fmt.db" --format short-monotonic "$data/journal/arch01.short-monotonic.log"
+expect_eq "--format: both kills" "$("$bin" query --db "$tmp/fmt.db" -f csv 'SELECT count(*) FROM oom_events WHERE host = '"'arch01'" | tail -n 1 | tr -d '\r')" 2
+expect_code "--verbose" 0 "$bin" ingest --db "$tmp/fmt.db" --verbose "$raw"
+expect_grep "--verbose names each input" "archlinux_raw_dmesg.log: 1 event$" "$tmp/err"
+
 # ---- merge: stores made on each host fold into one, each event once ----
 "$bin" ingest -q --db "$tmp/m1.db" --host ws1 "$raw"
 "$bin" ingest -q --db "$tmp/m2.db" --year 2026 "$tmp/full.log" "$data/corpus/rhel7_3.10.log"
