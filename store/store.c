@@ -13,10 +13,12 @@
 #include "oomsift/store.h"
 
 extern const char oomsift_schema_sql[];
+extern const char oomsift_migrate_facts_sql[];
 
 /* Migrations: entry i brings a store from user_version i to i + 1. */
 static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
     oomsift_schema_sql,
+    oomsift_migrate_facts_sql,
 };
 
 enum stmt_id {

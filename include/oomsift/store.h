@@ -10,11 +10,12 @@
 #include <stdint.h>
 
 #include "oomsift/event.h"
+#include "oomsift/facts.h"
 
 typedef struct oomsift_store oomsift_store;
 typedef struct sqlite3 sqlite3;
 
-#define OOMSIFT_SCHEMA_VERSION 1
+#define OOMSIFT_SCHEMA_VERSION 2
 
 enum oomsift_store_mode {
 	OOMSIFT_STORE_READWRITE = 0, /* create the file (mode 0600) if missing */
@@ -46,5 +47,12 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
 /* Loads event `id` with its tasks and kills (and raw text when want_raw).
  * Returns OOMSIFT_ENOTFOUND when there is no such event. */
 int oomsift_store_load_event(oomsift_store *s, int64_t id, bool want_raw, oomsift_event **out);
+
+/* Stores n facts of origin->host collected at origin->collected_at (store/facts.c).
+ * A fact already stored for the same host, key and collection time is left
+ * as it is, so reading the same facts again adds nothing; *inserted (may be
+ * NULL) is increased by the rows added. Call between begin and commit. */
+int oomsift_store_put_facts(oomsift_store *s, const oomsift_facts_origin *origin,
+                            const oomsift_fact *facts, size_t n, uint64_t *inserted);
 
 #endif
