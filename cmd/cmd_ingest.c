@@ -13,11 +13,14 @@
 #include "oomsift/input.h"
 #include "oomsift/store.h"
 
+#define MAX_FACTS_FILES 256
+
 static struct {
 	const char *db, *host, *host_from, *year, *files_from, *format;
 	bool quiet, verbose, reread;
-	cli_args paths;
+	cli_args paths, facts;
 } o;
+static const char *facts_files[MAX_FACTS_FILES];
 
 static const cli_opt ingest_opts[] = {
     DB_OPTION(&o.db),
@@ -36,10 +39,15 @@ static const cli_opt ingest_opts[] = {
      &o.files_from, false},
     {CLI_SWITCH, 0, "reread", NULL, "read every input from its start, ignoring cursors", &o.reread,
      false},
+    {CLI_VALUES, 0, "facts", "FILE",
+     "store FILE (`sysctl -a` output, /proc/meminfo or /proc/swaps) as facts of --host "
+     "(repeatable)",
+     &o.facts, false},
     {CLI_SWITCH, 'q', "quiet", NULL, "print no progress and no summary", &o.quiet, false},
     {CLI_SWITCH, 'v', "verbose", NULL, "print a line per input", &o.verbose, false},
-    {CLI_ARGS, 0, "path", NULL, "log files, archives, directories (recursive), globs; - for stdin",
-     &o.paths, false},
+    {CLI_ARGS, 0, "path", NULL,
+     "log files, archives, directories (recursive), sosreports, globs; - for stdin", &o.paths,
+     false},
     {0},
 };
 
@@ -53,7 +61,14 @@ const cli_command cmd_ingest_spec = {
     "wherever it sits in a line and stores it with its task table.\n"
     "\n"
     "Host of each event: the log line's own host field, else --host, else --host-from\n"
-    "matched on the path, else the file name without .log/.txt.\n"
+    "matched on the path, else the sosreport's host name, else the file name without\n"
+    ".log/.txt.\n"
+    "\n"
+    "An sosreport (an extracted directory, anywhere under a path, or an archive named\n"
+    "sosreport-*.tar*) is read as one host: its var/log/messages*, kern.log*, syslog*\n"
+    "and journalctl outputs as logs, its sysctl -a, proc/meminfo and proc/swaps as host\n"
+    "facts collected when the sosreport was taken (the host_facts view). --facts FILE\n"
+    "stores such a file as facts of --host, collected at the file's mtime.\n"
     "\n"
     "Run it again every day over the same logs: each file is read on from where the last\n"
     "run stopped, a rotated or compressed copy is recognised, and an event read through\n"
@@ -62,7 +77,10 @@ const cli_command cmd_ingest_spec = {
     "  oomsift ingest /var/log/kern.log*\n"
     "  oomsift ingest --db fleet.db --host-from 'hosts/(?<host>[^/]+)/' hosts/\n"
     "  find /srv/logs -name 'kern.log*' | oomsift ingest --files-from -\n"
-    "  ssh web01 dmesg | oomsift ingest --host web01 -\n",
+    "  ssh web01 dmesg | oomsift ingest --host web01 -\n"
+    "  oomsift ingest sosreport-db07-2026-11-18-abcdefg.tar.xz\n"
+    "  ssh web01 sysctl -a > web01.sysctl; ssh web01 cat /proc/meminfo > web01.meminfo\n"
+    "  oomsift ingest --host web01 --facts web01.sysctl --facts web01.meminfo\n",
     ingest_opts,
 };
 
@@ -110,31 +128,16 @@ static void on_progress(void *ctx, const oomsift_ingest_stats *st, const char *p
 	        (unsigned long long)st->events, path);
 }
 
-static int ingest_one(ingest_run *run, const char *path)
-{
-	uint64_t before = oomsift_ingest_stats_get(run->in)->events, n;
-	int rc = oomsift_ingest_file(run->in, path);
-
-	if (rc == 0 && o.verbose) {
-		n = oomsift_ingest_stats_get(run->in)->events - before;
-		if (run->tty)
-			fputs("\r\033[K", stderr);
-		fprintf(stderr, "oomsift: %s: %llu event%s\n", path, (unsigned long long)n,
-		        n == 1 ? "" : "s");
-	}
-	return rc;
-}
-
-static int on_walk(void *ctx, const char *path, int err)
+static void on_file_done(void *ctx, const char *path, uint64_t events)
 {
 	ingest_run *run = ctx;
 
-	if (err < 0) {
-		on_report(run, "error", oomsift_error_message());
-		run->failed++;
-		return 0;
-	}
-	return ingest_one(run, path);
+	if (!o.verbose)
+		return;
+	if (run->tty)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "oomsift: %s: %llu event%s\n", path, (unsigned long long)events,
+	        events == 1 ? "" : "s");
 }
 
 /* A path that does not exist but holds glob characters is a glob. */
@@ -145,14 +148,14 @@ static int ingest_arg(ingest_run *run, const char *arg)
 	int rc = 0;
 
 	if (strcmp(arg, "-") == 0 || stat(arg, &st) == 0 || !strpbrk(arg, "*?["))
-		return oomsift_input_walk(arg, on_walk, run);
+		return oomsift_ingest_path(run->in, arg);
 	if (glob(arg, 0, NULL, &g) != 0) {
 		cli_error("error: '%s' matches no file", arg);
 		run->failed++;
 		return 0;
 	}
 	for (size_t i = 0; i < g.gl_pathc && rc >= 0; i++)
-		rc = oomsift_input_walk(g.gl_pathv[i], on_walk, run);
+		rc = oomsift_ingest_path(run->in, g.gl_pathv[i]);
 	globfree(&g);
 	return rc;
 }
@@ -192,6 +195,14 @@ static void print_summary(const oomsift_ingest_stats *st, uint64_t failed)
 	        (double)st->bytes / 1e6, (unsigned long long)st->lines,
 	        (unsigned long long)st->events, st->events == 1 ? "" : "s",
 	        (unsigned long long)st->new_events, (unsigned long long)st->known_events);
+	if (st->sosreports)
+		fprintf(stderr, ", %llu sosreport%s", (unsigned long long)st->sosreports,
+		        st->sosreports == 1 ? "" : "s");
+	if (st->facts_files)
+		fprintf(stderr, ", %llu host fact%s (%llu new) from %llu facts file%s",
+		        (unsigned long long)st->facts, st->facts == 1 ? "" : "s",
+		        (unsigned long long)st->new_facts, (unsigned long long)st->facts_files,
+		        st->facts_files == 1 ? "" : "s");
 	if (st->derived)
 		fprintf(stderr, ", %llu dated from their boot", (unsigned long long)st->derived);
 	if (st->long_lines)
@@ -230,10 +241,16 @@ int cmd_ingest(int argc, char **argv)
 	int code, rc;
 
 	memset(&o, 0, sizeof(o));
+	o.facts = (cli_args){facts_files, 0, MAX_FACTS_FILES};
 	if (cli_parse(&cmd_ingest_spec, argc, argv, &code) < 0)
 		return code;
-	if (!o.paths.n && !o.files_from) {
-		cli_error("ingest needs a path or --files-from; see 'oomsift ingest --help'");
+	if (!o.paths.n && !o.files_from && !o.facts.n) {
+		cli_error(
+		    "ingest needs a path, --files-from or --facts; see 'oomsift ingest --help'");
+		return EXIT_USAGE;
+	}
+	if (o.facts.n && !o.host) {
+		cli_error("--facts needs --host: a facts file does not name its host");
 		return EXIT_USAGE;
 	}
 	if (parse_year(&io.year) < 0)
@@ -244,6 +261,7 @@ int cmd_ingest(int argc, char **argv)
 	io.reread = o.reread;
 	io.report = on_report;
 	io.progress = on_progress;
+	io.file_done = on_file_done;
 	io.ctx = &run;
 	run.tty = !o.quiet && isatty(STDERR_FILENO);
 	run.started = now_s();
@@ -254,6 +272,8 @@ int cmd_ingest(int argc, char **argv)
 		return rc == OOMSIFT_EINVAL ? (cli_error("%s", oomsift_error_message()), EXIT_USAGE)
 		                            : cmd_fail(rc);
 	}
+	for (int i = 0; i < o.facts.n && rc >= 0; i++)
+		rc = oomsift_ingest_facts(run.in, o.facts.v[i], o.host);
 	for (int i = 0; i < o.paths.n && rc >= 0; i++)
 		rc = ingest_arg(&run, o.paths.v[i]);
 	if (rc >= 0 && o.files_from)

@@ -31,11 +31,12 @@ void cli_usage(FILE *f, const cli_command *cmd)
 		if (is_arg(o))
 			continue;
 		fputs(o->required ? " " : " [", f);
-		if (o->kind == CLI_VALUE)
+		if (o->kind == CLI_VALUE || o->kind == CLI_VALUES)
 			fprintf(f, "--%s <%s>", o->long_name, o->value_name);
 		else
 			fprintf(f, "--%s", o->long_name);
 		fputs(o->required ? "" : "]", f);
+		fputs(o->kind == CLI_VALUES ? "..." : "", f);
 	}
 	for (const cli_opt *o = cmd->opts; o->long_name; o++) {
 		if (!is_arg(o))
@@ -58,7 +59,7 @@ void cli_help(FILE *f, const cli_command *cmd)
 		if (is_arg(o))
 			snprintf(left, sizeof(left), "<%s>%s", o->long_name,
 			         o->kind == CLI_ARGS ? "..." : "");
-		else if (o->kind == CLI_VALUE)
+		else if (o->kind == CLI_VALUE || o->kind == CLI_VALUES)
 			snprintf(left, sizeof(left), "%s%c%s--%s <%s>", o->short_name ? "-" : "",
 			         o->short_name ? o->short_name : ' ', o->short_name ? ", " : " ",
 			         o->long_name, o->value_name);
@@ -121,6 +122,18 @@ static int take_positional(const cli_command *cmd, const char *arg, int *exit_co
 	return usage_error(cmd, exit_code, "unexpected argument '%s'", arg);
 }
 
+/* One more value of a repeatable option. */
+static int add_value(const cli_command *cmd, const cli_opt *o, const char *value, int *exit_code)
+{
+	cli_args *a = o->target;
+
+	if (a->n >= a->cap)
+		return usage_error(cmd, exit_code, "--%s is given more than %d times", o->long_name,
+		                   a->cap);
+	a->v[a->n++] = value;
+	return 0;
+}
+
 int cli_parse(const cli_command *cmd, int argc, char **argv, int *exit_code)
 {
 	bool options_done = false;
@@ -132,6 +145,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, int *exit_code)
 			cli_args *a = o->target;
 			a->v = args_storage;
 			a->n = 0;
+			a->cap = 4096;
 		}
 	if (argc > 4096)
 		return usage_error(cmd, exit_code, "%s", "too many arguments");
@@ -179,12 +193,18 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, int *exit_code)
 				                   arg);
 			value = argv[++i];
 		}
+		if (o->kind == CLI_VALUES) {
+			if (add_value(cmd, o, value, exit_code) < 0)
+				return -1;
+			continue;
+		}
 		*(const char **)o->target = value;
 	}
 	for (const cli_opt *o = cmd->opts; o->long_name; o++) {
 		bool missing = (o->kind == CLI_ARG || o->kind == CLI_VALUE)
 		                   ? !*(const char **)o->target
-		                   : o->kind == CLI_ARGS && ((cli_args *)o->target)->n == 0;
+		                   : (o->kind == CLI_ARGS || o->kind == CLI_VALUES) &&
+		                         ((cli_args *)o->target)->n == 0;
 		if (o->required && missing)
 			return usage_error(cmd, exit_code, "missing <%s>", o->long_name);
 	}

@@ -14,11 +14,15 @@ typedef enum cli_opt_kind {
 	CLI_VALUE,  /* --name VALUE / --name=VALUE / -n VALUE: sets a const char * */
 	CLI_ARG,    /* one positional argument */
 	CLI_ARGS,   /* the remaining positional arguments */
+	CLI_VALUES, /* --name VALUE, repeatable: appends to a cli_args */
 } cli_opt_kind;
 
+/* For CLI_VALUES the command points v at an array of cap entries before
+ * cli_parse(); for CLI_ARGS cli_parse() sets everything. */
 typedef struct cli_args {
 	const char **v;
 	int n;
+	int cap;
 } cli_args;
 
 typedef struct cli_opt {
@@ -27,7 +31,7 @@ typedef struct cli_opt {
 	const char *long_name;  /* without "--"; for arguments the placeholder */
 	const char *value_name; /* placeholder of the value, e.g. "PATH" */
 	const char *help;
-	void *target; /* bool *, const char **, or cli_args * */
+	void *target; /* bool *, const char **, or cli_args * (CLI_ARGS, CLI_VALUES) */
 	bool required;
 } cli_opt;
 

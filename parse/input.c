@@ -315,9 +315,15 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(const char *path, oomsift_file_cb file_cb, void *ctx, int depth);
+typedef struct walker {
+	oomsift_file_cb file_cb;
+	oomsift_dir_cb dir_cb; /* may be NULL */
+	void *ctx;
+} walker;
 
-static int walk_dir(const char *path, oomsift_file_cb file_cb, void *ctx, int depth)
+static int walk(const walker *w, const char *path, int depth);
+
+static int walk_dir(const walker *w, const char *path, int depth)
 {
 	DIR *dir = opendir(path);
 	struct dirent *de;
@@ -326,9 +332,9 @@ static int walk_dir(const char *path, oomsift_file_cb file_cb, void *ctx, int de
 	int rc = 0;
 
 	if (!dir)
-		return file_cb(ctx, path,
-		               oomsift_error_set(OOMSIFT_EIO, "cannot open directory '%s': %s",
-		                                 path, strerror(errno)));
+		return w->file_cb(w->ctx, path,
+		                  oomsift_error_set(OOMSIFT_EIO, "cannot open directory '%s': %s",
+		                                    path, strerror(errno)));
 	while ((de = readdir(dir)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
@@ -350,7 +356,7 @@ static int walk_dir(const char *path, oomsift_file_cb file_cb, void *ctx, int de
 		}
 		snprintf(child, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
 		         names[i]);
-		rc = walk(child, file_cb, ctx, depth + 1);
+		rc = walk(w, child, depth + 1);
 		free(child);
 	}
 out:
@@ -361,36 +367,47 @@ out:
 	return rc;
 }
 
-static int walk(const char *path, oomsift_file_cb file_cb, void *ctx, int depth)
+static int walk(const walker *w, const char *path, int depth)
 {
 	struct stat st;
+	int rc;
 
 	if (strcmp(path, "-") == 0)
-		return file_cb(ctx, path, 0);
+		return w->file_cb(w->ctx, path, 0);
 	if (stat(path, &st) < 0)
-		return file_cb(
-		    ctx, path,
+		return w->file_cb(
+		    w->ctx, path,
 		    oomsift_error_set(OOMSIFT_EIO, "cannot open '%s': %s", path, strerror(errno)));
 	if (S_ISDIR(st.st_mode)) {
 		if (depth >= MAX_DEPTH)
-			return file_cb(ctx, path,
-			               oomsift_error_set(OOMSIFT_ELIMIT,
-			                                 "'%s': directories nested too deep",
-			                                 path));
-		return walk_dir(path, file_cb, ctx, depth);
+			return w->file_cb(w->ctx, path,
+			                  oomsift_error_set(OOMSIFT_ELIMIT,
+			                                    "'%s': directories nested too deep",
+			                                    path));
+		if (w->dir_cb && (rc = w->dir_cb(w->ctx, path)) != 0)
+			return rc < 0 ? rc : 0;
+		return walk_dir(w, path, depth);
 	}
 	if (!S_ISREG(st.st_mode)) {
 		/* Named on the command line: say so. Found while walking: skip. */
 		if (depth == 0)
-			return file_cb(
-			    ctx, path,
+			return w->file_cb(
+			    w->ctx, path,
 			    oomsift_error_set(OOMSIFT_EINVAL, "'%s' is not a regular file", path));
 		return 0;
 	}
-	return file_cb(ctx, path, 0);
+	return w->file_cb(w->ctx, path, 0);
 }
 
 int oomsift_input_walk(const char *path, oomsift_file_cb file_cb, void *ctx)
 {
-	return walk(path, file_cb, ctx, 0);
+	return oomsift_input_walk_dirs(path, file_cb, NULL, ctx);
+}
+
+int oomsift_input_walk_dirs(const char *path, oomsift_file_cb file_cb, oomsift_dir_cb dir_cb,
+                            void *ctx)
+{
+	walker w = {file_cb, dir_cb, ctx};
+
+	return walk(&w, path, 0);
 }

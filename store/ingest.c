@@ -13,22 +13,8 @@
 #include "oomsift/input.h"
 #include "oomsift/journal.h"
 #include "oomsift/reader.h"
-#include "parse/re.h"
 
-#define BLOCK (256u << 10)
-/* Capture groups read from a --host-from match. */
-#define HOST_FROM_GROUPS 16
-
-struct oomsift_ingest {
-	oomsift_store *store;
-	oomsift_ingest_opts o;
-	oomsift_re host_from;
-	int host_group; /* capture group number of `host`, 0 = no --host-from */
-	oomsift_ingest_stats st;
-	oomsift_sniff_result forced; /* --format, or AUTO */
-	char *block;
-	int64_t source_id; /* of the source being read */
-};
+#include "store/ingest_internal.h"
 
 int oomsift_ingest_new(oomsift_ingest **out, oomsift_store *store, const oomsift_ingest_opts *o)
 {
@@ -88,13 +74,13 @@ const oomsift_ingest_stats *oomsift_ingest_stats_get(const oomsift_ingest *in)
 	return &in->st;
 }
 
-static void report(oomsift_ingest *in, const char *severity, const char *msg)
+void ingest_report(oomsift_ingest *in, const char *severity, const char *msg)
 {
 	if (in->o.report)
 		in->o.report(in->o.ctx, severity, msg);
 }
 
-static void progress(oomsift_ingest *in, const char *path)
+void ingest_progress(oomsift_ingest *in, const char *path)
 {
 	if (in->o.progress)
 		in->o.progress(in->o.ctx, &in->st, path);
@@ -109,9 +95,7 @@ static void source_name(const oomsift_member *m, char *out, size_t len)
 		snprintf(out, len, "%s", m->path);
 }
 
-/* Host for records without one: --host, else --host-from on the path, else
- * NULL (the parser takes the file name). */
-static const char *default_host(oomsift_ingest *in, const char *name, char *buf, size_t len)
+const char *ingest_default_host(oomsift_ingest *in, const char *name, char *buf, size_t len)
 {
 	oomsift_span g[HOST_FROM_GROUPS];
 
@@ -120,7 +104,7 @@ static const char *default_host(oomsift_ingest *in, const char *name, char *buf,
 	if (!in->host_group ||
 	    !oomsift_re_match(&in->host_from, name, strlen(name), g, in->host_group + 1) ||
 	    !g[in->host_group].ptr || !g[in->host_group].len)
-		return NULL;
+		return in->sos_host;
 	snprintf(buf, len, "%.*s", (int)g[in->host_group].len, g[in->host_group].ptr);
 	return buf;
 }
@@ -232,7 +216,7 @@ static int parse_member(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
 	oomsift_cursor cur;
 	int rc;
 
-	cfg.host = default_host(in, mr->name, mr->host, sizeof(mr->host));
+	cfg.host = ingest_default_host(in, mr->name, mr->host, sizeof(mr->host));
 	if (mr->pos.cursor) {
 		cfg.offset = mr->pos.cursor;
 		cfg.line = mr->pos.cursor_line;
@@ -261,10 +245,10 @@ static int parse_member(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
 		in->st.bytes += (uint64_t)n;
 		if ((rc = oomsift_parser_feed(p, in->block, (size_t)n)) < 0)
 			goto out;
-		progress(in, mr->name);
+		ingest_progress(in, mr->name);
 	}
 	if (mr->read_error)
-		report(in, "error", oomsift_error_message());
+		ingest_report(in, "error", oomsift_error_message());
 	if ((rc = oomsift_parser_finish(p)) < 0)
 		goto out;
 	oomsift_parser_cursor(p, &cur);
@@ -282,7 +266,7 @@ static int parse_member(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
 	    !mr->pos.cursor) {
 		char msg[4200];
 		snprintf(msg, sizeof(msg), "%s: no log lines recognised", mr->name);
-		report(in, "warning", msg);
+		ingest_report(in, "warning", msg);
 	}
 out:
 	oomsift_parser_free(p);
@@ -315,7 +299,7 @@ static int ingest_member(oomsift_ingest *in, oomsift_reader **r, oomsift_member 
 
 	source_name(m, mr.name, sizeof(mr.name));
 	if ((rc = oomsift_reader_head(*r, &head, &head_len)) < 0) {
-		report(in, "error", oomsift_error_message());
+		ingest_report(in, "error", oomsift_error_message());
 		in->st.failed++;
 		return 0;
 	}
@@ -326,7 +310,7 @@ static int ingest_member(oomsift_ingest *in, oomsift_reader **r, oomsift_member 
 		char msg[4200];
 		snprintf(msg, sizeof(msg), "%s: %s", mr.name,
 		         binary ? "binary data, not a log; skipped" : "empty; skipped");
-		report(in, binary ? "error" : "warning", msg);
+		ingest_report(in, binary ? "error" : "warning", msg);
 		if (binary)
 			in->st.failed++;
 		else
@@ -363,7 +347,7 @@ static int ingest_member(oomsift_ingest *in, oomsift_reader **r, oomsift_member 
 			*r = NULL;
 			if ((rc = open_at(m->path, index, r, m)) < 0) {
 				oomsift_store_rollback(in->store);
-				report(in, "error", oomsift_error_message());
+				ingest_report(in, "error", oomsift_error_message());
 				in->st.failed++;
 				return 1; /* stop reading this file */
 			}
@@ -388,10 +372,11 @@ int oomsift_ingest_file(oomsift_ingest *in, const char *path)
 {
 	oomsift_reader *r = NULL;
 	oomsift_member m;
+	uint64_t before = in->st.events;
 	int rc;
 
 	if (oomsift_reader_open(&r, path) < 0) {
-		report(in, "error", oomsift_error_message());
+		ingest_report(in, "error", oomsift_error_message());
 		in->st.failed++;
 		return 0;
 	}
@@ -399,18 +384,25 @@ int oomsift_ingest_file(oomsift_ingest *in, const char *path)
 	for (size_t index = 0;; index++) {
 		rc = oomsift_reader_next(r, &m);
 		if (rc < 0) {
-			report(in, "error", oomsift_error_message());
+			ingest_report(in, "error", oomsift_error_message());
 			in->st.failed++;
 			rc = 0;
 			break;
 		}
 		if (rc == 0)
 			break;
+		if (in->sos_archive && (rc = ingest_sos_member(in, r, &m)) != 0) {
+			if (rc < 0)
+				break;
+			continue;
+		}
 		if ((rc = ingest_member(in, &r, &m, index)) != 0)
 			break;
 	}
 	oomsift_reader_free(r);
-	progress(in, path);
+	ingest_progress(in, path);
+	if (rc >= 0 && in->o.file_done)
+		in->o.file_done(in->o.ctx, path, in->st.events - before);
 	return rc < 0 ? rc : 0;
 }
 

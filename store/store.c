@@ -14,11 +14,13 @@
 
 extern const char oomsift_schema_sql[];
 extern const char oomsift_migrate_2_sql[];
+extern const char oomsift_migrate_3_sql[];
 
 /* Migrations: entry i brings a store from user_version i to i + 1. */
 static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
     oomsift_schema_sql,
     oomsift_migrate_2_sql,
+    oomsift_migrate_3_sql,
 };
 
 int store_error(oomsift_store *s, const char *what)

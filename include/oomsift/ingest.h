@@ -22,9 +22,12 @@ typedef struct oomsift_ingest_stats {
 	uint64_t bytes;     /* content bytes read (decompressed) */
 	uint64_t lines, long_lines;
 	uint64_t events, new_events, known_events;
-	uint64_t failed;  /* inputs that could not be read (each reported) */
-	uint64_t skipped; /* empty inputs and inputs with no log lines (each reported) */
-	uint64_t derived; /* events dated from their boot (ts_quality 'derived') */
+	uint64_t failed;           /* inputs that could not be read (each reported) */
+	uint64_t skipped;          /* empty inputs and inputs with no log lines (each reported) */
+	uint64_t derived;          /* events dated from their boot (ts_quality 'derived') */
+	uint64_t sosreports;       /* sosreports read (directories and archives) */
+	uint64_t facts_files;      /* files of host facts stored */
+	uint64_t facts, new_facts; /* host facts read, and of them not stored before */
 } oomsift_ingest_stats;
 
 /* A message about one input: severity is "error" (the input failed) or
@@ -33,6 +36,8 @@ typedef void (*oomsift_ingest_report_cb)(void *ctx, const char *severity, const 
 /* Called after each block read and each source, for progress displays. */
 typedef void (*oomsift_ingest_progress_cb)(void *ctx, const oomsift_ingest_stats *st,
                                            const char *path);
+/* Called when a file (all its members) has been read, with its events. */
+typedef void (*oomsift_ingest_file_cb)(void *ctx, const char *path, uint64_t events);
 
 typedef struct oomsift_ingest_opts {
 	const char *host;      /* host of records without one (--host) */
@@ -42,7 +47,8 @@ typedef struct oomsift_ingest_opts {
 	bool reread;           /* ignore cursors: read every source from its start */
 	oomsift_ingest_report_cb report;
 	oomsift_ingest_progress_cb progress;
-	void *ctx;
+	oomsift_ingest_file_cb file_done;
+	void *ctx; /* for the three callbacks */
 } oomsift_ingest_opts;
 
 /* Fails with OOMSIFT_EINVAL when host_from does not compile or has no group
@@ -54,6 +60,25 @@ void oomsift_ingest_free(oomsift_ingest *in);
  * input that cannot be read is reported and counted, and the return is 0:
  * only failures of the store itself are returned (negative). */
 int oomsift_ingest_file(oomsift_ingest *in, const char *path);
+
+/* Reads what path names: "-" (stdin), a file or archive as
+ * oomsift_ingest_file(), a directory recursively (in name order, passing over
+ * what is not a regular file), and an sosreport as one: an extracted
+ * directory (found anywhere in the walk, by its layout) or an archive named
+ * sosreport-*.tar* (by its members). An sosreport's var/log/messages*,
+ * kern.log*, syslog*, journal files and journalctl outputs are read as logs
+ * of its host (after --host and --host-from: the hostname file, else the
+ * name); its sysctl -a, proc/meminfo and proc/swaps are stored as host facts
+ * collected at its date_--utc (else at each file's mtime). Errors as for
+ * oomsift_ingest_file(). */
+int oomsift_ingest_path(oomsift_ingest *in, const char *path);
+
+/* Stores the host facts in the file at path (plain or compressed: `sysctl -a`
+ * output, /proc/meminfo or /proc/swaps, told apart by content; facts.h) as
+ * facts of host collected at the file's mtime, in one transaction. A file
+ * that cannot be read or holds no facts is reported and counted as failed;
+ * the return is 0 unless the store fails. */
+int oomsift_ingest_facts(oomsift_ingest *in, const char *path, const char *host);
 
 /* Ends the run: dates uptime-only events from the boots now known. */
 int oomsift_ingest_finish(oomsift_ingest *in);

@@ -88,4 +88,11 @@ void oomsift_host_from_path(const char *path, char *out, size_t outlen);
 typedef int (*oomsift_file_cb)(void *ctx, const char *path, int err);
 int oomsift_input_walk(const char *path, oomsift_file_cb file_cb, void *ctx);
 
+/* Called with each directory before the walk enters it: 0 = enter it, 1 =
+ * pass over it (the callback took care of it), < 0 = stop with that code. */
+typedef int (*oomsift_dir_cb)(void *ctx, const char *path);
+/* oomsift_input_walk() that asks dir_cb (may be NULL) about each directory. */
+int oomsift_input_walk_dirs(const char *path, oomsift_file_cb file_cb, oomsift_dir_cb dir_cb,
+                            void *ctx);
+
 #endif

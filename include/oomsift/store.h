@@ -10,11 +10,12 @@
 #include <stdint.h>
 
 #include "oomsift/event.h"
+#include "oomsift/facts.h"
 
 typedef struct oomsift_store oomsift_store;
 typedef struct sqlite3 sqlite3;
 
-#define OOMSIFT_SCHEMA_VERSION 2
+#define OOMSIFT_SCHEMA_VERSION 3
 
 /* Bytes of a source's content that identify it. */
 #define OOMSIFT_SOURCE_HEAD 4096
@@ -103,5 +104,12 @@ typedef struct oomsift_merge_stats {
  * one transaction, under the rules of oomsift_store_put_event: an event both
  * stores hold stays one, with the sightings of both. Stats are added to. */
 int oomsift_store_merge(oomsift_store *s, const char *other_path, oomsift_merge_stats *st);
+
+/* Stores n facts of origin->host collected at origin->collected_at (store/facts.c).
+ * A fact already stored for the same host, key and collection time is left
+ * as it is, so reading the same facts again adds nothing; *inserted (may be
+ * NULL) is increased by the rows added. Call between begin and commit. */
+int oomsift_store_put_facts(oomsift_store *s, const oomsift_facts_origin *origin,
+                            const oomsift_fact *facts, size_t n, uint64_t *inserted);
 
 #endif

@@ -103,5 +103,84 @@ if cmp -s "$tmp/fleet.actual" "$tmp/fleet.expected"; then ok; else
 fi
 expect_eq "fleet duplicates merged" "$("$bin" query --db "$tmp/fleet.db" -f csv "SELECT group_concat(sightings, ' ') FROM (SELECT sightings FROM oom_events WHERE host = 'web01' ORDER BY ts_unix)" | tail -n 1 | tr -d '\r')" "2 2"
 
+# an extracted sosreport: its logs read under its host name, its facts stored
+sos=$data/sosreport/sosreport-db07-2026-11-18-abcdef
+sosdb=$tmp/sos.db
+sq() { "$bin" query --db "$sosdb" -f csv "$1" | tail -n +2 | tr -d '\r' | tr '\n' ' ' | sed 's/ $//'; }
+expect_code "ingest sosreport" 0 "$bin" ingest --db "$sosdb" --year 2026 "$sos"
+expect_grep "sosreport summary" "1 sosreport, 60 host facts (60 new) from 3 facts files" "$tmp/err"
+expect_eq "sosreport host" "$(sq 'SELECT DISTINCT host FROM oom_events')" db07
+expect_eq "sosreport event from messages" \
+	"$(sq "SELECT victim_pid || ' ' || victim_comm || ' ' || ts FROM oom_events WHERE source = '$sos/var/log/messages'")" \
+	"6576 mysqld 2026-11-18T02:47:13Z"
+# messages and sos's journalctl output hold the same kill: one event, seen in both
+# (the two journalctl outputs are the same content, so one source)
+expect_eq "sosreport logs read" \
+	"$(sq "SELECT DISTINCT substr(path, length('$sos') + 2) FROM event_sources ORDER BY 1")" \
+	"sos_commands/logs/journalctl_--no-pager_--boot var/log/messages"
+expect_eq "sosreport one event" "$(sq 'SELECT count(*) || " " || sum(sightings) FROM oom_events')" "1 2"
+expect_eq "sosreport facts" \
+	"$(sq "SELECT key || '=' || value FROM host_facts WHERE host = 'db07' AND key IN ('vm.overcommit_memory', 'vm.overcommit_ratio', 'vm.panic_on_oom', 'vm.swappiness', 'MemTotal', 'SwapTotal', 'CommitLimit', 'Committed_AS', 'swap_devices') ORDER BY key")" \
+	"CommitLimit=24762298 Committed_AS=41873012 MemTotal=32747388 SwapTotal=8388604 swap_devices=1 vm.overcommit_memory=0 vm.overcommit_ratio=50 vm.panic_on_oom=0 vm.swappiness=30"
+expect_eq "facts collected when sos ran" "$(sq 'SELECT DISTINCT collected_at FROM host_facts')" "2026-11-18T03:20:11Z"
+expect_eq "facts units" "$(sq "SELECT unit FROM host_facts WHERE key IN ('MemTotal', 'HugePages_Total') ORDER BY key")" "count kB"
+expect_eq "swap devices" "$(sq "SELECT device || ' ' || type || ' ' || size_kb || ' ' || used_kb || ' ' || priority FROM host_swaps")" \
+	"/dev/dm-1 partition 8388604 1476396 -1"
+expect_code "re-ingest sosreport" 0 "$bin" ingest --db "$sosdb" --year 2026 "$sos"
+expect_grep "re-ingest sosreport summary" "60 host facts (0 new)" "$tmp/err"
+expect_eq "facts after re-ingest" "$(sq 'SELECT count(*) FROM host_facts')" 60
+# the same sosreport as sos ships it, a .tar.xz read in place, its hostname file
+# (sos_commands/host/hostname) after its logs in the archive: the same event and facts
+(cd "$(dirname "$sos")" && tar -cJf "$tmp/sosreport-other-2026-11-18-abcdef.tar.xz" \
+	--sort=name "$(basename "$sos")")
+tdb=$tmp/sostar.db
+tq() { "$bin" query --db "$tdb" -f csv "$1" | tail -n +2 | tr -d '\r' | tr '\n' ' ' | sed 's/ $//'; }
+expect_code "ingest sosreport archive" 0 "$bin" ingest --db "$tdb" --year 2026 "$tmp/sosreport-other-2026-11-18-abcdef.tar.xz"
+expect_grep "sosreport archive summary" "1 sosreport, 60 host facts (60 new) from 3 facts files" "$tmp/err"
+expect_eq "sosreport archive: host from its hostname file, one event" \
+	"$(tq "SELECT host || ' ' || victim_comm || ' ' || sightings FROM oom_events")" "db07 mysqld 2"
+expect_eq "sosreport archive facts" "$(tq "SELECT host || ' ' || collected_at || ' ' || n FROM (SELECT host, collected_at, count(*) AS n FROM host_facts GROUP BY host, collected_at)")" \
+	"db07 2026-11-18T03:20:11Z 60"
+# a directory of sosreports is walked: each is found by its layout
+mkdir -p "$tmp/collected/case-1234"
+cp -r "$sos" "$tmp/collected/case-1234/"
+expect_code "sosreport found in a walk" 0 "$bin" ingest --db "$tmp/walk.db" --year 2026 "$tmp/collected"
+expect_grep "sosreport found in a walk summary" "1 sosreport, 60 host facts" "$tmp/err"
+expect_eq "sosreport found in a walk: host" "$("$bin" query --db "$tmp/walk.db" -f csv 'SELECT DISTINCT host FROM oom_events' | tail -n 1 | tr -d '\r')" db07
+# the real tree `sos report` built (Debian 12, sos 4.0): host and facts, no logs
+expect_code "ingest real sosreport" 0 "$bin" ingest --db "$sosdb" "$data/sosreport/sosreport-vm-2026-11-21-pcvvrxu"
+expect_eq "real sosreport facts" "$(sq "SELECT key || '=' || value || ' ' || collected_at FROM host_facts WHERE host = 'vm' AND key IN ('MemTotal', 'swap_devices') ORDER BY key")" \
+	"MemTotal=24684084 2026-11-21T22:19:07Z swap_devices=0 2026-11-21T22:19:07Z"
+
+# --facts FILE --host NAME: sysctl -a and /proc/meminfo of this project's machine
+fdb=$tmp/facts.db
+fq() { "$bin" query --db "$fdb" -f csv "$1" | tail -n +2 | tr -d '\r' | tr '\n' ' ' | sed 's/ $//'; }
+expect_code "--facts without --host" 2 "$bin" ingest --db "$fdb" --facts "$data/facts/debian12.sysctl"
+expect_grep "--facts without --host message" "needs --host" "$tmp/err"
+expect_code "--facts" 0 "$bin" ingest --db "$fdb" --host web01 --facts "$data/facts/debian12.sysctl" --facts "$data/facts/debian12.meminfo"
+expect_grep "--facts summary" "66 host facts (66 new) from 2 facts files" "$tmp/err"
+expect_eq "--facts values" "$(fq "SELECT host || ' ' || key || '=' || value FROM host_facts WHERE key IN ('vm.overcommit_ratio', 'MemTotal') ORDER BY key")" \
+	"web01 MemTotal=24684084 web01 vm.overcommit_ratio=50"
+expect_eq "--facts collected at the file's mtime" "$(fq "SELECT collected_at FROM host_facts WHERE key = 'MemTotal'")" \
+	"$(date -u -r "$data/facts/debian12.meminfo" +%Y-%m-%dT%H:%M:%SZ)"
+expect_code "--facts again" 0 "$bin" ingest --db "$fdb" --host web01 --facts "$data/facts/debian12.meminfo"
+expect_grep "--facts again adds nothing" "54 host facts (0 new)" "$tmp/err"
+cp "$data/facts/debian12.meminfo" "$tmp/later.meminfo"
+touch -d '2030-01-02 03:04:05 UTC' "$tmp/later.meminfo"
+expect_code "--facts later" 0 "$bin" ingest --db "$fdb" --host web01 --facts "$tmp/later.meminfo"
+expect_eq "a later collection is a new row set" "$(fq "SELECT count(*) FROM host_facts WHERE key = 'MemTotal'")" 2
+expect_eq "latest value per host and key" "$(fq "SELECT collected_at || ' ' || source FROM host_facts_latest WHERE key = 'MemTotal'")" \
+	"2030-01-02T03:04:05Z $tmp/later.meminfo"
+expect_code "--facts with a log" 0 "$bin" ingest --db "$fdb" --host web9 --facts "$data/facts/debian12-swapfile.swaps" "$data/corpus/rhel7_3.10.log"
+expect_eq "--facts with a log: both" "$(fq "SELECT (SELECT count(*) FROM oom_events WHERE host = 'web9') || ' ' || (SELECT value FROM host_facts WHERE host = 'web9' AND key = 'swap_devices')")" "1 1"
+gzip -c "$data/facts/debian12.swaps" >"$tmp/web7.swaps.gz"
+expect_code "--facts gzip" 0 "$bin" ingest --db "$fdb" --host web7 --facts "$tmp/web7.swaps.gz"
+expect_eq "--facts gzip: read" "$(fq "SELECT value FROM host_facts WHERE host = 'web7' AND key = 'swap_devices'")" 0
+expect_code "--facts not facts" 4 "$bin" ingest --db "$fdb" --host web01 --facts "$data/corpus/rhel7_3.10.log"
+expect_grep "--facts not facts names file and line" "'$data/corpus/rhel7_3.10.log':1: not sysctl output" "$tmp/err"
+expect_code "ingest --help names --facts" 0 "$bin" ingest --help
+expect_grep "ingest --help --facts" "\-\-facts <FILE>" "$tmp/out"
+expect_grep "ingest --help sosreport" "sosreport" "$tmp/out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
