@@ -7,6 +7,7 @@
 #include "oomsift/error.h"
 #include "oomsift/oom.h"
 #include "parse/oom_lines.h"
+#include "parse/userspace.h"
 
 #define MAX_HOSTS 65536
 #define MAX_KILLS 100000
@@ -39,13 +40,13 @@ typedef struct host_state {
 	double last_uptime, last_wall, kill_uptime, kill_wall;
 	bool have_uptime, have_wall;
 	XXH3_state_t *hash;
+	us_host *us; /* user-space lines and held events (parse/userspace.c) */
 } host_state;
 
 struct oomsift_assembler {
 	oom_patterns *pat;
+	us_ctx *us; /* delivers every event to the callback, links user-space follow-ups */
 	char *default_host;
-	oomsift_event_cb cb;
-	void *ctx;
 	host_state *hosts;
 	size_t nhosts, hosts_cap;
 	size_t last_host;
@@ -62,14 +63,12 @@ int oomsift_assembler_new(oomsift_assembler **out, const char *default_host, oom
 
 	if (!a)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	a->cb = cb;
-	a->ctx = ctx;
 	a->default_host = strdup(default_host ? default_host : "unknown");
 	if (!a->default_host) {
 		free(a);
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	}
-	if ((rc = oom_patterns_new(&a->pat)) < 0) {
+	if ((rc = oom_patterns_new(&a->pat)) < 0 || (rc = us_ctx_new(&a->us, cb, ctx)) < 0) {
 		oomsift_assembler_free(a);
 		return rc;
 	}
@@ -84,11 +83,13 @@ void oomsift_assembler_free(oomsift_assembler *a)
 	for (size_t i = 0; i < a->nhosts; i++) {
 		oomsift_event_free(a->hosts[i].ev);
 		XXH3_freeState(a->hosts[i].hash);
+		us_host_free(a->hosts[i].us);
 		free(a->hosts[i].name);
 	}
 	free(a->hosts);
 	free(a->seen);
 	oom_patterns_free(a->pat);
+	us_ctx_free(a->us);
 	free(a->default_host);
 	free(a);
 }
@@ -121,9 +122,11 @@ static host_state *host_get(oomsift_assembler *a, const char *name, size_t len)
 	h->name = strndup(name, len);
 	h->name_len = len;
 	h->hash = XXH3_createState();
-	if (!h->name || !h->hash) {
+	h->us = us_host_new();
+	if (!h->name || !h->hash || !h->us) {
 		free(h->name);
 		XXH3_freeState(h->hash);
+		us_host_free(h->us);
 		return NULL;
 	}
 	a->last_host = a->nhosts++;
@@ -213,7 +216,8 @@ static int close_report(oomsift_assembler *a, host_state *h)
 	h->oom_group = false;
 	finalize_kind(ev);
 	fingerprint(a, h, ev);
-	return a->cb(a->ctx, ev);
+	/* Held a few seconds of log time for user-space follow-ups, then handed on. */
+	return us_kernel_closed(a->us, h->us, ev);
 }
 
 static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record *rec)
@@ -552,6 +556,27 @@ static bool is_kernel_record(const oomsift_record *rec)
 	return !rec->ident || (rec->ident_len == 6 && memcmp(rec->ident, "kernel", 6) == 0);
 }
 
+/* Every record also goes to parse/userspace.c: user-space OOM lines, memory
+ * events (overcommit refusals, allocation failures) and the log clock that
+ * releases held events. */
+static int on_userspace(oomsift_assembler *a, host_state *h, const oomsift_record *rec,
+                        const char *line, size_t line_len)
+{
+	return us_record(a->us, h->us, h->name, h->name_len, h->ev, is_kernel_record(rec), rec,
+	                 line, line_len);
+}
+
+static int on_userspace_marker(oomsift_assembler *a, host_state *h, oom_line type,
+                               const oomsift_record *rec)
+{
+	return us_kernel_marker(a->us, h->us, h->name, h->name_len, type, rec);
+}
+
+void oomsift_assembler_set_memevent_cb(oomsift_assembler *a, oomsift_memevent_cb cb, void *ctx)
+{
+	us_ctx_set_memevent_cb(a->us, cb, ctx);
+}
+
 int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, const char *line,
                            size_t line_len)
 {
@@ -561,7 +586,8 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 
 	if (!h)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	if ((rc = check_boundaries(a, h, rec)) < 0)
+	if ((rc = check_boundaries(a, h, rec)) < 0 ||
+	    (rc = on_userspace(a, h, rec, line, line_len)) < 0)
 		return rc;
 	if (!is_kernel_record(rec)) {
 		keep_raw(h, rec, line, line_len);
@@ -578,7 +604,7 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 	type = oom_classify_marker(rec->msg, rec->msg_len);
 	if (type != OOM_NONE) {
 		rc = on_marker(a, h, type, rec, line, line_len);
-		if (rc < 0)
+		if (rc < 0 || (rc = on_userspace_marker(a, h, type, rec)) < 0)
 			return rc;
 		keep_raw(h, rec, line, line_len);
 		return 0;
@@ -596,7 +622,8 @@ int oomsift_assembler_finish(oomsift_assembler *a)
 	int rc;
 
 	for (size_t i = 0; i < a->nhosts; i++)
-		if ((rc = close_report(a, &a->hosts[i])) < 0)
+		if ((rc = close_report(a, &a->hosts[i])) < 0 ||
+		    (rc = us_flush(a->us, a->hosts[i].us)) < 0)
 			return rc;
 	return 0;
 }

@@ -189,7 +189,8 @@ oom_line oom_classify_marker(const char *m, size_t n)
 		return OOM_SYSRQ;
 	if (has(m, n, "page allocation failure") || has(m, n, "page allocation stalls for") ||
 	    has(m, n, "vmalloc error: ") || has(m, n, "vmalloc: allocation failure") ||
-	    has(m, n, "not enough memory for the allocation") || has(m, n, "Show Memory"))
+	    /* 6.6+ "not enough", 6.1-stable "no enough" */
+	    has(m, n, " enough memory for the allocation") || has(m, n, "Show Memory"))
 		return OOM_LOOKALIKE;
 	if (n >= 14 && memcmp(m, "Linux version ", 14) == 0)
 		return OOM_BOOT;
