@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +14,12 @@
 #include "oomsift/store.h"
 
 extern const char oomsift_schema_sql[];
+extern const char oomsift_migrate_userspace_sql[];
 
 /* Migrations: entry i brings a store from user_version i to i + 1. */
 static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
     oomsift_schema_sql,
+    oomsift_migrate_userspace_sql,
 };
 
 enum stmt_id {
@@ -29,6 +32,8 @@ enum stmt_id {
 	ST_KILL,
 	ST_BAG,
 	ST_RAW,
+	ST_EVENT_FILL,
+	ST_MEMEVENT,
 	ST_COUNT
 };
 
@@ -48,11 +53,17 @@ static const char *const stmt_sql[ST_COUNT] = {
                  "memcg_memsw_failcnt, memcg_kmem_usage_kb, memcg_kmem_limit_kb, "
                  "memcg_kmem_failcnt, swap_free_kb, swap_total_kb, ram_pages, reserved_pages, "
                  "task_rows, manual, no_killable, panic, has_header, has_kill, complete, "
-                 "source_id, line, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                 "source_id, line, ingested_at, unit, unit_result, seen_by, container_id, pods, "
+                 "kill_signal, victim_cmdline, victim_vmrss_kb, mem_avail_kb, mem_total_kb, "
+                 "oomd_pressure_pct, oomd_pressure_limit_pct, oomd_duration_s, "
+                 "oomd_mem_used_bytes, oomd_mem_total_bytes, oomd_swap_used_bytes, "
+                 "oomd_swap_total_bytes, oomd_swap_limit_pct, oomd_killed_processes) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
                  "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
                  "?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, "
                  "?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53, ?54, ?55, ?56, ?57, ?58, "
-                 "?59, ?60, ?61, ?62, ?63, ?64)",
+                 "?59, ?60, ?61, ?62, ?63, ?64, ?65, ?66, ?67, ?68, ?69, ?70, ?71, ?72, ?73, ?74, "
+                 "?75, ?76, ?77, ?78, ?79, ?80, ?81, ?82, ?83)",
     [ST_EVENT_BY_FP] = "SELECT id FROM event WHERE fingerprint = ?1",
     [ST_EVENT_SOURCE] = "INSERT OR IGNORE INTO event_source(event_id, source_id, line) "
                         "VALUES (?1, ?2, ?3)",
@@ -68,6 +79,15 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BAG] = "INSERT OR IGNORE INTO bag(event_id, section, key, value, unit) "
                "VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_RAW] = "INSERT INTO raw(event_id, text) VALUES (?1, ?2)",
+    /* A second sighting may carry the follow-ups the first file lacked
+     * (kern.log has the kill, syslog also the systemd notice). */
+    [ST_EVENT_FILL] = "UPDATE event SET unit = coalesce(unit, ?2), "
+                      "unit_result = coalesce(unit_result, ?3), seen_by = coalesce(seen_by, ?4), "
+                      "container_id = coalesce(container_id, ?5) WHERE id = ?1",
+    [ST_MEMEVENT] = "INSERT OR IGNORE INTO memory_event(fingerprint, host, ts, ts_unix, uptime_s, "
+                    "kind, pid, comm, alloc_order, bytes, gfp_mask, gfp_flags, message, "
+                    "source_id, line, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                    "?10, ?11, ?12, ?13, ?14, ?15, ?16)",
 };
 
 struct oomsift_store {
@@ -259,6 +279,19 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
+static void bind_real(sqlite3_stmt *st, int i, double v)
+{
+	if (!isnan(v))
+		sqlite3_bind_double(st, i, v);
+}
+
+/* Empty text is "not printed" in a memory event's fixed buffers. */
+static void bind_chars(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v[0])
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
 static void now_iso(char *out, size_t len)
 {
 	oomsift_format_iso((double)time(NULL), 0, out, len);
@@ -300,6 +333,31 @@ static void bind_counter(sqlite3_stmt *st, int first, const oomsift_counter *c)
 	bind_i64(st, first, c->usage_kb);
 	bind_i64(st, first + 1, c->limit_kb);
 	bind_i64(st, first + 2, c->failcnt);
+}
+
+/* The user-space columns, from parameter i on; returns the next parameter. */
+static int bind_userspace(sqlite3_stmt *st, int i, const oomsift_event *ev)
+{
+	bind_text(st, i++, ev->unit);
+	bind_text(st, i++, ev->unit_result);
+	bind_text(st, i++, ev->seen_by);
+	bind_text(st, i++, ev->container_id);
+	bind_text(st, i++, ev->pods);
+	bind_text(st, i++, ev->kill_signal);
+	bind_text(st, i++, ev->victim_cmdline);
+	bind_i64(st, i++, ev->victim_vmrss_kb);
+	bind_i64(st, i++, ev->mem_avail_kb);
+	bind_i64(st, i++, ev->mem_total_kb);
+	bind_real(st, i++, ev->oomd_pressure_pct);
+	bind_real(st, i++, ev->oomd_pressure_limit_pct);
+	bind_real(st, i++, ev->oomd_duration_s);
+	bind_i64(st, i++, ev->oomd_mem_used_bytes);
+	bind_i64(st, i++, ev->oomd_mem_total_bytes);
+	bind_i64(st, i++, ev->oomd_swap_used_bytes);
+	bind_i64(st, i++, ev->oomd_swap_total_bytes);
+	bind_real(st, i++, ev->oomd_swap_limit_pct);
+	bind_i64(st, i++, ev->oomd_killed_processes);
+	return i;
 }
 
 static int insert_event_row(oomsift_store *s, const oomsift_event *ev, int64_t source_id)
@@ -376,6 +434,7 @@ static int insert_event_row(oomsift_store *s, const oomsift_event *ev, int64_t s
 	sqlite3_bind_int64(st, i++, source_id);
 	sqlite3_bind_int64(st, i++, (int64_t)ev->line);
 	sqlite3_bind_text(st, i++, now, -1, SQLITE_TRANSIENT);
+	bind_userspace(st, i, ev);
 	return step_done(s, st, "cannot store an event");
 }
 
@@ -476,6 +535,23 @@ static int event_by_fingerprint(oomsift_store *s, const oomsift_event *ev, int64
 	return 0;
 }
 
+/* Fills the link columns a stored event lacks from a later sighting. */
+static int fill_links(oomsift_store *s, int64_t id, const oomsift_event *ev)
+{
+	sqlite3_stmt *st;
+
+	if (!ev->unit && !ev->unit_result && !ev->seen_by && !ev->container_id)
+		return 0;
+	if (!(st = stmt(s, ST_EVENT_FILL)))
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, ev->unit);
+	bind_text(st, 3, ev->unit_result);
+	bind_text(st, 4, ev->seen_by);
+	bind_text(st, 5, ev->container_id);
+	return step_done(s, st, "cannot update a stored event");
+}
+
 int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t source_id,
                             int64_t *event_id, bool *inserted)
 {
@@ -487,7 +563,7 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
 		return rc;
 	*inserted = sqlite3_changes(s->db) > 0;
 	if (!*inserted) {
-		if ((rc = event_by_fingerprint(s, ev, &id)) < 0)
+		if ((rc = event_by_fingerprint(s, ev, &id)) < 0 || (rc = fill_links(s, id, ev)) < 0)
 			return rc;
 	} else {
 		id = sqlite3_last_insert_rowid(s->db);
@@ -506,5 +582,41 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
 	if ((rc = insert_sighting(s, id, source_id, ev->line)) < 0)
 		return rc;
 	*event_id = id;
+	return 0;
+}
+
+int oomsift_store_put_memevent(oomsift_store *s, const oomsift_memevent *me, int64_t source_id,
+                               bool *inserted)
+{
+	sqlite3_stmt *st = stmt(s, ST_MEMEVENT);
+	char ts[40], now[32];
+	int rc;
+
+	if (!st)
+		return OOMSIFT_ESTORE;
+	now_iso(now, sizeof(now));
+	sqlite3_bind_blob(st, 1, me->fingerprint, sizeof(me->fingerprint), SQLITE_STATIC);
+	bind_text(st, 2, me->host);
+	if (me->has_ts) {
+		oomsift_format_iso(me->ts_unix, me->ts_subsec, ts, sizeof(ts));
+		sqlite3_bind_text(st, 3, ts, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_double(st, 4, me->ts_unix);
+	}
+	if (me->has_uptime)
+		sqlite3_bind_double(st, 5, me->uptime_s);
+	sqlite3_bind_text(st, 6, oomsift_memevent_kind_name(me->kind), -1, SQLITE_STATIC);
+	bind_i64(st, 7, me->pid);
+	bind_chars(st, 8, me->comm);
+	bind_i64(st, 9, me->alloc_order);
+	bind_i64(st, 10, me->bytes);
+	bind_chars(st, 11, me->gfp_mask);
+	bind_chars(st, 12, me->gfp_flags);
+	sqlite3_bind_text(st, 13, me->message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 14, source_id);
+	sqlite3_bind_int64(st, 15, (int64_t)me->line);
+	sqlite3_bind_text(st, 16, now, -1, SQLITE_TRANSIENT);
+	if ((rc = step_done(s, st, "cannot store a memory event")) < 0)
+		return rc;
+	*inserted = sqlite3_changes(s->db) > 0;
 	return 0;
 }

@@ -14,7 +14,7 @@
 typedef struct oomsift_store oomsift_store;
 typedef struct sqlite3 sqlite3;
 
-#define OOMSIFT_SCHEMA_VERSION 1
+#define OOMSIFT_SCHEMA_VERSION 2
 
 enum oomsift_store_mode {
 	OOMSIFT_STORE_READWRITE = 0, /* create the file (mode 0600) if missing */
@@ -42,6 +42,12 @@ int oomsift_store_source_done(oomsift_store *s, int64_t source_id, uint64_t line
  * both cases records that source_id showed it. *inserted tells which. */
 int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t source_id,
                             int64_t *event_id, bool *inserted);
+
+/* Stores a memory event (overcommit refusal, allocation failure) unless one
+ * with the same fingerprint is stored already; *inserted tells which. me is
+ * only read. */
+int oomsift_store_put_memevent(oomsift_store *s, const oomsift_memevent *me, int64_t source_id,
+                               bool *inserted);
 
 /* Loads event `id` with its tasks and kills (and raw text when want_raw).
  * Returns OOMSIFT_ENOTFOUND when there is no such event. */
