@@ -19,6 +19,8 @@ typedef struct driver {
 	const char *source;
 	oomsift_event_cb cb;
 	void *ctx;
+	oomsift_memevent_cb memevent_cb;
+	void *memevent_ctx;
 	oomsift_parse_stats *stats;
 	uint64_t lineno;
 } driver;
@@ -30,6 +32,18 @@ static int on_event(void *ctx, oomsift_event *ev)
 	ev->source = oomsift_event_strdup(ev, d->source, strlen(d->source));
 	d->stats->events++;
 	return d->cb(d->ctx, ev);
+}
+
+/* A memory event is the assembler's until the callback returns: hand on a
+ * copy that names the source. */
+static int on_memevent(void *ctx, const oomsift_memevent *me)
+{
+	driver *d = ctx;
+	oomsift_memevent copy = *me;
+
+	copy.source = d->source;
+	d->stats->memevents++;
+	return d->memevent_cb(d->memevent_ctx, &copy);
 }
 
 /* Feeds one physical line. rsyslog's imjournal folds a multi-line record into
@@ -139,6 +153,11 @@ static int driver_init(driver *d, const char *name, int64_t mtime, const oomsift
 	if ((rc = oomsift_assembler_new(&d->asm_, host, on_event, d)) < 0) {
 		oomsift_envelope_free(d->env);
 		return rc;
+	}
+	if (opts && opts->memevent_cb) {
+		d->memevent_cb = opts->memevent_cb;
+		d->memevent_ctx = opts->memevent_ctx;
+		oomsift_assembler_set_memevent_cb(d->asm_, on_memevent, d);
 	}
 	stats->files++;
 	return 0;

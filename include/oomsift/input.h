@@ -17,10 +17,15 @@
 typedef struct oomsift_parse_opts {
 	const char *host; /* host for records without one; NULL = from the file name */
 	int year;         /* year of RFC3164 lines; 0 = infer from the file's mtime */
+	/* Memory events (overcommit refusals, allocation failures) go to
+	 * memevent_cb, with me->source set; NULL = not parsed. */
+	oomsift_memevent_cb memevent_cb;
+	void *memevent_ctx;
 } oomsift_parse_opts;
 
 typedef struct oomsift_parse_stats {
 	uint64_t files, lines, bytes, events, long_lines;
+	uint64_t memevents;
 } oomsift_parse_stats;
 
 /* Parses one file, or stdin when path is "-". Every event is handed to cb,
