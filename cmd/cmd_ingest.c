@@ -30,8 +30,11 @@ const cli_command cmd_ingest_spec = {
     "read kernel logs and store every OOM event",
     "Reads raw dmesg, dmesg -T, kern.log/syslog/messages (RFC3164) and bare kernel text,\n"
     "finds every kernel OOM report wherever it sits in a line, and stores it with its\n"
-    "task table. Host: the syslog host field, else --host, else the file name without\n"
-    ".log/.txt. Ingesting the same logs again adds nothing. A summary goes to stderr.",
+    "task table. User-space OOM kills (systemd-oomd, earlyoom) and systemd, kubelet and\n"
+    "containerd OOM lines become events or are linked to the kernel kill they report;\n"
+    "overcommit refusals and allocation failures go to memory_events. Host: the syslog\n"
+    "host field, else --host, else the file name without .log/.txt. Ingesting the same\n"
+    "logs again adds nothing. A summary goes to stderr.",
     "  oomsift ingest /var/log/kern.log\n"
     "  oomsift ingest --db fleet.db collected/\n"
     "  ssh web01 dmesg | oomsift ingest --host web01 -\n",
@@ -43,6 +46,7 @@ typedef struct ingest_ctx {
 	oomsift_parse_opts popts;
 	int64_t source_id;
 	uint64_t new_events, seen_events, files, failed;
+	uint64_t new_memevents;
 	oomsift_parse_stats total;
 } ingest_ctx;
 
@@ -61,6 +65,17 @@ static int store_event(void *ctx, oomsift_event *ev)
 	else
 		c->seen_events++;
 	return 0;
+}
+
+static int store_memevent(void *ctx, const oomsift_memevent *me)
+{
+	ingest_ctx *c = ctx;
+	bool inserted;
+	int rc = oomsift_store_put_memevent(c->store, me, c->source_id, &inserted);
+
+	if (rc == 0 && inserted)
+		c->new_memevents++;
+	return rc;
 }
 
 /* One file, one transaction: its events and its source row land together. */
@@ -96,6 +111,7 @@ static int ingest_file(void *ctx, const char *path, int err)
 	c->total.bytes += st.bytes;
 	c->total.events += st.events;
 	c->total.long_lines += st.long_lines;
+	c->total.memevents += st.memevents;
 	return 0;
 fail:
 	oomsift_store_rollback(c->store);
@@ -111,6 +127,8 @@ int cmd_ingest(int argc, char **argv)
 	if (cli_parse(&cmd_ingest_spec, argc, argv, &code) < 0)
 		return code;
 	c.popts.host = o.host;
+	c.popts.memevent_cb = store_memevent;
+	c.popts.memevent_ctx = &c;
 	if (o.year) {
 		char *end;
 		long y = strtol(o.year, &end, 10);
@@ -137,6 +155,11 @@ int cmd_ingest(int argc, char **argv)
 		    (unsigned long long)c.total.lines, (unsigned long long)c.total.events,
 		    c.total.events == 1 ? "" : "s", (unsigned long long)c.new_events,
 		    (unsigned long long)c.seen_events);
+		if (c.total.memevents)
+			fprintf(stderr, ", %llu memory event%s (%llu new)",
+			        (unsigned long long)c.total.memevents,
+			        c.total.memevents == 1 ? "" : "s",
+			        (unsigned long long)c.new_memevents);
 		if (c.total.long_lines)
 			fprintf(stderr, ", %llu lines cut at %d bytes",
 			        (unsigned long long)c.total.long_lines, OOMSIFT_MAX_LINE);
