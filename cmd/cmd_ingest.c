@@ -195,6 +195,10 @@ static void print_summary(const oomsift_ingest_stats *st, uint64_t failed)
 	        (double)st->bytes / 1e6, (unsigned long long)st->lines,
 	        (unsigned long long)st->events, st->events == 1 ? "" : "s",
 	        (unsigned long long)st->new_events, (unsigned long long)st->known_events);
+	if (st->memevents)
+		fprintf(stderr, ", %llu memory event%s (%llu new)",
+		        (unsigned long long)st->memevents, st->memevents == 1 ? "" : "s",
+		        (unsigned long long)st->new_memevents);
 	if (st->sosreports)
 		fprintf(stderr, ", %llu sosreport%s", (unsigned long long)st->sosreports,
 		        st->sosreports == 1 ? "" : "s");

@@ -1,5 +1,6 @@
 /* oomsift show: one event as a person reads it. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,40 @@ static const char *str_or(const char *s, const char *dflt)
 	return s ? s : dflt;
 }
 
+static const char *kind_text(oomsift_event_kind kind)
+{
+	switch (kind) {
+	case OOMSIFT_MEMCG_OOM:
+		return "memory cgroup limit";
+	case OOMSIFT_OOMD_KILL:
+		return "systemd-oomd kill";
+	case OOMSIFT_EARLYOOM_KILL:
+		return "earlyoom kill";
+	case OOMSIFT_SYSTEMD_OOM:
+		return "OOM kill reported by systemd";
+	case OOMSIFT_CONTAINER_OOM:
+		return "container OOM reported by containerd";
+	case OOMSIFT_K8S_EVICTION:
+		return "kubelet memory eviction";
+	default:
+		return "host-wide out of memory";
+	}
+}
+
+/* The user-space lines linked to the event, when there are any. */
+static void print_links(const oomsift_event *ev)
+{
+	if (ev->unit)
+		printf("  unit        %s%s%s\n", ev->unit, ev->unit_result ? ", result " : "",
+		       str_or(ev->unit_result, ""));
+	if (ev->container_id)
+		printf("  container   %s\n", ev->container_id);
+	if (ev->pods)
+		printf("  evicted     %s\n", ev->pods);
+	if (ev->seen_by)
+		printf("  seen by     %s\n", ev->seen_by);
+}
+
 static void print_header(const oomsift_event *ev, int64_t id)
 {
 	char when[40] = "time unknown";
@@ -66,15 +101,19 @@ static void print_header(const oomsift_event *ev, int64_t id)
 		printf(" (uptime %.3f s)", ev->uptime_s);
 	printf("\n  source      %s:%" PRIu64 "\n", str_or(ev->source, "?"), ev->line);
 	printf("  kernel      %s\n", str_or(ev->kernel, "unknown"));
-	printf("  kind        %s",
-	       ev->kind == OOMSIFT_MEMCG_OOM ? "memory cgroup limit" : "host-wide out of memory");
+	printf("  kind        %s", kind_text(ev->kind));
 	if (ev->oom_constraint)
 		printf(" (%s)", ev->oom_constraint);
 	if (ev->manual)
 		printf(", manual (SysRq-f)");
-	printf("\n  report      %s%s%s\n", oomsift_event_complete(ev) ? "complete" : "incomplete",
-	       ev->has_header ? "" : ", header missing (rate-limited or cut)",
-	       ev->has_kill || ev->no_killable || ev->panic ? "" : ", kill line missing");
+	/* User-space events are lines of their own: no kernel report to be cut. */
+	if (ev->kind == OOMSIFT_KERNEL_OOM || ev->kind == OOMSIFT_MEMCG_OOM)
+		printf("\n  report      %s%s%s",
+		       oomsift_event_complete(ev) ? "complete" : "incomplete",
+		       ev->has_header ? "" : ", header missing (rate-limited or cut)",
+		       ev->has_kill || ev->no_killable || ev->panic ? "" : ", kill line missing");
+	printf("\n");
+	print_links(ev);
 }
 
 static void print_trigger(const oomsift_event *ev)
@@ -155,6 +194,30 @@ static void print_counter(const char *label, const oomsift_counter *c)
 	printf(", failcnt %" PRId64 "\n", c->failcnt);
 }
 
+static int64_t kb_of_bytes(int64_t bytes)
+{
+	return bytes == OOMSIFT_UNSET ? OOMSIFT_UNSET : bytes / 1024;
+}
+
+/* What made systemd-oomd act. */
+static void print_oomd(const oomsift_event *ev)
+{
+	char a[32], b[32];
+
+	if (!isnan(ev->oomd_pressure_pct))
+		printf("  pressure     %.2f%% > %.2f%% for %.0f s\n", ev->oomd_pressure_pct,
+		       ev->oomd_pressure_limit_pct, ev->oomd_duration_s);
+	if (ev->oomd_mem_used_bytes != OOMSIFT_UNSET)
+		printf("  memory used  %s of %s\n",
+		       human_kb(kb_of_bytes(ev->oomd_mem_used_bytes), a, sizeof(a)),
+		       human_kb(kb_of_bytes(ev->oomd_mem_total_bytes), b, sizeof(b)));
+	if (ev->oomd_swap_used_bytes != OOMSIFT_UNSET)
+		printf("  swap used    %s of %s (limit %.2f%%)\n",
+		       human_kb(kb_of_bytes(ev->oomd_swap_used_bytes), a, sizeof(a)),
+		       human_kb(kb_of_bytes(ev->oomd_swap_total_bytes), b, sizeof(b)),
+		       ev->oomd_swap_limit_pct);
+}
+
 static void print_memory(const oomsift_event *ev)
 {
 	char a[32], b[32];
@@ -168,8 +231,13 @@ static void print_memory(const oomsift_event *ev)
 	else if (ev->swap_total_kb != OOMSIFT_UNSET)
 		printf("  swap         %s free of %s\n", human_kb(ev->swap_free_kb, a, sizeof(a)),
 		       human_kb(ev->swap_total_kb, b, sizeof(b)));
+	if (ev->mem_avail_kb != OOMSIFT_UNSET)
+		printf("  available    %s of %s\n", human_kb(ev->mem_avail_kb, a, sizeof(a)),
+		       human_kb(ev->mem_total_kb, b, sizeof(b)));
+	print_oomd(ev);
 	if (ev->oom_memcg)
-		printf("  cgroup       %s (limit reached)\n", ev->oom_memcg);
+		printf("  cgroup       %s (%s)\n", ev->oom_memcg,
+		       ev->kind == OOMSIFT_OOMD_KILL ? "monitored" : "limit reached");
 	if (ev->task_memcg && (!ev->oom_memcg || strcmp(ev->task_memcg, ev->oom_memcg) != 0))
 		printf("  victim in    %s\n", ev->task_memcg);
 	print_counter("memory", &ev->memcg_mem);
@@ -237,10 +305,13 @@ int cmd_show(int argc, char **argv)
 	if (rc < 0)
 		return cmd_fail(rc);
 	print_header(ev, id);
-	print_trigger(ev);
+	/* User-space actors print no trigger and no task table. */
+	if (ev->kind == OOMSIFT_KERNEL_OOM || ev->kind == OOMSIFT_MEMCG_OOM)
+		print_trigger(ev);
 	print_victim(ev);
 	print_memory(ev);
-	print_tasks(ev);
+	if (ev->kind == OOMSIFT_KERNEL_OOM || ev->kind == OOMSIFT_MEMCG_OOM)
+		print_tasks(ev);
 	if (o.raw && ev->raw.len)
 		printf("\nRaw report\n%s", ev->raw.data);
 	oomsift_event_free(ev);

@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,12 @@ oomsift_event *oomsift_event_new(void)
 	ev->victim_pid = ev->victim_uid = ev->victim_total_vm_kb = OOMSIFT_UNSET;
 	ev->victim_anon_rss_kb = ev->victim_file_rss_kb = ev->victim_shmem_rss_kb = OOMSIFT_UNSET;
 	ev->victim_pgtables_kb = ev->victim_oom_score_adj = ev->kill_score = OOMSIFT_UNSET;
+	ev->victim_vmrss_kb = ev->mem_avail_kb = ev->mem_total_kb = OOMSIFT_UNSET;
+	ev->oomd_mem_used_bytes = ev->oomd_mem_total_bytes = OOMSIFT_UNSET;
+	ev->oomd_swap_used_bytes = ev->oomd_swap_total_bytes = OOMSIFT_UNSET;
+	ev->oomd_killed_processes = OOMSIFT_UNSET;
+	ev->oomd_pressure_pct = ev->oomd_pressure_limit_pct = NAN;
+	ev->oomd_duration_s = ev->oomd_swap_limit_pct = NAN;
 	oomsift_buf_init(&ev->raw, 0);
 	return ev;
 }
@@ -58,11 +65,15 @@ size_t oomsift_event_kill_count(const oomsift_event *ev)
 
 bool oomsift_event_complete(const oomsift_event *ev)
 {
+	/* A user-space event is one line (or a few of one action): nothing to miss. */
+	if (ev->kind >= OOMSIFT_OOMD_KILL)
+		return true;
 	return ev->has_header && (ev->has_kill || ev->no_killable || ev->panic);
 }
 
 static const char *const event_kind_names[OOMSIFT_EVENT_KIND_COUNT] = {
-    "kernel_oom", "memcg_oom", "oomd_kill", "earlyoom_kill", "systemd_oom"};
+    "kernel_oom",  "memcg_oom",     "oomd_kill",   "earlyoom_kill",
+    "systemd_oom", "container_oom", "k8s_eviction"};
 
 const char *oomsift_event_kind_name(oomsift_event_kind kind)
 {
@@ -97,4 +108,13 @@ int oomsift_kill_kind_from_name(const char *name)
 		if (strcmp(name, kill_kind_names[i]) == 0)
 			return (int)i;
 	return -1;
+}
+
+static const char *const memevent_kind_names[OOMSIFT_MEMEVENT_KIND_COUNT] = {
+    "overcommit_refusal", "page_alloc_failure", "page_alloc_stall", "vmalloc_failure"};
+
+const char *oomsift_memevent_kind_name(oomsift_memevent_kind kind)
+{
+	return (unsigned)kind < OOMSIFT_MEMEVENT_KIND_COUNT ? memevent_kind_names[kind]
+	                                                    : "page_alloc_failure";
 }

@@ -23,6 +23,8 @@ struct oomsift_parser {
 	oomsift_event_cb cb;
 	void *ctx;
 	oomsift_parse_stats stats;
+	oomsift_memevent_cb memevent_cb;
+	void *memevent_ctx;
 	uint64_t lineno;
 	uint64_t offset; /* of the next byte fed */
 	oomsift_cursor cursor;
@@ -44,6 +46,18 @@ static int on_event(void *ctx, oomsift_event *ev)
 	ev->source = oomsift_event_strdup(ev, p->source, strlen(p->source));
 	p->stats.events++;
 	return p->cb(p->ctx, ev);
+}
+
+/* A memory event is the assembler's until the callback returns: hand on a
+ * copy that names the source. */
+static int on_memevent(void *ctx, const oomsift_memevent *me)
+{
+	oomsift_parser *p = ctx;
+	oomsift_memevent copy = *me;
+
+	copy.source = p->source;
+	p->stats.memevents++;
+	return p->memevent_cb(p->memevent_ctx, &copy);
 }
 
 /* Feeds one physical line. A record may hold several lines (rsyslog's
@@ -257,6 +271,11 @@ int oomsift_parser_new(oomsift_parser **out, const oomsift_parser_cfg *cfg, ooms
 		oomsift_parser_free(p);
 		return rc;
 	}
+	if (cfg->memevent_cb) {
+		p->memevent_cb = cfg->memevent_cb;
+		p->memevent_ctx = cfg->memevent_ctx;
+		oomsift_assembler_set_memevent_cb(p->asm_, on_memevent, p);
+	}
 	p->stats.files = 1;
 	*out = p;
 	return 0;
@@ -282,6 +301,7 @@ static void add_stats(oomsift_parse_stats *to, const oomsift_parse_stats *from)
 	to->events += from->events;
 	to->long_lines += from->long_lines;
 	to->wrapped_lines += from->wrapped_lines;
+	to->memevents += from->memevents;
 }
 
 int oomsift_parse_buffer(const char *data, size_t len, const char *name, int64_t mtime,
@@ -295,6 +315,8 @@ int oomsift_parse_buffer(const char *data, size_t len, const char *name, int64_t
 	if (opts) {
 		cfg.host = opts->host;
 		cfg.year = opts->year;
+		cfg.memevent_cb = opts->memevent_cb;
+		cfg.memevent_ctx = opts->memevent_ctx;
 		if (opts->format && (rc = oomsift_format_from_name(opts->format, &cfg.format)) < 0)
 			return rc;
 	}

@@ -8,6 +8,7 @@
 #include "oomsift/error.h"
 #include "oomsift/oom.h"
 #include "parse/oom_lines.h"
+#include "parse/userspace.h"
 
 #define MAX_HOSTS 65536
 #define MAX_KILLS 100000
@@ -47,13 +48,13 @@ typedef struct host_state {
 	char boot_id[33];
 	double boot_time;
 	bool have_boot_time;
+	us_host *us; /* user-space lines and held events (parse/userspace.c) */
 } host_state;
 
 struct oomsift_assembler {
 	oom_patterns *pat;
+	us_ctx *us; /* delivers every event to the callback, links user-space follow-ups */
 	char *default_host;
-	oomsift_event_cb cb;
-	void *ctx;
 	host_state *hosts;
 	size_t nhosts, hosts_cap;
 	size_t last_host;
@@ -71,14 +72,12 @@ int oomsift_assembler_new(oomsift_assembler **out, const char *default_host, oom
 
 	if (!a)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	a->cb = cb;
-	a->ctx = ctx;
 	a->default_host = strdup(default_host ? default_host : "unknown");
 	if (!a->default_host) {
 		free(a);
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	}
-	if ((rc = oom_patterns_new(&a->pat)) < 0) {
+	if ((rc = oom_patterns_new(&a->pat)) < 0 || (rc = us_ctx_new(&a->us, cb, ctx)) < 0) {
 		oomsift_assembler_free(a);
 		return rc;
 	}
@@ -93,11 +92,13 @@ void oomsift_assembler_free(oomsift_assembler *a)
 	for (size_t i = 0; i < a->nhosts; i++) {
 		oomsift_event_free(a->hosts[i].ev);
 		XXH3_freeState(a->hosts[i].hash);
+		us_host_free(a->hosts[i].us);
 		free(a->hosts[i].name);
 	}
 	free(a->hosts);
 	free(a->seen);
 	oom_patterns_free(a->pat);
+	us_ctx_free(a->us);
 	free(a->default_host);
 	free(a);
 }
@@ -130,9 +131,11 @@ static host_state *host_get(oomsift_assembler *a, const char *name, size_t len)
 	h->name = strndup(name, len);
 	h->name_len = len;
 	h->hash = XXH3_createState();
-	if (!h->name || !h->hash) {
+	h->us = us_host_new();
+	if (!h->name || !h->hash || !h->us) {
 		free(h->name);
 		XXH3_freeState(h->hash);
+		us_host_free(h->us);
 		return NULL;
 	}
 	a->last_host = a->nhosts++;
@@ -199,46 +202,6 @@ static void fingerprint(oomsift_assembler *a, host_state *h, oomsift_event *ev)
 	XXH128_canonicalFromHash((XXH128_canonical_t *)ev->fingerprint, fp);
 }
 
-/* Hashes a line's text as every wrapper shows it: util-linux dmesg and
- * /dev/kmsg escape odd bytes as \xNN where the journal keeps the bytes, so
- * escapes are decoded; trailing blanks are dropped. */
-static uint64_t line_hash(const host_state *h, const char *msg, size_t len)
-{
-	XXH3_state_t st;
-	char chunk[256];
-	size_t n = 0;
-
-	while (len && (msg[len - 1] == ' ' || msg[len - 1] == '\t'))
-		len--;
-	XXH3_64bits_reset(&st);
-	XXH3_64bits_update(&st, h->name, h->name_len + 1);
-	for (size_t i = 0; i < len; i++) {
-		char c = msg[i];
-		if (c == '\\' && i + 3 < len && msg[i + 1] == 'x' &&
-		    isxdigit((unsigned char)msg[i + 2]) && isxdigit((unsigned char)msg[i + 3])) {
-			char hex[3] = {msg[i + 2], msg[i + 3], 0};
-			c = (char)strtol(hex, NULL, 16);
-			i += 3;
-		}
-		chunk[n++] = c;
-		if (n == sizeof(chunk)) {
-			XXH3_64bits_update(&st, chunk, n);
-			n = 0;
-		}
-	}
-	XXH3_64bits_update(&st, chunk, n);
-	return XXH3_64bits_digest(&st) | 1; /* 0 means "no key" */
-}
-
-static void set_key(oomsift_event_key *k, const host_state *h, const oomsift_record *rec)
-{
-	k->hash = line_hash(h, rec->msg, rec->msg_len);
-	k->has_uptime = rec->has_uptime;
-	k->uptime_s = rec->uptime;
-	k->has_ts = rec->has_wall;
-	k->ts_unix = rec->wall;
-}
-
 /* Boot and time: the event's boot, and a wall time derived from the boot's
  * start when the records carried only the kernel's uptime. */
 static void finalize_time(host_state *h, oomsift_event *ev)
@@ -284,7 +247,8 @@ static int close_report(oomsift_assembler *a, host_state *h)
 	finalize_kind(ev);
 	finalize_time(h, ev);
 	fingerprint(a, h, ev);
-	return a->cb(a->ctx, ev);
+	/* Held a few seconds of log time for user-space follow-ups, then handed on. */
+	return us_kernel_closed(a->us, h->us, ev);
 }
 
 static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record *rec)
@@ -305,7 +269,7 @@ static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record
 	ev->has_uptime = rec->has_uptime;
 	ev->uptime_s = rec->uptime;
 	ev->line = rec->lineno;
-	set_key(&ev->key_first, h, rec);
+	oom_set_key(&ev->key_first, h->name, h->name_len, rec);
 	ev->manual = h->pending_manual;
 	h->pending_manual = false;
 	h->ev = ev;
@@ -399,7 +363,7 @@ static int on_killed(oomsift_assembler *a, host_state *h, const oomsift_record *
 		return rc;
 	if (!h->ev->has_kill) {
 		set_victim(h->ev, &k);
-		set_key(&h->ev->key_kill, h, rec);
+		oom_set_key(&h->ev->key_kill, h->name, h->name_len, rec);
 	}
 	hash_message(h, rec->msg, rec->msg_len);
 	enter_grace(h, rec);
@@ -644,8 +608,8 @@ static int track_boot(oomsift_assembler *a, host_state *h, const oomsift_record 
 	if (rec->boot_id && rec->boot_id_len < sizeof(h->boot_id) &&
 	    (strlen(h->boot_id) != rec->boot_id_len ||
 	     memcmp(h->boot_id, rec->boot_id, rec->boot_id_len) != 0)) {
-		if (h->boot_id[0])
-			rc = close_report(a, h);
+		if (h->boot_id[0] && (rc = close_report(a, h)) == 0)
+			rc = us_flush(a->us, h->us);
 		memcpy(h->boot_id, rec->boot_id, rec->boot_id_len);
 		h->boot_id[rec->boot_id_len] = '\0';
 		h->have_boot_time = false;
@@ -670,13 +634,35 @@ static bool is_kernel_record(const oomsift_record *rec)
 	return !rec->ident || (rec->ident_len == 6 && memcmp(rec->ident, "kernel", 6) == 0);
 }
 
+/* Every record also goes to parse/userspace.c: user-space OOM lines, memory
+ * events (overcommit refusals, allocation failures) and the log clock that
+ * releases held events. */
+static int on_userspace(oomsift_assembler *a, host_state *h, const oomsift_record *rec,
+                        const char *line, size_t line_len)
+{
+	return us_record(a->us, h->us, h->name, h->name_len, h->ev, is_kernel_record(rec), rec,
+	                 line, line_len);
+}
+
+static int on_userspace_marker(oomsift_assembler *a, host_state *h, oom_line type,
+                               const oomsift_record *rec)
+{
+	return us_kernel_marker(a->us, h->us, h->name, h->name_len, type, rec);
+}
+
+void oomsift_assembler_set_memevent_cb(oomsift_assembler *a, oomsift_memevent_cb cb, void *ctx)
+{
+	us_ctx_set_memevent_cb(a->us, cb, ctx);
+}
+
 static int feed_record(oomsift_assembler *a, host_state *h, const oomsift_record *rec,
                        const char *line, size_t line_len)
 {
 	oom_line type;
 	int rc;
 
-	if ((rc = track_boot(a, h, rec)) < 0 || (rc = check_boundaries(a, h, rec)) < 0)
+	if ((rc = track_boot(a, h, rec)) < 0 || (rc = check_boundaries(a, h, rec)) < 0 ||
+	    (rc = on_userspace(a, h, rec, line, line_len)) < 0)
 		return rc;
 	learn_boot_time(h, rec);
 	if (!is_kernel_record(rec)) {
@@ -694,7 +680,7 @@ static int feed_record(oomsift_assembler *a, host_state *h, const oomsift_record
 	type = oom_classify_marker(rec->msg, rec->msg_len);
 	if (type != OOM_NONE) {
 		rc = on_marker(a, h, type, rec, line, line_len);
-		if (rc < 0)
+		if (rc < 0 || (rc = on_userspace_marker(a, h, type, rec)) < 0)
 			return rc;
 		keep_raw(h, rec, line, line_len);
 		return 0;
@@ -722,7 +708,8 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 	if (rec->wrapper == OOMSIFT_WRAP_MARK) {
 		/* The report ends with the boot it belongs to; the separator's
 		 * boot id is that of the boot after it. */
-		if ((rc = close_report(a, h)) < 0 || (rc = track_boot(a, h, rec)) < 0)
+		if ((rc = close_report(a, h)) < 0 || (rc = us_flush(a->us, h->us)) < 0 ||
+		    (rc = track_boot(a, h, rec)) < 0)
 			return rc;
 		h->have_boot_time = h->have_uptime = false; /* a new boot follows */
 		return 0;
@@ -735,7 +722,8 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 
 size_t oomsift_assembler_open_reports(const oomsift_assembler *a)
 {
-	return a->nopen;
+	/* An event held for late follow-ups is not stored yet: it is open. */
+	return a->nopen + us_held(a->us);
 }
 
 int oomsift_assembler_finish(oomsift_assembler *a)
@@ -743,7 +731,8 @@ int oomsift_assembler_finish(oomsift_assembler *a)
 	int rc;
 
 	for (size_t i = 0; i < a->nhosts; i++)
-		if ((rc = close_report(a, &a->hosts[i])) < 0)
+		if ((rc = close_report(a, &a->hosts[i])) < 0 ||
+		    (rc = us_flush(a->us, a->hosts[i].us)) < 0)
 			return rc;
 	return 0;
 }

@@ -1,6 +1,10 @@
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
 
 #include "oomsift/error.h"
 #include "parse/oom_lines.h"
@@ -189,7 +193,8 @@ oom_line oom_classify_marker(const char *m, size_t n)
 		return OOM_SYSRQ;
 	if (has(m, n, "page allocation failure") || has(m, n, "page allocation stalls for") ||
 	    has(m, n, "vmalloc error: ") || has(m, n, "vmalloc: allocation failure") ||
-	    has(m, n, "not enough memory for the allocation") || has(m, n, "Show Memory"))
+	    /* 6.6+ "not enough", 6.1-stable "no enough" */
+	    has(m, n, " enough memory for the allocation") || has(m, n, "Show Memory"))
 		return OOM_LOOKALIKE;
 	if (n >= 14 && memcmp(m, "Linux version ", 14) == 0)
 		return OOM_BOOT;
@@ -982,4 +987,45 @@ bool oom_apply_task_row(oomsift_event *ev, const oom_columns *cols, const char *
 		b++;
 	}
 	return false;
+}
+
+/* Hashes a line's text as every wrapper shows it: util-linux dmesg and
+ * /dev/kmsg escape odd bytes as \xNN where the journal keeps the bytes, so
+ * escapes are decoded; trailing blanks are dropped. */
+static uint64_t line_hash(const char *host, size_t host_len, const char *msg, size_t len)
+{
+	XXH3_state_t st;
+	char chunk[256];
+	size_t n = 0;
+
+	while (len && (msg[len - 1] == ' ' || msg[len - 1] == '\t'))
+		len--;
+	XXH3_64bits_reset(&st);
+	XXH3_64bits_update(&st, host, host_len);
+	XXH3_64bits_update(&st, "", 1);
+	for (size_t i = 0; i < len; i++) {
+		char c = msg[i];
+		if (c == '\\' && i + 3 < len && msg[i + 1] == 'x' &&
+		    isxdigit((unsigned char)msg[i + 2]) && isxdigit((unsigned char)msg[i + 3])) {
+			char hex[3] = {msg[i + 2], msg[i + 3], 0};
+			c = (char)strtol(hex, NULL, 16);
+			i += 3;
+		}
+		chunk[n++] = c;
+		if (n == sizeof(chunk)) {
+			XXH3_64bits_update(&st, chunk, n);
+			n = 0;
+		}
+	}
+	XXH3_64bits_update(&st, chunk, n);
+	return XXH3_64bits_digest(&st) | 1; /* 0 means "no key" */
+}
+
+void oom_set_key(oomsift_event_key *k, const char *host, size_t host_len, const oomsift_record *rec)
+{
+	k->hash = line_hash(host, host_len, rec->msg, rec->msg_len);
+	k->has_uptime = rec->has_uptime;
+	k->uptime_s = rec->uptime;
+	k->has_ts = rec->has_wall;
+	k->ts_unix = rec->wall;
 }

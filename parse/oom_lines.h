@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "oomsift/envelope.h"
 #include "oomsift/event.h"
 
 typedef enum oom_line {
@@ -115,5 +116,10 @@ bool oom_apply_task_row(oomsift_event *ev, const oom_columns *cols, const char *
 /* Appends one key/value to the event's bags (section and key are copied). */
 bool oom_add_kv(oomsift_event *ev, const char *section, size_t slen, const char *key, size_t klen,
                 int64_t value, const char *unit);
+
+/* Sets k to the key of the line in rec (oomsift_event_key): its text as every
+ * wrapper shows it, with its host, and its times. */
+void oom_set_key(oomsift_event_key *k, const char *host, size_t host_len,
+                 const oomsift_record *rec);
 
 #endif

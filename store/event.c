@@ -35,10 +35,16 @@ static const char *const event_cols[] = {
     "memcg_kmem_failcnt", "swap_free_kb", "swap_total_kb", "ram_pages", "reserved_pages",
     "task_rows", "manual", "no_killable", "panic", "has_header", "has_kill", "complete",
     "ts_quality", "boot_time", "truncated",
+    /* user-space actors and follow-ups: a fuller copy keeps those it lacks */
+    "unit", "unit_result", "seen_by", "container_id", "pods", "kill_signal", "victim_cmdline",
+    "victim_vmrss_kb", "mem_avail_kb", "mem_total_kb", "oomd_pressure_pct",
+    "oomd_pressure_limit_pct", "oomd_duration_s", "oomd_mem_used_bytes", "oomd_mem_total_bytes",
+    "oomd_swap_used_bytes", "oomd_swap_total_bytes", "oomd_swap_limit_pct", "oomd_killed_processes",
     /* not replaced when a fuller copy of the event arrives: */
     "source_id", "line", "ingested_at"};
-#define NCOLS         (sizeof(event_cols) / sizeof(event_cols[0]))
-#define NCOLS_CONTENT (NCOLS - 3)
+#define NCOLS           (sizeof(event_cols) / sizeof(event_cols[0]))
+#define NCOLS_CONTENT   (NCOLS - 3)
+#define NCOLS_USERSPACE 19 /* the columns before source_id that a copy only adds to */
 
 static const char sql_key_insert[] =
     "INSERT OR IGNORE INTO event_key(key, event_id, kind, uptime_s, ts_unix) "
@@ -54,6 +60,9 @@ static const char sql_seen_in_source[] =
     "SELECT 1 FROM event_source WHERE event_id = ?1 AND source_id = ?2 AND line != ?3";
 static const char sql_sighting[] =
     "INSERT OR IGNORE INTO event_source(event_id, source_id, line) VALUES (?1, ?2, ?3)";
+static const char sql_fill_links[] =
+    "UPDATE event SET unit = coalesce(unit, ?2), unit_result = coalesce(unit_result, ?3), "
+    "seen_by = coalesce(seen_by, ?4), container_id = coalesce(container_id, ?5) WHERE id = ?1";
 static const char sql_by_fp[] = "SELECT id FROM event WHERE fingerprint = ?1";
 static const char sql_task[] =
     "INSERT INTO task(event_id, row, pid, uid, tgid, total_vm_pages, rss_pages, rss_anon_pages, "
@@ -100,8 +109,11 @@ static int build_event_sql(oomsift_store *s)
 	rc |= oomsift_buf_printf(&ins, ")");
 	/* fingerprint (?1) stays: it is the stored event's public id */
 	for (size_t i = 1; i < NCOLS_CONTENT; i++)
-		rc |= oomsift_buf_printf(&upd, "%s%s = ?%zu", i > 1 ? ", " : "", event_cols[i],
-		                         i + 1);
+		rc |= oomsift_buf_printf(&upd,
+		                         i < NCOLS_CONTENT - NCOLS_USERSPACE
+		                             ? "%s%s = ?%zu"
+		                             : "%s%s = coalesce(?%zu, %s)",
+		                         i > 1 ? ", " : "", event_cols[i], i + 1, event_cols[i]);
 	rc |= oomsift_buf_printf(&upd, " WHERE id = ?%zu", NCOLS + 1);
 	if (rc < 0 || !(s->event_insert_sql = strdup(ins.data)) ||
 	    !(s->event_update_sql = strdup(upd.data)))
@@ -116,6 +128,29 @@ static void bind_counter(sqlite3_stmt *st, int first, const oomsift_counter *c)
 	store_bind_i64(st, first, c->usage_kb);
 	store_bind_i64(st, first + 1, c->limit_kb);
 	store_bind_i64(st, first + 2, c->failcnt);
+}
+
+/* The user-space columns, from parameter i on; returns the next parameter. */
+static int bind_userspace(sqlite3_stmt *st, int i, const oomsift_event *ev)
+{
+	const char *const texts[] = {ev->unit, ev->unit_result, ev->seen_by,       ev->container_id,
+	                             ev->pods, ev->kill_signal, ev->victim_cmdline};
+
+	for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++)
+		store_bind_text(st, i++, texts[k]);
+	store_bind_i64(st, i++, ev->victim_vmrss_kb);
+	store_bind_i64(st, i++, ev->mem_avail_kb);
+	store_bind_i64(st, i++, ev->mem_total_kb);
+	store_bind_real(st, i++, ev->oomd_pressure_pct);
+	store_bind_real(st, i++, ev->oomd_pressure_limit_pct);
+	store_bind_real(st, i++, ev->oomd_duration_s);
+	store_bind_i64(st, i++, ev->oomd_mem_used_bytes);
+	store_bind_i64(st, i++, ev->oomd_mem_total_bytes);
+	store_bind_i64(st, i++, ev->oomd_swap_used_bytes);
+	store_bind_i64(st, i++, ev->oomd_swap_total_bytes);
+	store_bind_real(st, i++, ev->oomd_swap_limit_pct);
+	store_bind_i64(st, i++, ev->oomd_killed_processes);
+	return i;
 }
 
 /* Binds ev to ?1 … ?NCOLS in event_cols order. ts points to storage for the
@@ -192,6 +227,7 @@ static void bind_event(sqlite3_stmt *st, const oomsift_event *ev, int64_t source
 		sqlite3_bind_double(st, i, ev->boot_time);
 	i++;
 	sqlite3_bind_int(st, i++, ev->truncated);
+	i = bind_userspace(st, i, ev);
 	sqlite3_bind_int64(st, i++, source_id);
 	sqlite3_bind_int64(st, i++, (int64_t)ev->line);
 	store_now_iso(now, now_len);
@@ -555,6 +591,24 @@ static int find_by_fingerprint(oomsift_store *s, const oomsift_event *ev, int64_
 	return 0;
 }
 
+/* A copy that is not fuller may still carry the follow-ups the stored one
+ * lacks (kern.log has the kill, syslog also the systemd notice). */
+static int fill_links(oomsift_store *s, int64_t id, const oomsift_event *ev)
+{
+	sqlite3_stmt *st;
+
+	if (!ev->unit && !ev->unit_result && !ev->seen_by && !ev->container_id)
+		return 0;
+	if (!(st = store_stmt(s, sql_fill_links)))
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, ev->unit);
+	store_bind_text(st, 3, ev->unit_result);
+	store_bind_text(st, 4, ev->seen_by);
+	store_bind_text(st, 5, ev->container_id);
+	return store_step(s, st, "cannot update a stored event");
+}
+
 static int learn_boot(oomsift_store *s, const oomsift_event *ev);
 
 int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t source_id,
@@ -570,7 +624,8 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
 	if (!id) {
 		rc = write_event(s, ev, source_id, 0);
 		if (rc == OOMSIFT_EABORT) {
-			if ((rc = find_by_fingerprint(s, ev, &id)) < 0)
+			if ((rc = find_by_fingerprint(s, ev, &id)) < 0 ||
+			    (id && (rc = fill_links(s, id, ev)) < 0))
 				return rc;
 		} else if (rc < 0) {
 			return rc;
@@ -584,6 +639,8 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
 	           (event_score(ev) == se.score && (int64_t)ev->raw.len > se.raw_len)) {
 		if ((rc = replace_event(s, id, ev, &se, source_id)) < 0)
 			return rc;
+	} else if ((rc = fill_links(s, id, ev)) < 0) {
+		return rc;
 	}
 	if (!id)
 		return oomsift_error_set(OOMSIFT_ESTORE, "cannot find a stored event");

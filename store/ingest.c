@@ -127,6 +127,19 @@ static int put_event(void *ctx, oomsift_event *ev)
 	return 0;
 }
 
+static int put_memevent(void *ctx, const oomsift_memevent *me)
+{
+	oomsift_ingest *in = ctx;
+	bool inserted;
+	int rc = oomsift_store_put_memevent(in->store, me, in->source_id, &inserted);
+
+	if (rc < 0)
+		return rc;
+	in->st.memevents++;
+	in->st.new_memevents += inserted;
+	return 0;
+}
+
 /* Moves r to the cursor, checking that the bytes before it are those seen
  * when it was set. false: the content differs (read it from the start). */
 static bool seek_cursor(oomsift_ingest *in, oomsift_reader *r, const oomsift_source_pos *pos)
@@ -210,8 +223,12 @@ static int read_journal_file(oomsift_reader *r, member_read *mr, const oomsift_m
 static int parse_member(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
                         const oomsift_member *m, oomsift_source_end *end)
 {
-	oomsift_parser_cfg cfg = {
-	    .name = mr->name, .year = in->o.year, .mtime = m->mtime, .format = mr->format};
+	oomsift_parser_cfg cfg = {.name = mr->name,
+	                          .year = in->o.year,
+	                          .mtime = m->mtime,
+	                          .format = mr->format,
+	                          .memevent_cb = put_memevent,
+	                          .memevent_ctx = in};
 	oomsift_parser *p;
 	oomsift_cursor cur;
 	int rc;

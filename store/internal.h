@@ -39,6 +39,8 @@ int store_step(oomsift_store *s, sqlite3_stmt *st, const char *what);
 
 /* Binds v unless it is OOMSIFT_UNSET (NULL). */
 void store_bind_i64(sqlite3_stmt *st, int i, int64_t v);
+/* Binds v unless it is NAN (NULL). */
+void store_bind_real(sqlite3_stmt *st, int i, double v);
 /* Binds v unless it is NULL; SQLite copies nothing (v must outlive the step). */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* The current time as ISO 8601 UTC. */

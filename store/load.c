@@ -7,7 +7,7 @@
 #include "oomsift/error.h"
 #include "oomsift/store.h"
 
-typedef enum { F_TEXT, F_I64 } field_type;
+typedef enum { F_TEXT, F_I64, F_REAL } field_type;
 
 typedef struct field_map {
 	const char *column;
@@ -22,6 +22,10 @@ typedef struct field_map {
 #define I(c, f)                                                                                    \
 	{                                                                                          \
 		c, F_I64, offsetof(oomsift_event, f)                                               \
+	}
+#define R(c, f)                                                                                    \
+	{                                                                                          \
+		c, F_REAL, offsetof(oomsift_event, f)                                              \
 	}
 static const field_map event_fields[] = {
     T("host", host),
@@ -74,9 +78,30 @@ static const field_map event_fields[] = {
     I("swap_total_kb", swap_total_kb),
     I("ram_pages", ram_pages),
     I("reserved_pages", reserved_pages),
+    /* user-space actors and follow-ups */
+    T("unit", unit),
+    T("unit_result", unit_result),
+    T("seen_by", seen_by),
+    T("container_id", container_id),
+    T("pods", pods),
+    T("kill_signal", kill_signal),
+    T("victim_cmdline", victim_cmdline),
+    I("victim_vmrss_kb", victim_vmrss_kb),
+    I("mem_avail_kb", mem_avail_kb),
+    I("mem_total_kb", mem_total_kb),
+    I("oomd_mem_used_bytes", oomd_mem_used_bytes),
+    I("oomd_mem_total_bytes", oomd_mem_total_bytes),
+    I("oomd_swap_used_bytes", oomd_swap_used_bytes),
+    I("oomd_swap_total_bytes", oomd_swap_total_bytes),
+    I("oomd_killed_processes", oomd_killed_processes),
+    R("oomd_pressure_pct", oomd_pressure_pct),
+    R("oomd_pressure_limit_pct", oomd_pressure_limit_pct),
+    R("oomd_duration_s", oomd_duration_s),
+    R("oomd_swap_limit_pct", oomd_swap_limit_pct),
 };
 #undef T
 #undef I
+#undef R
 
 /* The view shows the fingerprint as 32 hex digits. */
 static void load_fingerprint(oomsift_event *ev, const char *hex)
@@ -101,6 +126,8 @@ static int load_row(sqlite3_stmt *st, oomsift_event *ev)
 				continue;
 			if (f->type == F_I64) {
 				*(int64_t *)((char *)ev + f->offset) = sqlite3_column_int64(st, c);
+			} else if (f->type == F_REAL) {
+				*(double *)((char *)ev + f->offset) = sqlite3_column_double(st, c);
 			} else {
 				const char *t = (const char *)sqlite3_column_text(st, c);
 				const char *copy = oomsift_event_strdup(

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +16,14 @@
 extern const char oomsift_schema_sql[];
 extern const char oomsift_migrate_2_sql[];
 extern const char oomsift_migrate_3_sql[];
+extern const char oomsift_migrate_4_sql[];
 
 /* Migrations: entry i brings a store from user_version i to i + 1. */
 static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
     oomsift_schema_sql,
     oomsift_migrate_2_sql,
     oomsift_migrate_3_sql,
+    oomsift_migrate_4_sql,
 };
 
 int store_error(oomsift_store *s, const char *what)
@@ -220,6 +223,12 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+void store_bind_real(sqlite3_stmt *st, int i, double v)
+{
+	if (!isnan(v))
+		sqlite3_bind_double(st, i, v);
 }
 
 void store_now_iso(char *out, size_t len)

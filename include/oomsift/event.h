@@ -24,6 +24,8 @@ typedef enum oomsift_event_kind {
 	OOMSIFT_OOMD_KILL,      /* systemd-oomd killed a cgroup */
 	OOMSIFT_EARLYOOM_KILL,  /* earlyoom killed a process */
 	OOMSIFT_SYSTEMD_OOM,    /* systemd reported an OOM kill in a unit, nothing else shows it */
+	OOMSIFT_CONTAINER_OOM,  /* containerd reported a container OOM, nothing else shows it */
+	OOMSIFT_K8S_EVICTION,   /* the kubelet evicted pods to reclaim memory */
 	OOMSIFT_EVENT_KIND_COUNT
 } oomsift_event_kind;
 
@@ -125,7 +127,61 @@ typedef struct oomsift_event {
 	unsigned char fingerprint[16];
 	const char *source; /* path of the file the event was first read from */
 	uint64_t line;      /* 1-based line of the event's first line in source */
+
+	/* ---- user-space actors and follow-ups (kernel-formats.md §3) ----
+	 * Set on the user-space kinds, and on kernel events that a user-space
+	 * line was linked to. Unset: NULL, OOMSIFT_UNSET, or NAN for doubles. */
+	const char *unit;           /* systemd unit that reported the kill ("mysqld.service") */
+	const char *unit_result;    /* "oom-kill" of "<unit>: Failed with result 'oom-kill'." */
+	const char *seen_by;        /* actors that also reported it: "systemd,containerd,kubelet" */
+	const char *container_id;   /* containerd TaskOOM container id (64 hex digits) */
+	const char *pods;           /* k8s_eviction: evicted pods, "ns/name", comma-separated */
+	const char *kill_signal;    /* earlyoom: the last signal sent ("SIGTERM", "SIGKILL") */
+	const char *victim_cmdline; /* earlyoom 1.8+: the victim's command line */
+	int64_t victim_vmrss_kb;    /* earlyoom: the victim's VmRSS, KiB (printed in MiB) */
+	int64_t mem_avail_kb, mem_total_kb; /* earlyoom status line "mem avail: A of T MiB" */
+	int64_t oomd_mem_used_bytes, oomd_mem_total_bytes;   /* systemd-oomd swap kill */
+	int64_t oomd_swap_used_bytes, oomd_swap_total_bytes; /* systemd-oomd swap kill */
+	int64_t oomd_killed_processes;  /* N of "systemd-oomd killed N process(es) in this unit." */
+	double oomd_pressure_pct;       /* avg10 memory pressure of the monitored cgroup, % */
+	double oomd_pressure_limit_pct; /* its ManagedOOMMemoryPressureLimit, % */
+	double oomd_duration_s;         /* "for > 20s": how long pressure stayed above it */
+	double oomd_swap_limit_pct;     /* "being more than 90.00%": the swap kill's limit */
 } oomsift_event;
+
+/*
+ * A memory event that is not an OOM kill (kernel-formats.md §1.4): an
+ * overcommit refusal (mmap/brk/fork got ENOMEM) or an allocation failure or
+ * stall reported by warn_alloc(). Fixed-size text fields, cut at their size:
+ * a memory event owns no allocation and is valid only during the callback
+ * that receives it.
+ */
+typedef enum oomsift_memevent_kind {
+	OOMSIFT_MEM_OVERCOMMIT_REFUSAL = 0, /* __vm_enough_memory: … enough memory … */
+	OOMSIFT_MEM_PAGE_ALLOC_FAILURE,     /* comm: page allocation failure[.:] order:N */
+	OOMSIFT_MEM_PAGE_ALLOC_STALL,       /* comm: page allocation stalls for Nms */
+	OOMSIFT_MEM_VMALLOC_FAILURE,        /* comm: vmalloc error: / vmalloc: allocation failure */
+	OOMSIFT_MEMEVENT_KIND_COUNT
+} oomsift_memevent_kind;
+
+#define OOMSIFT_MEMEVENT_TEXT 1024
+
+typedef struct oomsift_memevent {
+	oomsift_memevent_kind kind;
+	const char *host;
+	double ts_unix, uptime_s;
+	bool has_ts, ts_subsec, has_uptime;
+	int64_t pid;         /* overcommit: pid:; allocation failure: from the stack header */
+	int64_t alloc_order; /* order: (vmalloc 5.13+: page order) */
+	int64_t bytes;       /* overcommit 6.12+ bytes:; vmalloc size */
+	char comm[64];
+	char gfp_mask[32];                   /* mode:0x… as printed */
+	char gfp_flags[256];                 /* symbolic flags after the mask (4.9+) */
+	char message[OOMSIFT_MEMEVENT_TEXT]; /* the line's message, wrapper stripped */
+	unsigned char fingerprint[16];       /* host, time and message, numbered apart */
+	const char *source;                  /* set by the input stage */
+	uint64_t line;
+} oomsift_memevent;
 
 /* Allocates an empty event with every field unset. */
 oomsift_event *oomsift_event_new(void);
@@ -137,7 +193,8 @@ const char *oomsift_event_strdup(oomsift_event *ev, const char *s, size_t n);
 /* Number of OOMSIFT_KILL_VICTIM and OOMSIFT_KILL_SHARED_MM kills. */
 size_t oomsift_event_kill_count(const oomsift_event *ev);
 
-/* True when the report has its header and an end (kill, no killable task, panic). */
+/* True when the report has its header and an end (kill, no killable task,
+ * panic); always for the user-space kinds, which are one line each. */
 bool oomsift_event_complete(const oomsift_event *ev);
 
 /* Names as stored in the schema; _from_name returns -1 for an unknown name. */
@@ -146,5 +203,6 @@ const char *oomsift_kill_kind_name(oomsift_kill_kind kind);
 int oomsift_event_kind_from_name(const char *name);
 const char *oomsift_ts_quality_name(oomsift_ts_quality q);
 int oomsift_kill_kind_from_name(const char *name);
+const char *oomsift_memevent_kind_name(oomsift_memevent_kind kind);
 
 #endif

@@ -22,7 +22,8 @@ typedef struct oomsift_ingest_stats {
 	uint64_t bytes;     /* content bytes read (decompressed) */
 	uint64_t lines, long_lines;
 	uint64_t events, new_events, known_events;
-	uint64_t failed;           /* inputs that could not be read (each reported) */
+	uint64_t memevents, new_memevents; /* overcommit refusals, allocation failures */
+	uint64_t failed;                   /* inputs that could not be read (each reported) */
 	uint64_t skipped;          /* empty inputs and inputs with no log lines (each reported) */
 	uint64_t derived;          /* events dated from their boot (ts_quality 'derived') */
 	uint64_t sosreports;       /* sosreports read (directories and archives) */

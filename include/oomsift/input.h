@@ -22,11 +22,16 @@ typedef struct oomsift_parse_opts {
 	 * read as; NULL or "auto" = detect the wrapper line by line. Only text
 	 * formats are read here: another one is an OOMSIFT_EINVAL. */
 	const char *format;
+	/* Memory events (overcommit refusals, allocation failures) go to
+	 * memevent_cb, with me->source set; NULL = not parsed. */
+	oomsift_memevent_cb memevent_cb;
+	void *memevent_ctx;
 } oomsift_parse_opts;
 
 typedef struct oomsift_parse_stats {
 	uint64_t files, lines, bytes, events, long_lines;
 	uint64_t wrapped_lines; /* lines in which a log wrapper was recognised */
+	uint64_t memevents;     /* memory events (not kills) handed on */
 } oomsift_parse_stats;
 
 /* Parses log content pushed block by block, from any offset of a source.
@@ -44,6 +49,10 @@ typedef struct oomsift_parser_cfg {
 	 * wrapper preference of a text file (sniff.h). JOURNAL_FILE content
 	 * is not fed: its records come through oomsift_parser_record(). */
 	oomsift_sniff_result format;
+	/* Memory events (overcommit refusals, allocation failures) go to
+	 * memevent_cb, with me->source set; NULL = not parsed. */
+	oomsift_memevent_cb memevent_cb;
+	void *memevent_ctx;
 } oomsift_parser_cfg;
 
 /* A point to resume a source at: the offset after the last complete line

@@ -1,6 +1,10 @@
 /*
  * The OOM stage: per-host state machines that assemble multi-line kernel OOM
- * reports from records and hand each finished event to a callback.
+ * reports from records and hand each finished event to a callback. User-space
+ * lines (systemd-oomd, earlyoom, systemd units, kubelet, containerd) become
+ * events of their own or are linked to the kernel kill they follow; a kill is
+ * held back for a few seconds of log time after it ends so that late
+ * follow-ups still find it.
  *
  * A report opens at " invoked oom-killer:" (or at a kill line whose header
  * was rate-limited away) and ends at its kill, at "no killable processes", at
@@ -24,6 +28,15 @@ typedef int (*oomsift_event_cb)(void *ctx, oomsift_event *ev);
 int oomsift_assembler_new(oomsift_assembler **out, const char *default_host, oomsift_event_cb cb,
                           void *ctx);
 void oomsift_assembler_free(oomsift_assembler *a);
+
+/* Receives a memory event that is not an OOM kill (an overcommit refusal, an
+ * allocation failure or stall). It owns nothing: *me and its text are valid
+ * only during the call. A negative return stops the assembler with that code. */
+typedef int (*oomsift_memevent_cb)(void *ctx, const oomsift_memevent *me);
+
+/* Hands every memory event to cb from now on; cb NULL stops them. Without a
+ * callback memory event lines are not parsed at all. Never fails. */
+void oomsift_assembler_set_memevent_cb(oomsift_assembler *a, oomsift_memevent_cb cb, void *ctx);
 
 /* Feeds one record; `line` is the physical line it came from (kept as the
  * event's raw text). Several records may share one physical line. */

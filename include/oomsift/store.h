@@ -15,7 +15,7 @@
 typedef struct oomsift_store oomsift_store;
 typedef struct sqlite3 sqlite3;
 
-#define OOMSIFT_SCHEMA_VERSION 3
+#define OOMSIFT_SCHEMA_VERSION 4
 
 /* Bytes of a source's content that identify it. */
 #define OOMSIFT_SOURCE_HEAD 4096
@@ -91,6 +91,12 @@ int oomsift_store_derive_times(oomsift_store *s, uint64_t *n);
  * source) replaces the stored content, keeping its id and sightings. */
 int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t source_id,
                             int64_t *event_id, bool *inserted);
+
+/* Stores a memory event (overcommit refusal, allocation failure) unless one
+ * with the same fingerprint is stored already; *inserted tells which. me is
+ * only read. */
+int oomsift_store_put_memevent(oomsift_store *s, const oomsift_memevent *me, int64_t source_id,
+                               bool *inserted);
 
 /* Loads event `id` with its tasks and kills (and raw text when want_raw).
  * Returns OOMSIFT_ENOTFOUND when there is no such event. */

@@ -73,6 +73,18 @@ expect_grep "show --raw text" "invoked oom-killer" "$tmp/out"
 expect_code "show missing" 1 "$bin" show --db "$db" 9999
 expect_code "show bad id" 2 "$bin" show --db "$db" abc
 
+# user-space actors and memory events: counted in the summary, stored once
+expect_code "ingest userspace" 0 "$bin" ingest --db "$tmp/us.db" --year 2024 "$data/userspace/memory_events.log" "$data/userspace/oomd_swap.log"
+expect_grep "memory events in the summary" "2 OOM events (2 new, 0 already stored), 7 memory events (7 new)" "$tmp/err"
+expect_code "re-ingest userspace" 0 "$bin" ingest --reread --db "$tmp/us.db" --year 2024 "$data/userspace/memory_events.log"
+expect_grep "memory events stored once" "7 memory events (0 new)" "$tmp/err"
+expect_eq "memory_events rows" "$("$bin" query --db "$tmp/us.db" -f csv "SELECT group_concat(kind, ' ') FROM (SELECT kind FROM memory_events ORDER BY line)" | tail -n 1 | tr -d '\r')" \
+	"page_alloc_failure overcommit_refusal overcommit_refusal overcommit_refusal page_alloc_failure vmalloc_failure page_alloc_stall"
+id=$("$bin" query --db "$tmp/us.db" -f csv "SELECT id FROM oom_events WHERE host = 'build7'" | tail -n 1 | tr -d '\r')
+expect_code "show oomd kill" 0 "$bin" show --db "$tmp/us.db" "$id"
+expect_grep "show oomd kind" "kind        systemd-oomd kill" "$tmp/out"
+expect_grep "show oomd unit" "unit        build.service, result oom-kill" "$tmp/out"
+
 # stdin with --host, OOMSIFT_DB
 expect_code "stdin" 0 sh -c "OOMSIFT_DB='$tmp/env.db' '$bin' ingest --host web9 - < '$data/corpus/rhel7_3.10.log'"
 expect_eq "stdin host via OOMSIFT_DB" "$(OOMSIFT_DB=$tmp/env.db "$bin" query -f csv 'SELECT host FROM oom_events' | tail -n 1 | tr -d '\r')" web9

@@ -132,6 +132,19 @@ expect_eq "merge: still two events" "$(n 'SELECT count(*) FROM oom_events')" 2
 expect_code "merge a missing store" 4 "$bin" merge --db "$tmp/central.db" "$tmp/none.db"
 expect_code "merge into itself" 4 "$bin" merge --db "$tmp/central.db" "$tmp/central.db"
 
+# ---- a kill held for its follow-ups is not behind the cursor: the systemd notice
+# that arrives in the next run is linked to it, and it stays one event ----
+us=$data/userspace/kernel_memcg_then_systemd.log
+mkdir -p "$tmp/us"
+{ echo "Nov 20 10:10:00 db01 CRON[7]: (root) CMD (run-parts)"; head -n 21 "$us"; } >"$tmp/us/syslog"
+expect_code "held: the kill alone" 0 "$bin" ingest --db "$tmp/held.db" --year 2026 "$tmp/us/syslog"
+tail -n +22 "$us" >>"$tmp/us/syslog"
+expect_code "held: its notices later" 0 "$bin" ingest --db "$tmp/held.db" --year 2026 "$tmp/us/syslog"
+expect_grep "held: resumed" "1 source (0 unchanged, 1 resumed)" "$tmp/err"
+expect_eq "held: one event with its unit" \
+	"$("$bin" query --db "$tmp/held.db" -f csv "SELECT count(*) || ' ' || max(kind) || ' ' || max(unit) || ' ' || max(unit_result) || ' ' || max(sightings) FROM oom_events" | tail -n 1 | tr -d '\r')" \
+	"1 memcg_oom mysqld.service oom-kill 1"
+
 # ---- bad inputs: one message each, the rest stored, exit 4 ----
 db=$tmp/bad.db
 mkdir -p "$tmp/bad"

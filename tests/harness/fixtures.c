@@ -1,8 +1,8 @@
 /*
  * The data-driven fixture harness: every tests/data/ ** /NAME.log is ingested
- * into an in-memory store and compared, field by field, with
- * NAME.expected.json (docs/fixture-contract.md). One cmocka test per fixture;
- * a failing fixture lists every mismatch, not only the first.
+ * into an in-memory store (events and memory events) and compared, field by
+ * field, with NAME.expected.json (docs/fixture-contract.md). One cmocka test
+ * per fixture; a failing fixture lists every mismatch, not only the first.
  *
  * The expected JSON is read with SQLite's own JSON functions, on the store's
  * connection, so the harness needs no JSON library of its own.
@@ -248,11 +248,33 @@ static void check_tasks(check *c, const char *where, const char *evpath, sqlite3
 	}
 }
 
+/* Compares the JSON array at `array` (path) with the rows of `row`, in order;
+ * the count must match. Finalizes row. */
+static void compare_rows(check *c, const char *where, const char *array, sqlite3_stmt *row)
+{
+	char path[160], w[192];
+
+	for (int i = 0;; i++) {
+		snprintf(path, sizeof(path), "%s[%d]", array, i);
+		bool want = json_is(c, path, "object");
+		bool have = sqlite3_step(row) == SQLITE_ROW;
+		snprintf(w, sizeof(w), "%s[%d]", where, i);
+		if (!want && !have)
+			break;
+		if (want != have) {
+			fail_at(c, w,
+			        want ? "expected a row, none stored" : "unexpected row stored");
+			break;
+		}
+		compare_object(c, w, path, row, NULL);
+	}
+	sqlite3_finalize(row);
+}
+
 static void check_kills(check *c, const char *where, const char *evpath, sqlite3_int64 id)
 {
 	char path[128], w[160];
 	sqlite3_stmt *row;
-	int i = 0;
 
 	snprintf(path, sizeof(path), "%s.kills", evpath);
 	if (!json_is(c, path, "array"))
@@ -261,21 +283,20 @@ static void check_kills(check *c, const char *where, const char *evpath, sqlite3
 	if (!row)
 		return;
 	sqlite3_bind_int64(row, 1, id);
-	for (;; i++) {
-		snprintf(path, sizeof(path), "%s.kills[%d]", evpath, i);
-		bool want = json_is(c, path, "object");
-		bool have = sqlite3_step(row) == SQLITE_ROW;
-		snprintf(w, sizeof(w), "%s.kills[%d]", where, i);
-		if (!want && !have)
-			break;
-		if (want != have) {
-			fail_at(c, w,
-			        want ? "expected a kill, none stored" : "unexpected kill stored");
-			break;
-		}
-		compare_object(c, w, path, row, NULL);
-	}
-	sqlite3_finalize(row);
+	snprintf(w, sizeof(w), "%s.kills", where);
+	compare_rows(c, w, path, row);
+}
+
+/* "memory_events": when present, exactly these memory_events rows, in line order. */
+static void check_memory_events(check *c)
+{
+	sqlite3_stmt *row;
+
+	if (!json_is(c, "$.memory_events", "array"))
+		return;
+	if (!(row = prepare(c->db, "SELECT * FROM memory_events ORDER BY line, id")))
+		return;
+	compare_rows(c, "memory_events", "$.memory_events", row);
 }
 
 static void check_bags(check *c, const char *where, const char *evpath, sqlite3_int64 id)
@@ -427,6 +448,7 @@ static void run_fixture(void **state)
 		fail_msg("%s: %s", f->name, oomsift_error_message());
 	oomsift_ingest_free(in);
 	check_events(&c);
+	check_memory_events(&c);
 	free(host);
 	free(format);
 	oomsift_store_free(store);

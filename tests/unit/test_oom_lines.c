@@ -1114,6 +1114,7 @@ static void test_classify_lookalikes(void **state)
 	    "__vm_enough_memory: pid: 1234, comm: java, not enough memory for the allocation",
 	    "__vm_enough_memory: pid: 1234, comm: java, bytes: 4096 not enough memory for the "
 	    "allocation",
+	    "__vm_enough_memory: pid: 3450, comm: xz, no enough memory for the allocation",
 	    "sysrq: Show Memory",
 	    "SysRq : Show Memory",
 	};

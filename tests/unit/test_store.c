@@ -663,6 +663,196 @@ static void test_query_readonly(void **state)
 	scratch_free(&t);
 }
 
+/* ---- user-space columns, memory events, migration ---- */
+
+static void test_userspace_round_trip(void **state)
+{
+	oomsift_store *s = open_memory();
+	oomsift_event *ev = oomsift_event_new(), *got = NULL;
+	int64_t src, id;
+	bool inserted;
+
+	(void)state;
+	memset(ev->fingerprint, 0x5a, sizeof(ev->fingerprint));
+	ev->host = sdup(ev, "ws");
+	ev->kind = OOMSIFT_EARLYOOM_KILL;
+	ev->victim_pid = 5678;
+	ev->victim_comm = sdup(ev, "java");
+	ev->victim_cmdline = sdup(ev, "java -jar app.jar");
+	ev->victim_vmrss_kb = 10485760;
+	ev->kill_signal = sdup(ev, "SIGKILL");
+	ev->mem_avail_kb = 308224;
+	ev->mem_total_kb = 16257024;
+	ev->oomd_pressure_pct = 62.43;
+	ev->oomd_duration_s = 90;
+	ev->oomd_swap_used_bytes = 3915968512;
+	ev->unit = sdup(ev, "app.scope");
+	ev->seen_by = sdup(ev, "systemd,containerd");
+	ev->pods = sdup(ev, "default/a,default/b");
+	ev->line = 3;
+	src = add_source(s, "syslog");
+	assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+	assert_int_equal(oomsift_store_load_event(s, id, false, &got), 0);
+	assert_int_equal(got->kind, OOMSIFT_EARLYOOM_KILL);
+	assert_string_equal(got->victim_cmdline, "java -jar app.jar");
+	assert_int_equal(got->victim_vmrss_kb, 10485760);
+	assert_string_equal(got->kill_signal, "SIGKILL");
+	assert_int_equal(got->mem_avail_kb, 308224);
+	assert_int_equal(got->mem_total_kb, 16257024);
+	assert_dbl_equal(got->oomd_pressure_pct, 62.43);
+	assert_dbl_equal(got->oomd_duration_s, 90);
+	assert_true(isnan(got->oomd_pressure_limit_pct));
+	assert_int_equal(got->oomd_swap_used_bytes, 3915968512);
+	assert_int_equal(got->oomd_swap_total_bytes, UNSET);
+	assert_string_equal(got->unit, "app.scope");
+	assert_null(got->unit_result);
+	assert_string_equal(got->seen_by, "systemd,containerd");
+	assert_string_equal(got->pods, "default/a,default/b");
+	assert_null(got->container_id);
+	/* one line each: complete; the view's victim_rss_kb falls back to VmRSS */
+	assert_int_equal(count_rows(s, "SELECT complete FROM oom_events WHERE id = ?1", id), 1);
+	assert_int_equal(count_rows(s, "SELECT victim_rss_kb FROM oom_events WHERE id = ?1", id),
+	                 10485760);
+	oomsift_event_free(got);
+	oomsift_event_free(ev);
+	oomsift_store_free(s);
+}
+
+static void test_second_sighting_fills_links(void **state)
+{
+	oomsift_store *s = open_memory();
+	oomsift_event *kern = make_event(0x21), *sys = make_event(0x21);
+	int64_t src1, src2, id1, id2;
+	bool inserted;
+	sqlite3_stmt *st;
+
+	(void)state;
+	sys->unit = sdup(sys, "mysqld.service");
+	sys->unit_result = sdup(sys, "oom-kill");
+	sys->seen_by = sdup(sys, "systemd");
+	src1 = add_source(s, "kern.log");
+	src2 = add_source(s, "syslog");
+	/* kern.log first: no unit; syslog then shows the same kill with its notice */
+	assert_int_equal(oomsift_store_put_event(s, kern, src1, &id1, &inserted), 0);
+	assert_int_equal(oomsift_store_put_event(s, sys, src2, &id2, &inserted), 0);
+	assert_false(inserted);
+	assert_int_equal(id1, id2);
+	assert_int_equal(sqlite3_prepare_v2(oomsift_store_db(s),
+	                                    "SELECT unit, unit_result, seen_by FROM oom_events "
+	                                    "WHERE id = ?1",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id1);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "mysqld.service");
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), "oom-kill");
+	assert_string_equal((const char *)sqlite3_column_text(st, 2), "systemd");
+	sqlite3_finalize(st);
+	oomsift_event_free(kern);
+	oomsift_event_free(sys);
+	oomsift_store_free(s);
+}
+
+static void test_put_memevent(void **state)
+{
+	oomsift_store *s = open_memory();
+	oomsift_memevent me;
+	int64_t src;
+	bool inserted = false;
+
+	(void)state;
+	memset(&me, 0, sizeof(me));
+	memset(me.fingerprint, 0x77, sizeof(me.fingerprint));
+	me.kind = OOMSIFT_MEM_OVERCOMMIT_REFUSAL;
+	me.host = "db02";
+	me.has_ts = true;
+	me.ts_unix = 1732090000.0;
+	me.pid = 3450;
+	me.alloc_order = UNSET;
+	me.bytes = 17179869184;
+	snprintf(me.comm, sizeof(me.comm), "xz");
+	snprintf(me.message, sizeof(me.message),
+	         "__vm_enough_memory: pid: 3450, comm: xz, no enough memory for the allocation");
+	me.line = 18;
+	src = add_source(s, "kern.log");
+	assert_int_equal(oomsift_store_put_memevent(s, &me, src, &inserted), 0);
+	assert_true(inserted);
+	assert_int_equal(oomsift_store_put_memevent(s, &me, src, &inserted), 0);
+	assert_false(inserted);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM memory_events", 0), 1);
+	assert_int_equal(
+	    count_rows(s,
+	               "SELECT count(*) FROM memory_events WHERE host = 'db02' AND "
+	               "kind = 'overcommit_refusal' AND pid = 3450 AND comm = 'xz' AND "
+	               "bytes = 17179869184 AND alloc_order IS NULL AND gfp_mask IS "
+	               "NULL AND uptime_s IS NULL AND ts = '2024-11-20T08:06:40Z' AND "
+	               "source = 'kern.log' AND line = 18",
+	               0),
+	    1);
+	/* memory events are not OOM events */
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM oom_events", 0), 0);
+	oomsift_store_free(s);
+}
+
+extern const char oomsift_schema_sql[];
+
+/* The column names of view oom_events, comma-separated. */
+static void view_columns(sqlite3 *db, const char *view, char *out, size_t len)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+	size_t used = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s", view);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	out[0] = '\0';
+	for (int i = 0; i < sqlite3_column_count(st); i++)
+		used += (size_t)snprintf(out + used, len - used, "%s,", sqlite3_column_name(st, i));
+	sqlite3_finalize(st);
+}
+
+static void test_migrate_from_v1(void **state)
+{
+	scratch t;
+	sqlite3 *db = NULL;
+	oomsift_store *s = NULL;
+	char v1[4096], v2[8192];
+
+	(void)state;
+	scratch_init(&t);
+	/* A store written by the first release: schema 1 and one event. */
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, oomsift_schema_sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+	                 "PRAGMA user_version = 1;"
+	                 "INSERT INTO source(id, path, first_ingested, last_ingested) VALUES "
+	                 "(1, 'kern.log', 'x', 'x');"
+	                 "INSERT INTO event(fingerprint, host, kind, kills, manual, no_killable, "
+	                 "has_header, has_kill, complete, source_id, line, ingested_at) VALUES "
+	                 "(x'00', 'web01', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 7, 'x');",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
+	view_columns(db, "oom_events", v1, sizeof(v1));
+	sqlite3_close(db);
+
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READWRITE), 0);
+	assert_int_equal(count_rows(s, "PRAGMA user_version", 0), OOMSIFT_SCHEMA_VERSION);
+	/* Every released column keeps its name and place; the new ones follow. */
+	view_columns(oomsift_store_db(s), "oom_events", v2, sizeof(v2));
+	assert_int_equal(strncmp(v1, v2, strlen(v1)), 0);
+	assert_non_null(strstr(v2 + strlen(v1), "unit,"));
+	assert_non_null(strstr(v2 + strlen(v1), "oomd_killed_processes,"));
+	assert_int_equal(count_rows(s,
+	                            "SELECT count(*) FROM oom_events WHERE host = 'web01' AND "
+	                            "line = 7 AND unit IS NULL AND victim_rss_kb IS NULL",
+	                            0),
+	                 1);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM memory_events", 0), 0);
+	oomsift_store_free(s);
+	scratch_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +865,10 @@ int main(void)
 	    cmocka_unit_test(test_readonly_missing_file),
 	    cmocka_unit_test(test_future_schema_refused),
 	    cmocka_unit_test(test_query_readonly),
+	    cmocka_unit_test(test_userspace_round_trip),
+	    cmocka_unit_test(test_second_sighting_fills_links),
+	    cmocka_unit_test(test_put_memevent),
+	    cmocka_unit_test(test_migrate_from_v1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
