@@ -145,6 +145,14 @@ expect_eq "held: one event with its unit" \
 	"$("$bin" query --db "$tmp/held.db" -f csv "SELECT count(*) || ' ' || max(kind) || ' ' || max(unit) || ' ' || max(unit_result) || ' ' || max(sightings) FROM oom_events" | tail -n 1 | tr -d '\r')" \
 	"1 memcg_oom mysqld.service oom-kill 1"
 
+# the same systemd-oomd kills in syslog and in the journal's JSON (its entries as
+# journalctl -o json writes them, made from the syslog lines): two events, each seen twice
+expect_code "user-space: syslog and journal" 0 "$bin" ingest --db "$tmp/oomd.db" --year 2024 \
+	"$data/userspace/oomd_swap.log" "$data/userspace/oomd_swap.journal.json"
+expect_eq "user-space: one event per kill" \
+	"$("$bin" query --db "$tmp/oomd.db" -f csv "SELECT group_concat(kind || ':' || sightings, ' ') FROM (SELECT * FROM oom_events ORDER BY id)" | tail -n 1 | tr -d '\r')" \
+	"oomd_kill:2 oomd_kill:2"
+
 # ---- bad inputs: one message each, the rest stored, exit 4 ----
 db=$tmp/bad.db
 mkdir -p "$tmp/bad"
