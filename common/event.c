@@ -52,14 +52,29 @@ const char *oomsift_event_strdup(oomsift_event *ev, const char *s, size_t n)
 	return oomsift_arena_strndup(&ev->arena, s, n);
 }
 
+static bool is_kill(const oomsift_kill *k)
+{
+	return k->kind == OOMSIFT_KILL_VICTIM || k->kind == OOMSIFT_KILL_SHARED_MM;
+}
+
+/* With memory.oom.group the kernel prints the chosen victim twice: once as
+ * the victim, then again among the group it kills (a real 6.1 capture,
+ * tests/data/lab): that second line is not another process. */
 size_t oomsift_event_kill_count(const oomsift_event *ev)
 {
+	int64_t chosen = OOMSIFT_UNSET;
 	size_t n = 0;
 
-	for (size_t i = 0; i < ev->nkills; i++)
-		if (ev->kills[i].kind == OOMSIFT_KILL_VICTIM ||
-		    ev->kills[i].kind == OOMSIFT_KILL_SHARED_MM)
-			n++;
+	for (size_t i = 0; i < ev->nkills; i++) {
+		const oomsift_kill *k = &ev->kills[i];
+		if (!is_kill(k))
+			continue;
+		if (chosen == OOMSIFT_UNSET && !k->oom_group)
+			chosen = k->pid;
+		else if (k->oom_group && k->pid != OOMSIFT_UNSET && k->pid == chosen)
+			continue;
+		n++;
+	}
 	return n;
 }
 

@@ -190,7 +190,8 @@ void oomsift_event_free(oomsift_event *ev);
 /* Copies a string into the event; NULL on allocation failure. */
 const char *oomsift_event_strdup(oomsift_event *ev, const char *s, size_t n);
 
-/* Number of OOMSIFT_KILL_VICTIM and OOMSIFT_KILL_SHARED_MM kills. */
+/* Number of processes killed: OOMSIFT_KILL_VICTIM and OOMSIFT_KILL_SHARED_MM
+ * kills, a pid printed twice (memory.oom.group) counted once. */
 size_t oomsift_event_kill_count(const oomsift_event *ev);
 
 /* True when the report has its header and an end (kill, no killable task,

@@ -460,11 +460,14 @@ static void run_fixture(void **state)
 static fixture *fixtures;
 static size_t nfixtures, fixtures_cap;
 
-/* tests/data/sosreport holds sosreport trees, not fixtures: their *.log files
- * (sos_logs/ui.log) are sos's own logs. tests/e2e and tests/unit read them. */
+/* Directories of data that is not a fixture: tests/data/sosreport holds
+ * sosreport trees (sos_logs/ui.log is sos's own log), tests/data/lab the oom
+ * lab's captures, whose kern.log is checked against its truth.json by
+ * tests/e2e/lab.sh. */
 static bool skipped_dir(const char *path)
 {
-	return strcmp(path, OOMSIFT_TEST_DATA "/sosreport") == 0;
+	return strcmp(path, OOMSIFT_TEST_DATA "/sosreport") == 0 ||
+	       strcmp(path, OOMSIFT_TEST_DATA "/lab") == 0;
 }
 
 static void collect(const char *dir)
