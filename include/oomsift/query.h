@@ -10,22 +10,7 @@
 #include <stdint.h>
 
 #include "oomsift/store.h"
-
-typedef enum oomsift_value_type {
-	OOMSIFT_VALUE_NULL,
-	OOMSIFT_VALUE_INT,
-	OOMSIFT_VALUE_REAL,
-	OOMSIFT_VALUE_TEXT,
-	OOMSIFT_VALUE_BLOB,
-} oomsift_value_type;
-
-typedef struct oomsift_value {
-	oomsift_value_type type;
-	int64_t i;
-	double d;
-	const char *s; /* TEXT or BLOB bytes; valid only during the callback */
-	size_t len;
-} oomsift_value;
+#include "oomsift/value.h"
 
 /* Called once per statement with its columns (nrows = 0), then per row. */
 typedef struct oomsift_query_sink {
