@@ -51,6 +51,7 @@ enum {
 	EXIT_SQL = 3,     /* an SQL statement failed */
 	EXIT_PARTIAL = 4, /* some inputs could not be read; the rest was stored */
 	EXIT_STORE = 5,   /* the store could not be opened, read or written */
+	EXIT_RULES = 6,   /* a rule file is invalid, or a rule's example failed */
 	EXIT_INTERNAL = 70,
 };
 

@@ -20,6 +20,7 @@ enum oomsift_error_code {
 	OOMSIFT_ENOTFOUND = -7, /* the requested object does not exist */
 	OOMSIFT_ESCHEMA = -8,   /* the store has a schema this build cannot use */
 	OOMSIFT_EABORT = -9,    /* a callback asked to stop */
+	OOMSIFT_ERULE = -10,    /* a rule file is invalid (the message has file:line:column) */
 };
 
 /* Records a formatted message for `code` in this thread's slot; returns `code`. */
