@@ -121,6 +121,10 @@ static int operand_text(cctx *cc, const char *op, const ynode *v, operand *o)
 		                v->text);
 	if (v->type != YN_SCALAR || s.kind != YS_TEXT) {
 		ynode_describe(v, what, sizeof(what));
+		if (v->type == YN_SCALAR && s.kind != YS_NULL)
+			return rl_error(cc->ld, v->start,
+			                "'%s' needs text, not %s (write \"%s\" for the text)", op,
+			                what, v->text);
 		return rl_error(cc->ld, v->start, "'%s' needs text, not %s", op, what);
 	}
 	o->type = OOMSIFT_VALUE_TEXT;

@@ -190,29 +190,35 @@ const oomsift_rule_field *oomsift_rules_field(oomsift_rule_subject subject, cons
 	return NULL;
 }
 
-/* Levenshtein distance, with a cap: names are short. */
+/* Edit distance (insert, delete, substitute, swap two neighbours), on short names. */
 static size_t distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), row[RULES_MAX_FIELD_NAME + 1];
+	size_t la = strlen(a), lb = strlen(b);
+	size_t rows[3][RULES_MAX_FIELD_NAME + 1], *two = rows[0], *one = rows[1], *cur = rows[2];
 
 	if (la > RULES_MAX_FIELD_NAME || lb > RULES_MAX_FIELD_NAME)
 		return (size_t)-1;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
+		one[j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
+		cur[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
+			size_t best = one[j - 1] + (a[i - 1] != b[j - 1]);
+			if (one[j] + 1 < best)
+				best = one[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    two[j - 2] + 1 < best)
+				best = two[j - 2] + 1;
+			cur[j] = best;
 		}
+		size_t *t = two;
+		two = one;
+		one = cur;
+		cur = t;
 	}
-	return row[lb];
+	return one[lb];
 }
 
 const oomsift_rule_field *fields_lookup(oomsift_rule_subject s, const char *name, const char **near)
