@@ -188,12 +188,35 @@ typedef struct tree {
 	yaml_parser_t p;
 } tree;
 
+/* The position of byte `off`: the reader reports its errors by offset. */
+static yaml_mark_t mark_of_offset(const rload *ld, size_t off)
+{
+	yaml_mark_t m = {0};
+	size_t bol = 0;
+
+	for (size_t i = 0; i < off && i < ld->len; i++) {
+		char c = ld->text[i];
+		if (c == '\n' || (c == '\r' && (i + 1 >= ld->len || ld->text[i + 1] != '\n'))) {
+			m.line++;
+			bol = i + 1;
+		}
+	}
+	if (off > ld->len)
+		off = ld->len;
+	m.column = count_chars(ld->text + bol, off - bol);
+	return m;
+}
+
 static int parser_error(tree *t)
 {
 	yaml_parser_t *p = &t->p;
 
 	if (p->error == YAML_MEMORY_ERROR)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	if (p->error == YAML_READER_ERROR)
+		return rl_error(t->ld, mark_of_offset(t->ld, p->problem_offset),
+		                "bad YAML: %s (byte 0x%02x)", p->problem,
+		                (unsigned)p->problem_value & 0xff);
 	if (p->context)
 		return rl_error(t->ld, p->problem_mark, "bad YAML: %s %s", p->problem, p->context);
 	return rl_error(t->ld, p->problem_mark, "bad YAML: %s", p->problem ? p->problem : "error");

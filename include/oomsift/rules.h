@@ -198,7 +198,9 @@ typedef int (*oomsift_rule_match_cb)(void *cbdata, const oomsift_rule_match *m);
 
 /* Evaluates every enabled rule on `subject` and calls cb for each match,
  * the primary one first, then by priority. A negative return from cb or
- * from the context stops it with that code. */
+ * from the context stops it with that code. A set evaluates one subject at
+ * a time: two threads must not evaluate the same set at once (a regex keeps
+ * its match data). */
 int oomsift_rules_eval(const oomsift_rules *rs, oomsift_rule_subject subject,
                        const oomsift_rule_ctx *ctx, oomsift_rule_match_cb cb, void *cbdata);
 

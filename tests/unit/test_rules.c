@@ -479,6 +479,15 @@ static void test_carets(void **state)
 	                             "while parsing a flow node\n"
 	                             "\n"
 	                             "^");
+	/* the reader's errors are by offset */
+	expect_message("rules: []\ndisable: [a\xff]\n",
+	               "t.yaml:2:12: bad YAML: invalid leading UTF-8 octet (byte 0xff)\n"
+	               "disable: [a\xff]\n"
+	               "           ^");
+	expect_message("rules: []\n# \x01\n", "t.yaml:2:3: bad YAML: control characters are not "
+	                                      "allowed (byte 0x01)\n"
+	                                      "# \x01\n"
+	                                      "  ^");
 	/* CRLF line ends */
 	expect_message("rules: []\r\nrule: []\r\n",
 	               "t.yaml:2:1: unknown key 'rule' (expected one of: rules, disable, "
