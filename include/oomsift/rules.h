@@ -71,6 +71,12 @@
 
 typedef struct oomsift_rules oomsift_rules;
 
+/* Hard caps of a rule set (docs/rules.md, "Limits"). */
+#define OOMSIFT_RULES_MAX_FILE_BYTES (1024 * 1024) /* one rule file or buffer */
+#define OOMSIFT_RULES_MAX_DEPTH      32            /* nesting of YAML collections */
+#define OOMSIFT_RULES_MAX_RULES      1024          /* rules in a set */
+#define OOMSIFT_RULES_MAX_TEMPLATE   4096          /* bytes of one template */
+
 typedef enum oomsift_rule_subject {
 	OOMSIFT_SUBJECT_EVENT = 0,    /* a row of oom_events */
 	OOMSIFT_SUBJECT_MEMORY_EVENT, /* a row of memory_events */
@@ -122,7 +128,8 @@ typedef struct oomsift_rule_info {
 } oomsift_rule_info;
 
 /* Rules in load order (overrides in the place of the rule they replace);
- * the strings live as long as the set. */
+ * the strings live as long as the set, or until a later load replaces that
+ * rule. */
 size_t oomsift_rules_count(const oomsift_rules *rs);
 void oomsift_rules_get(const oomsift_rules *rs, size_t i, oomsift_rule_info *out);
 
@@ -131,13 +138,20 @@ void oomsift_rules_get(const oomsift_rules *rs, size_t i, oomsift_rule_info *out
 void oomsift_rules_fingerprint(const oomsift_rules *rs, char out[33]);
 
 /* Fields a condition or template may name, for `subject`, each with its
- * type (INT, REAL or TEXT) and a one-line description (docs/rules.md). */
+ * type (INT, REAL or TEXT) and a one-line description (docs/rules.md). The
+ * view's columns come first, in the view's order, then the derived fields;
+ * the last entry, "fact.KEY", stands for the namespace: every name that
+ * starts with "fact." is a field (INT). The array is static. */
 typedef struct oomsift_rule_field {
 	const char *name;
 	oomsift_value_type type;
 	const char *description;
 } oomsift_rule_field;
 const oomsift_rule_field *oomsift_rules_fields(oomsift_rule_subject subject, size_t *n);
+
+/* The entry of the field `name` for `subject` (for a "fact." name, the
+ * "fact.KEY" entry), or NULL when there is no such field. */
+const oomsift_rule_field *oomsift_rules_field(oomsift_rule_subject subject, const char *name);
 
 /* ---- evaluating ---- */
 
@@ -184,7 +198,9 @@ typedef int (*oomsift_rule_match_cb)(void *cbdata, const oomsift_rule_match *m);
 
 /* Evaluates every enabled rule on `subject` and calls cb for each match,
  * the primary one first, then by priority. A negative return from cb or
- * from the context stops it with that code. */
+ * from the context stops it with that code. A set evaluates one subject at
+ * a time: two threads must not evaluate the same set at once (a regex keeps
+ * its match data). */
 int oomsift_rules_eval(const oomsift_rules *rs, oomsift_rule_subject subject,
                        const oomsift_rule_ctx *ctx, oomsift_rule_match_cb cb, void *cbdata);
 
@@ -198,12 +214,15 @@ typedef int (*oomsift_rules_log_runner)(void *data, const oomsift_rules *rs,
 
 typedef struct oomsift_rules_test_stats {
 	size_t rules, examples, failed;
+	size_t skipped; /* log examples not run: no runner */
 } oomsift_rules_test_stats;
 
 /* Runs every example of every enabled rule; event examples here, log
  * examples through runner (skipped, and counted as such, when NULL). Each
  * failure goes to report(data, message) as "ORIGIN:LINE: rule ID: example N
- * must (not) match: why". Returns 0, or a negative code from the runner. */
+ * must (not) match: why" (N counts within its match or no_match list; report
+ * may be NULL). st->examples counts the examples run, not the skipped ones.
+ * Returns 0, or a negative code from the runner. */
 int oomsift_rules_test(const oomsift_rules *rs, oomsift_rules_log_runner runner,
                        void (*report)(void *data, const char *message), void *data,
                        oomsift_rules_test_stats *st);
