@@ -118,12 +118,14 @@ static const oomsift_rule_field event_fields[] = {
     {"largest.oom_score_adj", I, "its oom_score_adj"},
     {"largest.share", R, "largest.rss_kb / tasks.rss_kb"},
     {"largest.is_victim", I, "1 when the largest task is the victim"},
+    {"largest.limit_share", R, "largest.rss_kb / mem.limit_kb"},
     {"victim.rank", I, "rank of the victim's row by RSS (1 = largest)"},
     {"victim.task_rss_kb", I, "RSS of the victim's row, KiB"},
     {"top_name.name", T, "task name whose rows sum to the largest RSS"},
     {"top_name.count", I, "rows with that name"},
     {"top_name.rss_kb", I, "their RSS summed, KiB"},
     {"top_name.share", R, "top_name.rss_kb / tasks.rss_kb"},
+    {"top_name.limit_share", R, "top_name.rss_kb / mem.limit_kb"},
     {"mem.total_kb", I, "RAM, KiB (ram_pages x 4)"},
     {"mem.limit_kb", I, "memcg_limit_kb for memcg_oom, else mem.total_kb"},
     {"mem.tasks_share", R, "tasks.rss_kb / mem.limit_kb"},
@@ -140,6 +142,8 @@ static const oomsift_rule_field event_fields[] = {
     {"share.slab_unreclaimable", R, "meminfo.slab_unreclaimable_kb / mem.total_kb"},
     {"share.hugepages", R, "meminfo.hugepages_kb / mem.total_kb"},
     {"share.kernel", R, "(slab_unreclaimable + pagetables + kernel_stack) / mem.total_kb"},
+    {"swap.used_share", R, "(swap_total_kb - swap_free_kb) / swap_total_kb; NULL without swap"},
+    {"memcg.usage_share", R, "memcg_usage_kb / memcg_limit_kb"},
     FACT_FIELD,
 };
 
