@@ -52,6 +52,12 @@ def main():
     kernel = facts.get("kernel", "")
     if facts.get("status") is None or "done" not in open(guest_path).read():
         sys.exit(f"{guest_path}: the scenario did not finish")
+    if "error" in facts:
+        sys.exit(f"{guest_path}: the scenario failed: {facts['error']}")
+    missing = [k for k in truth.get("requires", []) if k not in facts]
+    if missing:
+        sys.exit(f"{guest_path}: the scenario did not report {', '.join(missing)}")
+    truth.pop("requires", None)
     seed = hashlib.sha256(f"{kernel}/{scenario}".encode()).hexdigest()
     truth.pop("qemu_mem", None)
     truth.pop("cmdline", None)

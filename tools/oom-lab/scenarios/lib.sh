@@ -23,10 +23,12 @@ in_cgroup() {
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "/sys/fs/cgroup/$g" "$@" &
 }
 
-# zram swap of $1 MiB.
+# zram swap of $1 MiB: the zram module and its dependencies, in the order
+# the lab's run script wrote (they differ by kernel: zsmalloc is a module
+# on 6.1, built in on 6.12, where zram needs the lz4 modules).
 zram_swap() {
-	insmod /modules/zsmalloc.ko && insmod /modules/zram.ko num_devices=1 &&
-		echo "$1M" >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null &&
+	for m in $(cat /modules/order); do insmod "/modules/$m" || return 1; done
+	echo "$1M" >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null &&
 		swapon /dev/zram0 &&
 		echo "truth swap_kb $(awk '$1 == "/dev/zram0" { print $3 }' /proc/swaps)"
 }
