@@ -144,6 +144,7 @@ static const oomsift_rule_field event_fields[] = {
     {"share.kernel", R, "(slab_unreclaimable + pagetables + kernel_stack) / mem.total_kb"},
     {"swap.used_share", R, "(swap_total_kb - swap_free_kb) / swap_total_kb; NULL without swap"},
     {"memcg.usage_share", R, "memcg_usage_kb / memcg_limit_kb"},
+    {"memcg.suggest_kb", I, "a limit to try: 1.5 x memcg_limit_kb, rounded up to 64 MiB"},
     FACT_FIELD,
 };
 

@@ -1730,9 +1730,9 @@ static void test_registry_matches_views(void **state)
 	assert_null(oomsift_rules_field(OOMSIFT_SUBJECT_MEMORY_EVENT, "largest.share"));
 	assert_int_equal(oomsift_rules_field(OOMSIFT_SUBJECT_EVENT, "largest.share")->type,
 	                 OOMSIFT_VALUE_REAL);
-	/* the derived fields of FIELDS.md and the four added with the default rules */
+	/* the derived fields of FIELDS.md and the five added with the default rules */
 	oomsift_rules_fields(OOMSIFT_SUBJECT_EVENT, &n);
-	assert_int_equal(n, 90 + 34 + 1);
+	assert_int_equal(n, 90 + 35 + 1);
 	oomsift_rules_fields(OOMSIFT_SUBJECT_MEMORY_EVENT, &n);
 	assert_int_equal(n, 18 + 1);
 }
