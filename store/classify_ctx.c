@@ -6,7 +6,6 @@
  * column names SQLite itself reported for the views (classifier_init).
  */
 #include <ctype.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,7 +635,7 @@ static int field(void *data, const char *name, oomsift_value *out)
 	if ((rc = row_value(x, name, out, &found)) < 0)
 		return rc;
 	if (!found)
-		return oomsift_error_set(OOMSIFT_EINVAL, "rules: %s has no field '%s'",
+		return oomsift_error_set(OOMSIFT_ERULE, "rules: %s has no field '%s'",
 		                         x->c->cols[x->kind].view, name);
 	return 0;
 }
@@ -661,7 +660,7 @@ static int append_same(oomsift_buf *sql, const view_cols *vc, const char *const 
 		int col = column_index(vc, same[i]);
 		if (col < 0)
 			return oomsift_error_set(
-			    OOMSIFT_EINVAL, "rules: %s compares '%s', which is not a column of %s",
+			    OOMSIFT_ERULE, "rules: %s compares '%s', which is not a column of %s",
 			    what, same[i], vc->view);
 		if (oomsift_buf_printf(sql, " AND e.\"%s\" IS ?%d", vc->names[col],
 		                       first + (int)i) < 0)
@@ -806,10 +805,10 @@ static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 
 	memset(out, 0, sizeof(*out));
 	if (!figure)
-		return oomsift_error_set(OOMSIFT_EINVAL, "rules: no trend figure '%s'",
+		return oomsift_error_set(OOMSIFT_ERULE, "rules: no trend figure '%s'",
 		                         t->figure ? t->figure : "");
 	if (strcmp(t->figure, "task_rss_kb") == 0 && !t->name)
-		return oomsift_error_set(OOMSIFT_EINVAL, "rules: a task_rss_kb trend needs a name");
+		return oomsift_error_set(OOMSIFT_ERULE, "rules: a task_rss_kb trend needs a name");
 	if ((rc = load_row(x)) < 0)
 		return rc;
 	host = row_get(x, "host");

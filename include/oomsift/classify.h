@@ -59,8 +59,9 @@ typedef struct oomsift_classify_stats {
  * classified_at and a second run changes nothing. OOMSIFT_CLASSIFY_BATCH
  * subjects per transaction: an interrupted run leaves the rest to the next.
  * o may be NULL; st (may be NULL) is filled in. Fails with the rule
- * engine's or the store's code; OOMSIFT_EINVAL when a rule asks for a field
- * this store cannot answer. */
+ * engine's or the store's code; OOMSIFT_ERULE when a rule asks what the store
+ * cannot answer (a field no view has, a history or trend that compares a
+ * field that is not a column, an unknown trend figure). */
 int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_classify_opts *o,
                      oomsift_classify_stats *st);
 

@@ -548,7 +548,7 @@ static void test_fields_memory_event(void **state)
 	expect_text(p, "host", "db02");
 	expect_int(p, "fact.vm.overcommit_memory", 2);
 	/* the derived fields are an event's */
-	assert_int_equal(p->ctx.field(p->ctx.data, "largest.share", &v), OOMSIFT_EINVAL);
+	assert_int_equal(p->ctx.field(p->ctx.data, "largest.share", &v), OOMSIFT_ERULE);
 	assert_non_null(strstr(oomsift_error_message(), "largest.share"));
 	probe_close(p);
 	oomsift_store_free(s);
@@ -562,7 +562,7 @@ static void test_fields_unknown(void **state)
 
 	ingest(s, "corpus/ubuntu2110_5.13.log", 0);
 	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, event_of_host(s, "ubuntu2110_5.13"));
-	assert_int_equal(p->ctx.field(p->ctx.data, "no_such_field", &v), OOMSIFT_EINVAL);
+	assert_int_equal(p->ctx.field(p->ctx.data, "no_such_field", &v), OOMSIFT_ERULE);
 	assert_non_null(strstr(oomsift_error_message(), "oom_events has no field 'no_such_field'"));
 	probe_close(p);
 	oomsift_store_free(s);
@@ -633,14 +633,14 @@ static void test_history(void **state)
 		const char *const bad[] = {"victim_comm\" OR 1=1 --"};
 		const char *const derived[] = {"largest.name"};
 		oomsift_history_spec h = {OOMSIFT_SUBJECT_EVENT, bad, 1, 30 * DAY};
-		assert_int_equal(p->ctx.history(p->ctx.data, &h, &n), OOMSIFT_EINVAL);
+		assert_int_equal(p->ctx.history(p->ctx.data, &h, &n), OOMSIFT_ERULE);
 		assert_non_null(strstr(oomsift_error_message(), "not a column of oom_events"));
 		h.same = derived;
-		assert_int_equal(p->ctx.history(p->ctx.data, &h, &n), OOMSIFT_EINVAL);
+		assert_int_equal(p->ctx.history(p->ctx.data, &h, &n), OOMSIFT_ERULE);
 		/* an event field the memory events lack */
 		h.of = OOMSIFT_SUBJECT_MEMORY_EVENT;
 		h.same = (const char *const[]){"victim_comm"};
-		assert_int_equal(p->ctx.history(p->ctx.data, &h, &n), OOMSIFT_EINVAL);
+		assert_int_equal(p->ctx.history(p->ctx.data, &h, &n), OOMSIFT_ERULE);
 		assert_non_null(strstr(oomsift_error_message(), "not a column of memory_events"));
 	}
 	probe_close(p);
@@ -707,9 +707,9 @@ static void test_trend(void **state)
 	assert_int_equal(t.points, 0);
 	{
 		oomsift_trend_spec bad = {"swap_kb", NULL, NULL, 0, DAY};
-		assert_int_equal(p->ctx.trend(p->ctx.data, &bad, &t), OOMSIFT_EINVAL);
+		assert_int_equal(p->ctx.trend(p->ctx.data, &bad, &t), OOMSIFT_ERULE);
 		bad.figure = "task_rss_kb";
-		assert_int_equal(p->ctx.trend(p->ctx.data, &bad, &t), OOMSIFT_EINVAL);
+		assert_int_equal(p->ctx.trend(p->ctx.data, &bad, &t), OOMSIFT_ERULE);
 	}
 	probe_close(p);
 	oomsift_store_free(s);
