@@ -110,7 +110,7 @@ typedef struct run {
 static int copy_text(run *r, const char *s, const char **out)
 {
 	*out = NULL;
-	return s ? subject_strndup(&r->x, s, strlen(s), out) : 0;
+	return s ? classify_strndup(&r->x, s, strlen(s), out) : 0;
 }
 
 /* Keeps a match of the engine (its strings live only during the call). */
@@ -122,7 +122,7 @@ static int collect_match(void *data, const oomsift_rule_match *m)
 
 	if (r->nm == CLASSIFY_MAX_MATCHES)
 		return oomsift_error_set(OOMSIFT_ELIMIT, "%s %lld: more than %d rules match",
-		                         subject_name(r->x.kind), (long long)r->x.id,
+		                         classify_subject_name(r->x.kind), (long long)r->x.id,
 		                         CLASSIFY_MAX_MATCHES);
 	k = &r->m[r->nm];
 	memset(k, 0, sizeof(*k));
@@ -181,15 +181,15 @@ static int read_stored(run *r)
 	if (!st)
 		return OOMSIFT_ESTORE;
 	r->nrows = 0;
-	sqlite3_bind_text(st, 1, subject_name(r->x.kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, classify_subject_name(r->x.kind), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->x.id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		stored_row *row = &r->rows[r->nrows];
 		if (r->nrows == CLASSIFY_MAX_MATCHES) {
 			sqlite3_reset(st);
-			return oomsift_error_set(OOMSIFT_ELIMIT,
-			                         "%s %lld: too many classifications",
-			                         subject_name(r->x.kind), (long long)r->x.id);
+			return oomsift_error_set(
+			    OOMSIFT_ELIMIT, "%s %lld: too many classifications",
+			    classify_subject_name(r->x.kind), (long long)r->x.id);
 		}
 		row->id = sqlite3_column_int64(st, 0);
 		row->match = 0;
@@ -240,7 +240,7 @@ static int insert_match(run *r, const match *k)
 		return OOMSIFT_ESTORE;
 	sqlite3_bind_int64(st, 1, r->x.id);
 	bind_match(r, st, k);
-	sqlite3_bind_text(st, 10, subject_name(r->x.kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, classify_subject_name(r->x.kind), -1, SQLITE_STATIC);
 	store_bind_text(st, 11, k->rule_id);
 	return store_step(r->s, st, "cannot write a classification");
 }
@@ -319,13 +319,13 @@ static int classify_subject(run *r, oomsift_rule_subject kind, int64_t id)
 	oomsift_rule_ctx ctx;
 	int rc;
 
-	subject_begin(&r->x, &r->cls, kind, id);
-	ctx = subject_rule_ctx(&r->x);
+	classify_subject_begin(&r->x, &r->cls, kind, id);
+	ctx = classify_subject_ctx(&r->x);
 	r->nm = 0;
 	rc = oomsift_rules_eval(r->rs, kind, &ctx, collect_match, r);
 	if (rc >= 0)
 		rc = store_matches(r);
-	subject_end(&r->x);
+	classify_subject_end(&r->x);
 	return rc;
 }
 
@@ -518,7 +518,7 @@ int oomsift_classification_list(oomsift_store *s, oomsift_rule_subject subject, 
 
 	if (!st)
 		return OOMSIFT_ESTORE;
-	sqlite3_bind_text(st, 1, subject_name(subject), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, classify_subject_name(subject), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		oomsift_classification c = {
@@ -621,7 +621,7 @@ static int example_matched(example *e, const char *rule_id, oomsift_rule_subject
 	sqlite3_reset(st);
 	if (!(st = store_stmt(e->s, sql_matched)))
 		return OOMSIFT_ESTORE;
-	sqlite3_bind_text(st, 1, subject_name(subject), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, classify_subject_name(subject), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
 	sqlite3_bind_text(st, 3, rule_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);

@@ -61,12 +61,14 @@ static const struct {
     {"largest.oom_score_adj", D_LARGEST_ADJ, G_TASKS},
     {"largest.share", D_LARGEST_SHARE, G_TASKS},
     {"largest.is_victim", D_LARGEST_IS_VICTIM, G_TASKS},
+    {"largest.limit_share", D_LARGEST_LIMIT_SHARE, G_MEM_SHARE},
     {"victim.rank", D_VICTIM_RANK, G_TASKS},
     {"victim.task_rss_kb", D_VICTIM_TASK_RSS_KB, G_TASKS},
     {"top_name.name", D_TOP_NAME, G_TOP},
     {"top_name.count", D_TOP_COUNT, G_TOP},
     {"top_name.rss_kb", D_TOP_RSS_KB, G_TOP},
     {"top_name.share", D_TOP_SHARE, G_TOP},
+    {"top_name.limit_share", D_TOP_LIMIT_SHARE, G_TOP},
     {"mem.total_kb", D_MEM_TOTAL_KB, G_MEM},
     {"mem.limit_kb", D_MEM_LIMIT_KB, G_MEM},
     {"mem.tasks_share", D_MEM_TASKS_SHARE, G_MEM_SHARE},
@@ -83,15 +85,18 @@ static const struct {
     {"share.slab_unreclaimable", D_SHARE_SLAB_UNRECLAIMABLE, G_MEMINFO},
     {"share.hugepages", D_SHARE_HUGEPAGES, G_MEMINFO},
     {"share.kernel", D_SHARE_KERNEL, G_MEMINFO},
+    {"swap.used_share", D_SWAP_USED_SHARE, G_MEM},
+    {"memcg.usage_share", D_MEMCG_USAGE_SHARE, G_MEM},
+    {"memcg.suggest_kb", D_MEMCG_SUGGEST_KB, G_MEM},
 };
 #define NDERIVED_FIELDS (sizeof(derived_fields) / sizeof(derived_fields[0]))
 
-const char *subject_view(oomsift_rule_subject kind)
+const char *classify_subject_view(oomsift_rule_subject kind)
 {
 	return kind == OOMSIFT_SUBJECT_MEMORY_EVENT ? "memory_events" : "oom_events";
 }
 
-const char *subject_name(oomsift_rule_subject kind)
+const char *classify_subject_name(oomsift_rule_subject kind)
 {
 	return kind == OOMSIFT_SUBJECT_MEMORY_EVENT ? "memory_event" : "event";
 }
@@ -123,12 +128,12 @@ static oomsift_value v_ratio(oomsift_value num, oomsift_value den)
 	return v_real((double)num.i / (double)den.i);
 }
 
-int subject_strndup(subject_ctx *x, const char *s, size_t n, const char **out)
+int classify_strndup(subject_ctx *x, const char *s, size_t n, const char **out)
 {
 	if (x->arena.total + n + 1 > CLASSIFY_ARENA_MAX)
 		return oomsift_error_set(
 		    OOMSIFT_ELIMIT, "%s %lld: more than %u bytes of text to classify",
-		    subject_name(x->kind), (long long)x->id, CLASSIFY_ARENA_MAX);
+		    classify_subject_name(x->kind), (long long)x->id, CLASSIFY_ARENA_MAX);
 	if (!(*out = oomsift_arena_strndup(&x->arena, s, n)))
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	return 0;
@@ -140,7 +145,7 @@ static int text_value(subject_ctx *x, const char *s, size_t n, oomsift_value *ou
 	int rc;
 
 	*out = v_null;
-	if ((rc = subject_strndup(x, s ? s : "", s ? n : 0, &out->s)) < 0)
+	if ((rc = classify_strndup(x, s ? s : "", s ? n : 0, &out->s)) < 0)
 		return rc;
 	out->type = OOMSIFT_VALUE_TEXT;
 	out->len = s ? n : 0;
@@ -192,7 +197,7 @@ static int read_columns(classifier *c, oomsift_rule_subject kind)
 
 	if (!st)
 		return OOMSIFT_ESTORE;
-	vc->view = subject_view(kind);
+	vc->view = classify_subject_view(kind);
 	n = sqlite3_column_count(st);
 	if (n > CLASSIFY_MAX_COLS)
 		return oomsift_error_set(OOMSIFT_ESTORE, "%s has %d columns, more than %d",
@@ -276,7 +281,7 @@ static sqlite3_stmt *cached_stmt(classifier *c, const char *sql)
 
 /* ---- the subject ---- */
 
-void subject_begin(subject_ctx *x, classifier *c, oomsift_rule_subject kind, int64_t id)
+void classify_subject_begin(subject_ctx *x, classifier *c, oomsift_rule_subject kind, int64_t id)
 {
 	x->c = c;
 	x->kind = kind;
@@ -286,7 +291,7 @@ void subject_begin(subject_ctx *x, classifier *c, oomsift_rule_subject kind, int
 	x->nfacts = 0;
 }
 
-void subject_end(subject_ctx *x)
+void classify_subject_end(subject_ctx *x)
 {
 	oomsift_arena_free(&x->arena);
 	memset(&x->arena, 0, sizeof(x->arena));
@@ -307,8 +312,8 @@ static int load_row(subject_ctx *x)
 	sqlite3_bind_int64(st, 1, x->id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
-		return oomsift_error_set(OOMSIFT_ENOTFOUND, "no %s %lld", subject_name(x->kind),
-		                         (long long)x->id);
+		return oomsift_error_set(OOMSIFT_ENOTFOUND, "no %s %lld",
+		                         classify_subject_name(x->kind), (long long)x->id);
 	if (rc != SQLITE_ROW)
 		return store_error(x->c->s, "cannot read a subject to classify");
 	if ((size_t)sqlite3_column_count(st) != vc->n)
@@ -423,10 +428,11 @@ static int load_top_name(subject_ctx *x)
 
 	if (!st)
 		return OOMSIFT_ESTORE;
-	if ((rc = ensure(x, G_TASKS)) < 0)
+	if ((rc = ensure(x, G_TASKS)) < 0 || (rc = ensure(x, G_MEM)) < 0)
 		return rc;
 	for (int i = D_TOP_NAME; i <= D_TOP_SHARE; i++)
 		d[i] = v_null;
+	d[D_TOP_LIMIT_SHARE] = v_null;
 	sqlite3_bind_int64(st, 1, x->id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL) {
@@ -436,6 +442,7 @@ static int load_top_name(subject_ctx *x)
 		d[D_TOP_COUNT] = v_int(sqlite3_column_int64(st, 1));
 		d[D_TOP_RSS_KB] = v_int(sqlite3_column_int64(st, 2) * PAGE_KB);
 		d[D_TOP_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_TASKS_RSS_KB]);
+		d[D_TOP_LIMIT_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_MEM_LIMIT_KB]);
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		return store_error(x->c->s, "cannot read a task table");
 	}
@@ -443,15 +450,34 @@ static int load_top_name(subject_ctx *x)
 	return 0;
 }
 
+/* 1.5 x the cgroup's limit, rounded up to a multiple of 64 MiB. */
+static oomsift_value suggest_limit(oomsift_value limit)
+{
+	const int64_t step = 65536;
+	int64_t kb;
+
+	if (limit.type != OOMSIFT_VALUE_INT || limit.i < 0 || limit.i > INT64_MAX / 4)
+		return v_null;
+	kb = (limit.i * 3 + 1) / 2;
+	return v_int((kb + step - 1) / step * step);
+}
+
 static void load_mem(subject_ctx *x)
 {
 	oomsift_value ram = row_get(x, "ram_pages"), kind = row_get(x, "kind");
+	oomsift_value total = row_get(x, "swap_total_kb"), sfree = row_get(x, "swap_free_kb");
+	oomsift_value limit = row_get(x, "memcg_limit_kb");
 	oomsift_value *d = x->derived;
 
 	d[D_MEM_TOTAL_KB] = ram.type == OOMSIFT_VALUE_INT ? v_int(ram.i * PAGE_KB) : v_null;
 	d[D_MEM_LIMIT_KB] = d[D_MEM_TOTAL_KB];
 	if (kind.type == OOMSIFT_VALUE_TEXT && strcmp(kind.s, "memcg_oom") == 0)
-		d[D_MEM_LIMIT_KB] = row_get(x, "memcg_limit_kb");
+		d[D_MEM_LIMIT_KB] = limit;
+	d[D_SWAP_USED_SHARE] = v_null;
+	if (total.type == OOMSIFT_VALUE_INT && sfree.type == OOMSIFT_VALUE_INT)
+		d[D_SWAP_USED_SHARE] = v_ratio(v_int(total.i - sfree.i), total);
+	d[D_MEMCG_USAGE_SHARE] = v_ratio(row_get(x, "memcg_usage_kb"), limit);
+	d[D_MEMCG_SUGGEST_KB] = suggest_limit(limit);
 }
 
 /* A bag value in KiB, from its unit. */
@@ -562,6 +588,8 @@ static int ensure(subject_ctx *x, unsigned group)
 			break;
 		x->derived[D_MEM_TASKS_SHARE] =
 		    v_ratio(x->derived[D_TASKS_RSS_KB], x->derived[D_MEM_LIMIT_KB]);
+		x->derived[D_LARGEST_LIMIT_SHARE] =
+		    v_ratio(x->derived[D_LARGEST_RSS_KB], x->derived[D_MEM_LIMIT_KB]);
 		break;
 	case G_MEMINFO:
 		rc = load_meminfo(x);
@@ -606,7 +634,7 @@ static int fact_value(subject_ctx *x, const char *key, oomsift_value *out)
 		return store_error(x->c->s, "cannot read host facts");
 	sqlite3_reset(st);
 	if (x->nfacts < CLASSIFY_MAX_FACTS) {
-		if ((rc = subject_strndup(x, key, strlen(key), &x->facts[x->nfacts].key)) < 0)
+		if ((rc = classify_strndup(x, key, strlen(key), &x->facts[x->nfacts].key)) < 0)
 			return rc;
 		x->facts[x->nfacts++].v = *out;
 	}
@@ -718,7 +746,7 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 	if (oomsift_buf_printf(&sql,
 	                       "SELECT count(*) FROM %s e WHERE e.host = ?1 "
 	                       "AND e.ts_unix BETWEEN ?2 AND ?3",
-	                       subject_view(h->of)) < 0) {
+	                       classify_subject_view(h->of)) < 0) {
 		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -847,7 +875,7 @@ out:
 	return rc;
 }
 
-oomsift_rule_ctx subject_rule_ctx(subject_ctx *x)
+oomsift_rule_ctx classify_subject_ctx(subject_ctx *x)
 {
 	return (oomsift_rule_ctx){.field = field, .history = history, .trend = trend, .data = x};
 }

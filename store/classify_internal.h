@@ -74,6 +74,12 @@ enum derived_field {
 	D_SHARE_SLAB_UNRECLAIMABLE,
 	D_SHARE_HUGEPAGES,
 	D_SHARE_KERNEL,
+	/* added to the first contract */
+	D_LARGEST_LIMIT_SHARE,
+	D_TOP_LIMIT_SHARE,
+	D_SWAP_USED_SHARE,
+	D_MEMCG_USAGE_SHARE,
+	D_MEMCG_SUGGEST_KB,
 	NDERIVED
 };
 
@@ -83,7 +89,7 @@ typedef struct subject_fact {
 } subject_fact;
 
 /* One subject while it is evaluated. Every text value it hands out lives in
- * its arena until subject_end(). */
+ * its arena until classify_subject_end(). */
 typedef struct subject_ctx {
 	classifier *c;
 	oomsift_rule_subject kind;
@@ -100,17 +106,17 @@ typedef struct subject_ctx {
 int classifier_init(classifier *c, oomsift_store *s);
 void classifier_free(classifier *c);
 
-void subject_begin(subject_ctx *x, classifier *c, oomsift_rule_subject kind, int64_t id);
+void classify_subject_begin(subject_ctx *x, classifier *c, oomsift_rule_subject kind, int64_t id);
 /* Frees what the subject held: every value handed out becomes invalid. */
-void subject_end(subject_ctx *x);
+void classify_subject_end(subject_ctx *x);
 /* The context rules read the subject through (rules.h). */
-oomsift_rule_ctx subject_rule_ctx(subject_ctx *x);
+oomsift_rule_ctx classify_subject_ctx(subject_ctx *x);
 /* Copies n bytes into the subject's arena (NUL-terminated) at *out; fails
  * with OOMSIFT_ENOMEM, or OOMSIFT_ELIMIT past CLASSIFY_ARENA_MAX. */
-int subject_strndup(subject_ctx *x, const char *s, size_t n, const char **out);
+int classify_strndup(subject_ctx *x, const char *s, size_t n, const char **out);
 
 /* The view a subject kind is a row of, and its name in classification. */
-const char *subject_view(oomsift_rule_subject kind);
-const char *subject_name(oomsift_rule_subject kind);
+const char *classify_subject_view(oomsift_rule_subject kind);
+const char *classify_subject_name(oomsift_rule_subject kind);
 
 #endif

@@ -123,14 +123,14 @@ static probe *probe_open(oomsift_store *s, oomsift_rule_subject kind, int64_t id
 
 	assert_non_null(p);
 	assert_int_equal(classifier_init(&p->c, s), 0);
-	subject_begin(&p->x, &p->c, kind, id);
-	p->ctx = subject_rule_ctx(&p->x);
+	classify_subject_begin(&p->x, &p->c, kind, id);
+	p->ctx = classify_subject_ctx(&p->x);
 	return p;
 }
 
 static void probe_close(probe *p)
 {
-	subject_end(&p->x);
+	classify_subject_end(&p->x);
 	classifier_free(&p->c);
 	free(p);
 }
@@ -397,6 +397,13 @@ static void test_fields_host_oom(void **state)
 	expect_int(p, "mem.total_kb", 2096632);
 	expect_int(p, "mem.limit_kb", 2096632);
 	expect_real(p, "mem.tasks_share", 209520.0 / total);
+	expect_real(p, "largest.limit_share", 32992.0 / total);
+	expect_real(p, "top_name.limit_share", 32992.0 / total);
+	/* "Free swap  = 0kB", "Total swap = 0kB": no swap, no share */
+	expect_int(p, "swap_total_kb", 0);
+	expect_null(p, "swap.used_share");
+	expect_null(p, "memcg.usage_share");
+	expect_null(p, "memcg.suggest_kb");
 	expect_int(p, "meminfo.free_kb", 427891 * 4);
 	expect_int(p, "meminfo.shmem_kb", 924);
 	expect_int(p, "meminfo.slab_unreclaimable_kb", 26184);
@@ -445,6 +452,13 @@ static void test_fields_memcg_oom(void **state)
 	expect_null(p, "mem.total_kb");
 	expect_int(p, "mem.limit_kb", 31211520);
 	expect_real(p, "mem.tasks_share", 33704000.0 / 31211520.0);
+	expect_real(p, "largest.limit_share", 12781340.0 / 31211520.0);
+	expect_real(p, "top_name.limit_share", 33240496.0 / 31211520.0);
+	/* "memory: usage 31211520kB, limit 31211520kB": 1.5 x is 46817280 kB,
+	 * 714.375 steps of 65536 kB: 715 steps */
+	expect_real(p, "memcg.usage_share", 1.0);
+	expect_int(p, "memcg.suggest_kb", 715 * 65536);
+	expect_null(p, "swap.used_share");
 	/* no Mem-Info in a memcg report: no figures, no shares */
 	expect_null(p, "meminfo.free_kb");
 	expect_null(p, "share.kernel");
@@ -468,6 +482,21 @@ static void test_fields_hugepages(void **state)
 	expect_int(p, "meminfo.kernel_stack_kb", 736);
 	expect_real(p, "share.kernel", (1494 * 4 + 39 * 4 + 736) / total);
 	expect_text(p, "victim_comm", "smallapp");
+	probe_close(p);
+	oomsift_store_free(s);
+}
+
+/* archlinux_6.1.1: "Free swap  = 84kB", "Total swap = 25165820kB", doxygen
+ * 9234324 kB resident, 4115400 pages RAM. */
+static void test_fields_swap(void **state)
+{
+	oomsift_store *s = open_store();
+	probe *p;
+
+	ingest(s, "corpus/archlinux_6.1.1.log", 0);
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, event_of_host(s, "archlinux_6.1.1"));
+	expect_real(p, "swap.used_share", (25165820.0 - 84) / 25165820.0);
+	expect_real(p, "largest.limit_share", 9234324.0 / (4115400 * 4.0));
 	probe_close(p);
 	oomsift_store_free(s);
 }
@@ -1095,6 +1124,7 @@ int main(void)
 	    cmocka_unit_test(test_fields_host_oom),
 	    cmocka_unit_test(test_fields_memcg_oom),
 	    cmocka_unit_test(test_fields_hugepages),
+	    cmocka_unit_test(test_fields_swap),
 	    cmocka_unit_test(test_fields_no_task_table),
 	    cmocka_unit_test(test_fields_facts),
 	    cmocka_unit_test(test_fields_memory_event),
