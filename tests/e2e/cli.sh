@@ -263,7 +263,7 @@ expect_grep "a broken user rule file is named" "rules.d/broken.yaml:" "$tmp/err"
 expect_code "--no-user-rules" 0 "$bin" rules list --no-user-rules
 rm "$XDG_CONFIG_HOME/oomsift/rules.d/broken.yaml"
 expect_code "rules test" 0 "$bin" rules test
-expect_grep "rules test summary" "^oomsift: [0-9]* rules, [0-9]* examples, 0 failed$" "$tmp/err"
+expect_grep "rules test summary" "^oomsift: [0-9]* rules*, [0-9]* examples*, 0 failed$" "$tmp/err"
 
 # ---- real rules (need rules/, the rule engine) ----
 if [ "${OOMSIFT_TEST_RULE_ENGINE:-}" = fake ]; then
@@ -298,6 +298,8 @@ rules:
     severity: info
     priority: 1
     when: {field: kind, equals: memcg_oom}
+    evidence: "{oom_memcg} hit its limit"
+    advice: Nothing to do.
     examples:
       match:
         - log: |
