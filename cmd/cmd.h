@@ -8,8 +8,11 @@ int cmd_ingest(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
-extern const cli_command cmd_ingest_spec, cmd_query_spec, cmd_show_spec, cmd_merge_spec;
+extern const cli_command cmd_ingest_spec, cmd_query_spec, cmd_show_spec, cmd_merge_spec,
+    cmd_classify_spec, cmd_rules_spec;
 
 /* --db, else $OOMSIFT_DB, else ./oomsift.db */
 const char *cmd_db_path(const char *opt);

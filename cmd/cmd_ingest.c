@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/rules_opts.h"
+#include "oomsift/classify.h"
 #include "oomsift/error.h"
 #include "oomsift/ingest.h"
 #include "oomsift/input.h"
@@ -17,8 +19,9 @@
 
 static struct {
 	const char *db, *host, *host_from, *year, *files_from, *format;
-	bool quiet, verbose, reread;
+	bool quiet, verbose, reread, no_classify;
 	cli_args paths, facts;
+	rules_opts rules;
 } o;
 static const char *facts_files[MAX_FACTS_FILES];
 
@@ -43,6 +46,11 @@ static const cli_opt ingest_opts[] = {
      "store FILE (`sysctl -a` output, /proc/meminfo or /proc/swaps) as facts of --host "
      "(repeatable)",
      &o.facts, false},
+    {CLI_SWITCH, 0, "no-classify", NULL, "store the events without finding their causes",
+     &o.no_classify, false},
+    RULES_FILES_OPTION(o.rules),
+    RULES_DISABLE_OPTION(o.rules),
+    RULES_NO_USER_OPTION(o.rules),
     {CLI_SWITCH, 'q', "quiet", NULL, "print no progress and no summary", &o.quiet, false},
     {CLI_SWITCH, 'v', "verbose", NULL, "print a line per input", &o.verbose, false},
     {CLI_ARGS, 0, "path", NULL,
@@ -76,7 +84,12 @@ const cli_command cmd_ingest_spec = {
     "Run it again every day over the same logs: each file is read on from where the last\n"
     "run stopped, a rotated or compressed copy is recognised, and an event read through\n"
     "several files (dmesg, kern.log, syslog) is stored once. Unreadable, binary and\n"
-    "truncated inputs are reported and skipped; everything else is stored (exit 4).",
+    "truncated inputs are reported and skipped; everything else is stored (exit 4).\n"
+    "\n"
+    "At the end the root-cause rules classify what is new (as 'oomsift classify' does:\n"
+    "new and changed events, and the events of their hosts up to 30 days later), unless\n"
+    "--no-classify. The rules are loaded before anything is read.\n"
+    "\n" RULES_HELP,
     "  oomsift ingest /var/log/kern.log*\n"
     "  oomsift ingest --db fleet.db --host-from 'hosts/(?<host>[^/]+)/' hosts/\n"
     "  find /srv/logs -name 'kern.log*' | oomsift ingest --files-from -\n"
@@ -239,16 +252,33 @@ static int parse_year(int *year)
 	return 0;
 }
 
+/* Classifies what the run stored (and what it makes stale). */
+static int classify_new(oomsift_store *store, const oomsift_rules *rs)
+{
+	oomsift_classify_stats st;
+	int rc;
+
+	if (!rs)
+		return 0;
+	if ((rc = oomsift_classify(store, rs, NULL, &st)) < 0)
+		return rc;
+	if (!o.quiet)
+		rules_print_summary(&st);
+	return 0;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
 	oomsift_ingest_opts io = {0};
 	ingest_run run = {0};
 	oomsift_store *store = NULL;
+	oomsift_rules *rs = NULL;
 	uint64_t failed;
 	int code, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.facts = (cli_args){facts_files, 0, MAX_FACTS_FILES};
+	rules_opts_init(&o.rules);
 	if (cli_parse(&cmd_ingest_spec, argc, argv, &code) < 0)
 		return code;
 	if (!o.paths.n && !o.files_from && !o.facts.n) {
@@ -272,10 +302,18 @@ int cmd_ingest(int argc, char **argv)
 	io.ctx = &run;
 	run.tty = !o.quiet && isatty(STDERR_FILENO);
 	run.started = now_s();
-	if ((rc = oomsift_store_open(&store, cmd_db_path(o.db), OOMSIFT_STORE_READWRITE)) < 0)
+	/* a bad rule file stops the run before anything is read */
+	if (!o.no_classify && (rc = rules_opts_load(&o.rules, &rs)) < 0)
 		return cmd_fail(rc);
+	if ((rc = oomsift_store_open(&store, cmd_db_path(o.db), OOMSIFT_STORE_READWRITE)) < 0) {
+		if (rs)
+			oomsift_rules_free(rs);
+		return cmd_fail(rc);
+	}
 	if ((rc = oomsift_ingest_new(&run.in, store, &io)) < 0) {
 		oomsift_store_free(store);
+		if (rs)
+			oomsift_rules_free(rs);
 		return rc == OOMSIFT_EINVAL ? (cli_error("%s", oomsift_error_message()), EXIT_USAGE)
 		                            : cmd_fail(rc);
 	}
@@ -292,8 +330,12 @@ int cmd_ingest(int argc, char **argv)
 	failed = run.failed + oomsift_ingest_stats_get(run.in)->failed;
 	if (rc >= 0 && !o.quiet)
 		print_summary(oomsift_ingest_stats_get(run.in), failed);
+	if (rc >= 0)
+		rc = classify_new(store, rs);
 	oomsift_ingest_free(run.in);
 	oomsift_store_free(store);
+	if (rs)
+		oomsift_rules_free(rs);
 	if (rc < 0)
 		return cmd_fail(rc);
 	return failed ? EXIT_PARTIAL : EXIT_OK;

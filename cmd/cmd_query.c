@@ -23,10 +23,11 @@ const cli_command cmd_query_spec = {
     "query",
     "run read-only SQL over the store",
     "The store opens read-only and statements that could write are refused.\n"
-    "Public views: oom_events, oom_tasks, oom_kills, oom_meminfo, oom_sources\n"
-    "(docs/schema.md). json is one array of objects keyed by column name; ndjson is\n"
-    "one object per line; csv follows RFC 4180 with a header row. Tables never cut\n"
-    "data. A failed statement prints SQLite's message and exits 3.",
+    "Public views: oom_events, oom_tasks, oom_kills, oom_meminfo, oom_sources,\n"
+    "event_sources, memory_events, classifications, host_facts, host_facts_latest,\n"
+    "host_swaps (docs/schema.md). json is one array of objects keyed by column name;\n"
+    "ndjson is one object per line; csv follows RFC 4180 with a header row. Tables\n"
+    "never cut data. A failed statement prints SQLite's message and exits 3.",
     "  oomsift query 'SELECT host, count(*) FROM oom_events GROUP BY host'\n"
     "  oomsift query -f json 'SELECT * FROM oom_events WHERE kind = \"memcg_oom\"'\n",
     query_opts,

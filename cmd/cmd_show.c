@@ -6,6 +6,7 @@
 
 #include "cmd/cmd.h"
 #include "common/timeutil.h"
+#include "oomsift/classify.h"
 #include "oomsift/error.h"
 #include "oomsift/store.h"
 
@@ -25,9 +26,10 @@ static const cli_opt show_opts[] = {
 const cli_command cmd_show_spec = {
     "show",
     "show one stored event",
-    "Prints when and where, the trigger, the constraint, the victim and its memory,\n"
-    "the host or cgroup memory picture, and the ten largest tasks by RSS with the\n"
-    "trigger and the victim marked. Sizes in the task table assume 4 KiB pages.",
+    "Prints when and where, the root cause (every rule that matched, the primary one\n"
+    "first, with its evidence and advice), the trigger, the constraint, the victim and\n"
+    "its memory, the host or cgroup memory picture, and the ten largest tasks by RSS\n"
+    "with the trigger and the victim marked. Sizes in the task table assume 4 KiB pages.",
     "  oomsift show 12\n  oomsift show --raw 12\n",
     show_opts,
 };
@@ -282,6 +284,32 @@ static void print_tasks(oomsift_event *ev)
 	}
 }
 
+/* One matching rule: "memcg_limit (medium), rule memcg_limit" and its texts. */
+static int print_cause(void *ctx, const oomsift_classification *c)
+{
+	int *n = ctx;
+
+	printf("  %s%s (%s), rule %s\n", (*n)++ ? "also: " : "", c->cause, c->severity, c->rule_id);
+	if (c->evidence && *c->evidence)
+		printf("    evidence  %s\n", c->evidence);
+	if (c->advice && *c->advice)
+		printf("    advice    %s\n", c->advice);
+	return 0;
+}
+
+static int print_causes(oomsift_store *store, int64_t id)
+{
+	int n = 0, rc;
+
+	printf("\nCause\n");
+	if ((rc = oomsift_classification_list(store, OOMSIFT_SUBJECT_EVENT, id, print_cause, &n)) <
+	    0)
+		return rc;
+	if (!n)
+		printf("  none found (or not classified yet: 'oomsift classify')\n");
+	return 0;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	oomsift_store *store;
@@ -300,11 +328,17 @@ int cmd_show(int argc, char **argv)
 	}
 	if ((rc = oomsift_store_open(&store, cmd_db_path(o.db), OOMSIFT_STORE_READONLY)) < 0)
 		return cmd_fail(rc);
-	rc = oomsift_store_load_event(store, id, o.raw, &ev);
-	oomsift_store_free(store);
-	if (rc < 0)
+	if ((rc = oomsift_store_load_event(store, id, o.raw, &ev)) < 0) {
+		oomsift_store_free(store);
 		return cmd_fail(rc);
+	}
 	print_header(ev, id);
+	rc = print_causes(store, id);
+	oomsift_store_free(store);
+	if (rc < 0) {
+		oomsift_event_free(ev);
+		return cmd_fail(rc);
+	}
 	/* User-space actors print no trigger and no task table. */
 	if (ev->kind == OOMSIFT_KERNEL_OOM || ev->kind == OOMSIFT_MEMCG_OOM)
 		print_trigger(ev);

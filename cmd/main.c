@@ -12,10 +12,9 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {&cmd_ingest_spec, cmd_ingest},
-    {&cmd_query_spec, cmd_query},
-    {&cmd_show_spec, cmd_show},
-    {&cmd_merge_spec, cmd_merge},
+    {&cmd_ingest_spec, cmd_ingest}, {&cmd_classify_spec, cmd_classify},
+    {&cmd_query_spec, cmd_query},   {&cmd_show_spec, cmd_show},
+    {&cmd_merge_spec, cmd_merge},   {&cmd_rules_spec, cmd_rules},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -42,6 +41,8 @@ int cmd_fail(int rc)
 		return EXIT_STORE;
 	case OOMSIFT_EINVAL:
 		return EXIT_USAGE;
+	case OOMSIFT_ERULE:
+		return EXIT_RULES;
 	default:
 		return EXIT_INTERNAL;
 	}
@@ -51,7 +52,8 @@ static void main_help(FILE *f)
 {
 	fputs("usage: oomsift <command> [options] [args]\n\n"
 	      "Finds every out-of-memory kill in the kernel logs of a fleet, stores each one\n"
-	      "with its task table in SQLite, and answers questions about them.\n\n"
+	      "with its task table in SQLite, finds its root cause, and answers questions\n"
+	      "about them.\n\n"
 	      "commands:\n",
 	      f);
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -64,9 +66,12 @@ static void main_help(FILE *f)
 	      "  3   an SQL statement failed\n"
 	      "  4   some inputs could not be read; everything else was stored\n"
 	      "  5   the store could not be opened, read or written\n"
+	      "  6   a rule file is invalid or cannot be read, or a rule's example failed\n"
 	      "  70  internal error\n\n"
 	      "environment:\n"
-	      "  OOMSIFT_DB  store file when --db is not given (default ./oomsift.db)\n",
+	      "  OOMSIFT_DB       store file when --db is not given (default ./oomsift.db)\n"
+	      "  XDG_CONFIG_HOME  user rules in $XDG_CONFIG_HOME/oomsift/rules.d (default\n"
+	      "                   ~/.config/oomsift/rules.d)\n",
 	      f);
 }
 

@@ -353,7 +353,8 @@ static int list_dir(DIR *d, const char *dir, char ***names, size_t *n)
 			return nomem();
 		(*n)++;
 	}
-	qsort(*names, *n, sizeof(char *), cmp_names);
+	if (*n)
+		qsort(*names, *n, sizeof(char *), cmp_names);
 	return 0;
 }
 

@@ -60,9 +60,14 @@ static const char sql_seen_in_source[] =
     "SELECT 1 FROM event_source WHERE event_id = ?1 AND source_id = ?2 AND line != ?3";
 static const char sql_sighting[] =
     "INSERT OR IGNORE INTO event_source(event_id, source_id, line) VALUES (?1, ?2, ?3)";
+/* A link that fills a gap changes what rules see: the event is classified
+ * again (classified_with NULL; store/migrate_5.sql). */
 static const char sql_fill_links[] =
     "UPDATE event SET unit = coalesce(unit, ?2), unit_result = coalesce(unit_result, ?3), "
-    "seen_by = coalesce(seen_by, ?4), container_id = coalesce(container_id, ?5) WHERE id = ?1";
+    "seen_by = coalesce(seen_by, ?4), container_id = coalesce(container_id, ?5), "
+    "classified_with = CASE WHEN (unit IS NULL AND ?2 IS NOT NULL) OR (unit_result IS NULL "
+    "AND ?3 IS NOT NULL) OR (seen_by IS NULL AND ?4 IS NOT NULL) OR (container_id IS NULL AND "
+    "?5 IS NOT NULL) THEN NULL ELSE classified_with END WHERE id = ?1";
 static const char sql_by_fp[] = "SELECT id FROM event WHERE fingerprint = ?1";
 static const char sql_task[] =
     "INSERT INTO task(event_id, row, pid, uid, tgid, total_vm_pages, rss_pages, rss_anon_pages, "
@@ -114,7 +119,8 @@ static int build_event_sql(oomsift_store *s)
 		                             ? "%s%s = ?%zu"
 		                             : "%s%s = coalesce(?%zu, %s)",
 		                         i > 1 ? ", " : "", event_cols[i], i + 1, event_cols[i]);
-	rc |= oomsift_buf_printf(&upd, " WHERE id = ?%zu", NCOLS + 1);
+	/* new content: classify the event again */
+	rc |= oomsift_buf_printf(&upd, ", classified_with = NULL WHERE id = ?%zu", NCOLS + 1);
 	if (rc < 0 || !(s->event_insert_sql = strdup(ins.data)) ||
 	    !(s->event_update_sql = strdup(upd.data)))
 		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
@@ -693,7 +699,8 @@ static int learn_boot(oomsift_store *s, const oomsift_event *ev)
 	"AND b.boot_time <= s.mtime AND b.boot_time + event.uptime_s <= s.mtime + 60))"
 static const char sql_derive[] =
     "UPDATE event SET ts_unix = (SELECT b.boot_time " BOOT_OF_EVENT
-    " ORDER BY b.boot_time DESC LIMIT 1) + uptime_s, ts_quality = 'derived' "
+    " ORDER BY b.boot_time DESC LIMIT 1) + uptime_s, ts_quality = 'derived', "
+    "classified_with = NULL "
     "WHERE ts_unix IS NULL AND uptime_s IS NOT NULL AND EXISTS (SELECT 1 " BOOT_OF_EVENT ")";
 static const char sql_undated[] =
     "SELECT id, ts_unix FROM event WHERE ts IS NULL AND ts_unix IS NOT NULL";

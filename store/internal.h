@@ -12,7 +12,7 @@
 
 #include "oomsift/store.h"
 
-#define STORE_MAX_STMTS 48
+#define STORE_MAX_STMTS 96 /* ingest and classify in one process use about 60 */
 
 struct oomsift_store {
 	sqlite3 *db;

@@ -17,13 +17,15 @@ extern const char oomsift_schema_sql[];
 extern const char oomsift_migrate_2_sql[];
 extern const char oomsift_migrate_3_sql[];
 extern const char oomsift_migrate_4_sql[];
+extern const char oomsift_migrate_5_sql[];
 
 /* Migrations: entry i brings a store from user_version i to i + 1. */
 static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
-    oomsift_schema_sql,
-    oomsift_migrate_2_sql,
-    oomsift_migrate_3_sql,
-    oomsift_migrate_4_sql,
+    oomsift_schema_sql,    /* the tables, the first views */
+    oomsift_migrate_2_sql, /* sources with cursors, event keys, boots */
+    oomsift_migrate_3_sql, /* host facts */
+    oomsift_migrate_4_sql, /* user-space actors, memory events */
+    oomsift_migrate_5_sql, /* root causes */
 };
 
 int store_error(oomsift_store *s, const char *what)

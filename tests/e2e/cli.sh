@@ -9,7 +9,7 @@ src=$2
 db=$tmp/t.db
 
 # --help from the same tables the parser uses, for every command
-for c in ingest query show; do
+for c in ingest query show classify rules; do
 	expect_code "$c --help" 0 "$bin" "$c" --help
 	expect_grep "$c --help usage" "usage: oomsift $c" "$tmp/out"
 done
@@ -193,6 +193,149 @@ expect_grep "--facts not facts names file and line" "'$data/corpus/rhel7_3.10.lo
 expect_code "ingest --help names --facts" 0 "$bin" ingest --help
 expect_grep "ingest --help --facts" "\-\-facts <FILE>" "$tmp/out"
 expect_grep "ingest --help sosreport" "sosreport" "$tmp/out"
+
+# ---- root causes: classify, rules, show ----
+# These hold for any rule set; the ones after "real rules" need the rule
+# engine itself (rules/), and skip while the binary links the tests' stand-in.
+cdb=$tmp/classify.db
+cq() { "$bin" query --db "$cdb" -f csv "$1" | tail -n +2 | tr -d '\r' | tr '\n' ' ' | sed 's/ $//'; }
+expect_code "--help names exit 6" 0 "$bin" --help
+expect_grep "--help exit 6" "6   a rule file is invalid" "$tmp/out"
+for sub in list check test; do
+	expect_code "rules $sub --help" 0 "$bin" rules "$sub" --help
+	expect_grep "rules $sub --help usage" "usage: oomsift rules $sub" "$tmp/out"
+done
+expect_code "rules without a command" 2 "$bin" rules
+expect_code "rules bogus" 2 "$bin" rules frobnicate
+expect_grep "rules bogus message" "not a rules command" "$tmp/err"
+expect_code "classify a missing store" 5 "$bin" classify --db "$tmp/none.db"
+expect_eq "classify creates no store" "$(ls "$tmp/none.db" 2>/dev/null)" ""
+expect_code "ingest --no-classify" 0 "$bin" ingest --no-classify --db "$cdb" "$data/corpus"
+if grep -q "classified" "$tmp/err"; then fail "ingest --no-classify classified"; else ok; fi
+expect_eq "nothing classified yet" "$(cq 'SELECT count(*) FROM classifications')" 0
+expect_code "classify" 0 "$bin" classify --db "$cdb"
+expect_grep "classify summary" "^oomsift: 4 events classified ([0-9]* changed)" "$tmp/err"
+expect_eq "primary causes are the cause column" \
+	"$(cq 'SELECT count(*) FROM classifications WHERE is_primary = 1')" \
+	"$(cq 'SELECT count(*) FROM oom_events WHERE cause IS NOT NULL')"
+expect_eq "one primary per classified event" \
+	"$(cq 'SELECT count(*) FROM (SELECT event_id FROM classifications WHERE is_primary = 1 GROUP BY event_id HAVING count(*) > 1)')" 0
+expect_eq "classifications name their event" \
+	"$(cq 'SELECT count(*) FROM classifications c JOIN oom_events e ON e.id = c.event_id WHERE c.memory_event_id IS NULL')" \
+	"$(cq 'SELECT count(*) FROM classifications')"
+expect_eq "the view's columns" "$(cq "SELECT group_concat(name, ' ') FROM pragma_table_info('classifications')")" \
+	"subject subject_id event_id memory_event_id rule_id cause severity is_primary evidence advice classified_at priority"
+cq 'SELECT * FROM classifications ORDER BY 1, 2, 5' >"$tmp/classified.before"
+expect_code "classify again" 0 "$bin" classify --db "$cdb"
+expect_grep "classify again: nothing to do" "^oomsift: 0 events classified (0 changed)$" "$tmp/err"
+expect_code "classify --all" 0 "$bin" classify --all --db "$cdb"
+expect_grep "classify --all: all, unchanged" "^oomsift: 4 events classified (0 changed)" "$tmp/err"
+cq 'SELECT * FROM classifications ORDER BY 1, 2, 5' >"$tmp/classified.after"
+if cmp -s "$tmp/classified.before" "$tmp/classified.after"; then ok; else fail "classify --all rewrote rows"; fi
+expect_code "classify -q" 0 "$bin" classify -q --db "$cdb"
+expect_eq "classify -q is quiet" "$(cat "$tmp/err")" ""
+expect_code "ingest classifies" 0 "$bin" ingest --db "$tmp/ingest-classify.db" "$data/corpus"
+expect_grep "ingest classification summary" "^oomsift: 4 events classified" "$tmp/err"
+expect_code "ingest again: nothing new" 0 "$bin" ingest --db "$tmp/ingest-classify.db" "$data/corpus"
+expect_grep "ingest again: nothing classified" "^oomsift: 0 events classified (0 changed)$" "$tmp/err"
+expect_code "ingest memory events classifies them" 0 "$bin" ingest --db "$tmp/us-classify.db" --year 2024 "$data/userspace/memory_events.log"
+expect_grep "memory events classified" "0 events and 7 memory events classified" "$tmp/err"
+id=$(cq "SELECT id FROM oom_events WHERE host = 'proxmox_5.15_cgroupv2'")
+expect_code "show prints the cause" 0 "$bin" show --db "$cdb" "$id"
+expect_grep "show cause section" "^Cause$" "$tmp/out"
+# the rule set: built-in, the user's rules.d, --rules, --disable
+"$bin" rules list --no-user-rules -f json >"$tmp/rules.json"
+expect_eq "rules list: all built-in" "$(jq -r '[.[] | .origin] | unique | join(" ")' "$tmp/rules.json")" builtin
+expect_eq "rules list: all enabled" "$(jq -r '[.[] | .enabled] | unique | join(" ")' "$tmp/rules.json")" 1
+expect_eq "rules list: columns" "$(jq -r '.[0] | keys_unsorted | join(",")' "$tmp/rules.json")" \
+	"id,cause,severity,priority,subject,origin,enabled,title"
+first=$(jq -r '.[0].id' "$tmp/rules.json")
+expect_eq "rules list --disable" "$("$bin" rules list -f json --disable "$first" | jq -r ".[] | select(.id == \"$first\") | .enabled")" 0
+expect_code "--disable of no rule" 2 "$bin" classify --db "$cdb" --disable no_such_rule_e2e
+expect_grep "--disable of no rule message" "no_such_rule_e2e" "$tmp/err"
+expect_code "--rules of a missing file" 6 "$bin" classify --db "$cdb" --rules "$tmp/none.yaml"
+expect_code "ingest: bad rules stop it first" 6 "$bin" ingest --db "$tmp/never.db" --rules "$tmp/none.yaml" "$data/corpus"
+expect_eq "ingest: bad rules, no store" "$(ls "$tmp/never.db" 2>/dev/null)" ""
+mkdir -p "$XDG_CONFIG_HOME/oomsift/rules.d"
+printf 'rules: [\n' >"$XDG_CONFIG_HOME/oomsift/rules.d/broken.yaml"
+expect_code "a broken user rule file" 6 "$bin" rules list
+expect_grep "a broken user rule file is named" "rules.d/broken.yaml:" "$tmp/err"
+expect_code "--no-user-rules" 0 "$bin" rules list --no-user-rules
+rm "$XDG_CONFIG_HOME/oomsift/rules.d/broken.yaml"
+expect_code "rules test" 0 "$bin" rules test
+expect_grep "rules test summary" "^oomsift: [0-9]* rules*, [0-9]* examples*, 0 failed$" "$tmp/err"
+
+# ---- real rules (need rules/, the rule engine) ----
+{
+	cat >"$tmp/good.yaml" <<'YAML'
+rules:
+  - id: e2e_any_kill
+    title: Any kernel kill
+    cause: e2e_test
+    severity: info
+    priority: 1
+    when: {field: kind, in: [kernel_oom, memcg_oom]}
+    evidence: "{victim_comm} was killed"
+    advice: Nothing to do.
+    examples:
+      match:
+        - event: {kind: kernel_oom}
+      no_match:
+        - event: {kind: oomd_kill}
+YAML
+	cat >"$tmp/bad.yaml" <<'YAML'
+rules:
+  - id: e2e_typo
+    tittle: a key no rule has
+YAML
+	cat >"$tmp/failing.yaml" <<'YAML'
+rules:
+  - id: e2e_memcg
+    title: A memcg kill
+    cause: e2e_test
+    severity: info
+    priority: 1
+    when: {field: kind, equals: memcg_oom}
+    evidence: "{oom_memcg} hit its limit"
+    advice: Nothing to do.
+    examples:
+      match:
+        - log: |
+            [  100.000000] Memory cgroup out of memory: Killed process 4242 (stress) total-vm:2000000kB, anon-rss:1600000kB, file-rss:0kB, shmem-rss:4kB, UID:1000 pgtables:3200kB oom_score_adj:0
+      no_match:
+        - log: |
+            [  100.000000] Memory cgroup out of memory: Killed process 4242 (stress) total-vm:2000000kB, anon-rss:1600000kB, file-rss:0kB, shmem-rss:4kB, UID:1000 pgtables:3200kB oom_score_adj:0
+YAML
+	expect_code "rules check good" 0 "$bin" rules check "$tmp/good.yaml"
+	expect_eq "rules check good output" "$(cat "$tmp/out")" "$tmp/good.yaml: 1 rule ok"
+	expect_code "rules check bad" 6 "$bin" rules check "$tmp/good.yaml" "$tmp/bad.yaml"
+	expect_grep "rules check: the good one still ok" "good.yaml: 1 rule ok" "$tmp/out"
+	head -n 1 "$tmp/err" >"$tmp/err1"
+	expect_grep "rules check bad: file:line:column" "^oomsift: $tmp/bad.yaml:3:5: ." "$tmp/err1"
+	expect_eq "rules check bad: the line" "$(sed -n 2p "$tmp/err")" "    tittle: a key no rule has"
+	expect_eq "rules check bad: the caret" "$(sed -n 3p "$tmp/err")" "    ^"
+	expect_code "rules list --rules" 0 "$bin" rules list -f json --rules "$tmp/good.yaml"
+	expect_eq "rules list: origin FILE:LINE" "$(jq -r '.[] | select(.id == "e2e_any_kill") | .origin' "$tmp/out")" "$tmp/good.yaml:2"
+	expect_code "classify --rules" 0 "$bin" classify --db "$cdb" --rules "$tmp/good.yaml"
+	expect_grep "classify --rules: the rules changed" "4 events classified .*the rules changed" "$tmp/err"
+	expect_eq "classify --rules: every kill matched" "$(cq "SELECT count(*) FROM classifications WHERE rule_id = 'e2e_any_kill'")" 4
+	expect_eq "classify --rules: evidence" \
+		"$(cq "SELECT c.evidence FROM classifications c JOIN oom_events e ON e.id = c.event_id WHERE c.rule_id = 'e2e_any_kill' AND e.host = 'archlinux_6.1.1'")" \
+		"doxygen was killed"
+	expect_code "classify --rules again: nothing" 0 "$bin" classify --db "$cdb" --rules "$tmp/good.yaml"
+	expect_grep "classify --rules again" "^oomsift: 0 events classified (0 changed)$" "$tmp/err"
+	cp "$tmp/good.yaml" "$XDG_CONFIG_HOME/oomsift/rules.d/"
+	expect_code "user rules.d" 0 "$bin" rules list -f json
+	expect_eq "user rules.d: loaded" "$(jq -r '.[] | select(.id == "e2e_any_kill") | .origin' "$tmp/out")" "$XDG_CONFIG_HOME/oomsift/rules.d/good.yaml:2"
+	rm "$XDG_CONFIG_HOME/oomsift/rules.d/good.yaml"
+	expect_code "show: the matching rules" 0 "$bin" show --db "$cdb" "$id"
+	expect_grep "show: evidence" "evidence  php-fpm was killed" "$tmp/out"
+	expect_code "rules test --rules good" 0 "$bin" rules test --rules "$tmp/good.yaml"
+	expect_code "rules check failing (log examples run by test)" 0 "$bin" rules check "$tmp/failing.yaml"
+	expect_code "rules test failing" 6 "$bin" rules test --rules "$tmp/failing.yaml"
+	expect_grep "rules test names the failure" "rule e2e_memcg: example 1 must not match" "$tmp/out"
+	expect_grep "rules test summary counts it" "1 failed$" "$tmp/err"
+}
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

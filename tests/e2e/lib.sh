@@ -3,6 +3,9 @@
 data=$src/tests/data
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The user's own rules (~/.config/oomsift/rules.d) stay out of the tests.
+XDG_CONFIG_HOME=$tmp/config
+export XDG_CONFIG_HOME
 passed=0
 failed=0
 

@@ -1396,20 +1396,26 @@ static void test_builtin(void **state)
 	runner_log r = {0};
 	fake f = {0};
 	got g;
+	size_t i, n;
 
 	assert_int_equal(oomsift_rules_load_builtin(rs), 0);
-	assert_int_equal(oomsift_rules_count(rs), 1);
-	oomsift_rules_get(rs, 0, &info);
-	assert_string_equal(info.id, "manual");
-	assert_string_equal(info.origin, "builtin");
+	n = oomsift_rules_count(rs);
+	assert_true(n >= 20);
+	for (i = 0; i < n; i++) {
+		oomsift_rules_get(rs, i, &info);
+		assert_string_equal(info.origin, "builtin");
+		if (strcmp(info.id, "manual") == 0)
+			break;
+	}
+	assert_true(i < n);
 	assert_string_equal(info.cause, "manual");
 	assert_string_equal(info.severity, "info");
 	assert_int_equal(info.priority, 1000);
-	assert_int_equal(info.line, 9);
 	assert_non_null(strstr(info.description, "SysRq"));
+	/* every built-in example holds; log examples need a store (tests/e2e) */
 	assert_int_equal(oomsift_rules_test(rs, NULL, report, &r, &st), 0);
-	assert_int_equal(st.rules, 1);
-	assert_int_equal(st.examples, 3);
+	assert_int_equal(st.rules, n);
+	assert_true(st.examples >= 2 * n);
 	assert_int_equal(st.skipped, 1);
 	assert_int_equal(st.failed, 0);
 	/* the real SysRq-f report of tests/data/corpus/ubuntu2110_5.13.log */
@@ -1683,6 +1689,10 @@ static void check_view(sqlite3 *db, const char *view, oomsift_rule_subject subje
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		oomsift_value_type t = affinity((const char *)sqlite3_column_text(st, 1));
+		/* cause is what rules write (schema 5): a rule that read it would
+		 * depend on the run before it */
+		if (strcmp(name, "cause") == 0)
+			continue;
 		if (i >= n || is_derived(f[i].name))
 			fail_msg("%s: column '%s' is not in the registry", view, name);
 		if (strcmp(f[i].name, name) != 0)

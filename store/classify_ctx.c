@@ -1,0 +1,881 @@
+/*
+ * What rules read about one subject (an OOM event or a memory event): the
+ * columns of its view row, the derived fields of FIELDS.md computed from its
+ * task table and memory bags, host facts, and the history and trend of its
+ * host. Every query binds its values; the only names pasted into SQL are
+ * column names SQLite itself reported for the views (classifier_init).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oomsift/error.h"
+#include "store/classify_internal.h"
+#include "store/internal.h"
+
+#define PAGE_KB 4
+
+static const char sql_event_row[] = "SELECT * FROM oom_events WHERE id = ?1";
+static const char sql_memevent_row[] = "SELECT * FROM memory_events WHERE id = ?1";
+/* The task table by size: row_number() is the rank of FIELDS.md (ties: the
+ * lower row first); rows without a size come last. */
+static const char sql_tasks[] =
+    "SELECT pid, name, rss_pages, oom_score_adj, "
+    "row_number() OVER (ORDER BY rss_pages DESC, row) FROM oom_tasks WHERE event_id = ?1 "
+    "ORDER BY 5";
+static const char sql_top_name[] =
+    "SELECT name, count(*), sum(rss_pages) FROM oom_tasks WHERE event_id = ?1 "
+    "AND name IS NOT NULL GROUP BY name ORDER BY sum(rss_pages) DESC, min(row) LIMIT 1";
+static const char sql_meminfo[] =
+    "SELECT section, key, value, unit FROM oom_meminfo WHERE event_id = ?1 AND value IS NOT NULL "
+    "AND (section = 'meminfo' OR (section LIKE 'node %' AND key = 'kernel_stack') "
+    "OR (section LIKE 'hugepages node %' AND key = 'total'))";
+/* The latest collection at or before ?3, else the earliest after it; with
+ * no time (?3 NULL), the latest. */
+static const char sql_fact[] =
+    "SELECT value FROM host_facts WHERE host = ?1 AND key = ?2 ORDER BY "
+    "(?3 IS NOT NULL AND unixepoch(collected_at) > ?3), "
+    "CASE WHEN ?3 IS NOT NULL AND unixepoch(collected_at) > ?3 THEN collected_at END, "
+    "collected_at DESC LIMIT 1";
+
+enum group {
+	G_ROW = 1u << 0,
+	G_TASKS = 1u << 1,
+	G_TOP = 1u << 2,
+	G_MEM = 1u << 3,
+	G_MEM_SHARE = 1u << 4,
+	G_MEMINFO = 1u << 5,
+};
+
+static const struct {
+	const char *name;
+	enum derived_field id;
+	unsigned group;
+} derived_fields[] = {
+    {"tasks.count", D_TASKS_COUNT, G_TASKS},
+    {"tasks.rss_kb", D_TASKS_RSS_KB, G_TASKS},
+    {"largest.name", D_LARGEST_NAME, G_TASKS},
+    {"largest.pid", D_LARGEST_PID, G_TASKS},
+    {"largest.rss_kb", D_LARGEST_RSS_KB, G_TASKS},
+    {"largest.oom_score_adj", D_LARGEST_ADJ, G_TASKS},
+    {"largest.share", D_LARGEST_SHARE, G_TASKS},
+    {"largest.is_victim", D_LARGEST_IS_VICTIM, G_TASKS},
+    {"largest.limit_share", D_LARGEST_LIMIT_SHARE, G_MEM_SHARE},
+    {"victim.rank", D_VICTIM_RANK, G_TASKS},
+    {"victim.task_rss_kb", D_VICTIM_TASK_RSS_KB, G_TASKS},
+    {"top_name.name", D_TOP_NAME, G_TOP},
+    {"top_name.count", D_TOP_COUNT, G_TOP},
+    {"top_name.rss_kb", D_TOP_RSS_KB, G_TOP},
+    {"top_name.share", D_TOP_SHARE, G_TOP},
+    {"top_name.limit_share", D_TOP_LIMIT_SHARE, G_TOP},
+    {"mem.total_kb", D_MEM_TOTAL_KB, G_MEM},
+    {"mem.limit_kb", D_MEM_LIMIT_KB, G_MEM},
+    {"mem.tasks_share", D_MEM_TASKS_SHARE, G_MEM_SHARE},
+    {"meminfo.free_kb", D_MI_FREE_KB, G_MEMINFO},
+    {"meminfo.shmem_kb", D_MI_SHMEM_KB, G_MEMINFO},
+    {"meminfo.slab_unreclaimable_kb", D_MI_SLAB_UNRECLAIMABLE_KB, G_MEMINFO},
+    {"meminfo.slab_reclaimable_kb", D_MI_SLAB_RECLAIMABLE_KB, G_MEMINFO},
+    {"meminfo.pagetables_kb", D_MI_PAGETABLES_KB, G_MEMINFO},
+    {"meminfo.anon_kb", D_MI_ANON_KB, G_MEMINFO},
+    {"meminfo.file_kb", D_MI_FILE_KB, G_MEMINFO},
+    {"meminfo.kernel_stack_kb", D_MI_KERNEL_STACK_KB, G_MEMINFO},
+    {"meminfo.hugepages_kb", D_MI_HUGEPAGES_KB, G_MEMINFO},
+    {"share.shmem", D_SHARE_SHMEM, G_MEMINFO},
+    {"share.slab_unreclaimable", D_SHARE_SLAB_UNRECLAIMABLE, G_MEMINFO},
+    {"share.hugepages", D_SHARE_HUGEPAGES, G_MEMINFO},
+    {"share.kernel", D_SHARE_KERNEL, G_MEMINFO},
+    {"swap.used_share", D_SWAP_USED_SHARE, G_MEM},
+    {"memcg.usage_share", D_MEMCG_USAGE_SHARE, G_MEM},
+    {"memcg.suggest_kb", D_MEMCG_SUGGEST_KB, G_MEM},
+};
+#define NDERIVED_FIELDS (sizeof(derived_fields) / sizeof(derived_fields[0]))
+
+const char *classify_subject_view(oomsift_rule_subject kind)
+{
+	return kind == OOMSIFT_SUBJECT_MEMORY_EVENT ? "memory_events" : "oom_events";
+}
+
+const char *classify_subject_name(oomsift_rule_subject kind)
+{
+	return kind == OOMSIFT_SUBJECT_MEMORY_EVENT ? "memory_event" : "event";
+}
+
+static const char *row_sql(oomsift_rule_subject kind)
+{
+	return kind == OOMSIFT_SUBJECT_MEMORY_EVENT ? sql_memevent_row : sql_event_row;
+}
+
+/* ---- values ---- */
+
+static oomsift_value v_int(int64_t i)
+{
+	return (oomsift_value){.type = OOMSIFT_VALUE_INT, .i = i};
+}
+
+static oomsift_value v_real(double d)
+{
+	return (oomsift_value){.type = OOMSIFT_VALUE_REAL, .d = d};
+}
+
+static const oomsift_value v_null = {.type = OOMSIFT_VALUE_NULL};
+
+/* num / den, NULL when either is missing or den is 0. */
+static oomsift_value v_ratio(oomsift_value num, oomsift_value den)
+{
+	if (num.type != OOMSIFT_VALUE_INT || den.type != OOMSIFT_VALUE_INT || den.i == 0)
+		return v_null;
+	return v_real((double)num.i / (double)den.i);
+}
+
+int classify_strndup(subject_ctx *x, const char *s, size_t n, const char **out)
+{
+	if (x->arena.total + n + 1 > CLASSIFY_ARENA_MAX)
+		return oomsift_error_set(
+		    OOMSIFT_ELIMIT, "%s %lld: more than %u bytes of text to classify",
+		    classify_subject_name(x->kind), (long long)x->id, CLASSIFY_ARENA_MAX);
+	if (!(*out = oomsift_arena_strndup(&x->arena, s, n)))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* A text value copied into the subject's arena. */
+static int text_value(subject_ctx *x, const char *s, size_t n, oomsift_value *out)
+{
+	int rc;
+
+	*out = v_null;
+	if ((rc = classify_strndup(x, s ? s : "", s ? n : 0, &out->s)) < 0)
+		return rc;
+	out->type = OOMSIFT_VALUE_TEXT;
+	out->len = s ? n : 0;
+	return 0;
+}
+
+/* A column of the current row of st as a value; text is copied. */
+static int column_value(subject_ctx *x, sqlite3_stmt *st, int col, oomsift_value *out)
+{
+	*out = v_null;
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_INTEGER:
+		*out = v_int(sqlite3_column_int64(st, col));
+		return 0;
+	case SQLITE_FLOAT:
+		*out = v_real(sqlite3_column_double(st, col));
+		return 0;
+	case SQLITE_TEXT:
+		return text_value(x, (const char *)sqlite3_column_text(st, col),
+		                  (size_t)sqlite3_column_bytes(st, col), out);
+	case SQLITE_BLOB: {
+		int rc = text_value(x, sqlite3_column_blob(st, col),
+		                    (size_t)sqlite3_column_bytes(st, col), out);
+		out->type = rc == 0 ? OOMSIFT_VALUE_BLOB : OOMSIFT_VALUE_NULL;
+		return rc;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* ---- the classifier: the views' columns, cached statements ---- */
+
+static bool plain_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+static int read_columns(classifier *c, oomsift_rule_subject kind)
+{
+	sqlite3_stmt *st = store_stmt(c->s, row_sql(kind));
+	view_cols *vc = &c->cols[kind];
+	int n;
+
+	if (!st)
+		return OOMSIFT_ESTORE;
+	vc->view = classify_subject_view(kind);
+	n = sqlite3_column_count(st);
+	if (n > CLASSIFY_MAX_COLS)
+		return oomsift_error_set(OOMSIFT_ESTORE, "%s has %d columns, more than %d",
+		                         vc->view, n, CLASSIFY_MAX_COLS);
+	for (int i = 0; i < n; i++) {
+		const char *name = sqlite3_column_name(st, i);
+		if (!name || !(vc->names[i] = strdup(name)))
+			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		vc->n++;
+	}
+	return 0;
+}
+
+int classifier_init(classifier *c, oomsift_store *s)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	if ((rc = read_columns(c, OOMSIFT_SUBJECT_EVENT)) < 0 ||
+	    (rc = read_columns(c, OOMSIFT_SUBJECT_MEMORY_EVENT)) < 0)
+		classifier_free(c);
+	return rc;
+}
+
+void classifier_free(classifier *c)
+{
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < c->cols[k].n; i++)
+			free(c->cols[k].names[i]);
+	for (size_t i = 0; i < c->ncache; i++) {
+		sqlite3_finalize(c->cache[i].st);
+		free(c->cache[i].sql);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+/* The index of a column of the view whose name may go into SQL, or -1. */
+static int column_index(const view_cols *vc, const char *name)
+{
+	for (size_t i = 0; i < vc->n; i++)
+		if (strcmp(vc->names[i], name) == 0)
+			return plain_name(vc->names[i]) ? (int)i : -1;
+	return -1;
+}
+
+/* A statement built here (history, trend), prepared once per text. */
+static sqlite3_stmt *cached_stmt(classifier *c, const char *sql)
+{
+	sqlite3_stmt *st;
+	size_t slot;
+
+	for (size_t i = 0; i < c->ncache; i++)
+		if (strcmp(c->cache[i].sql, sql) == 0) {
+			sqlite3_reset(c->cache[i].st);
+			sqlite3_clear_bindings(c->cache[i].st);
+			return c->cache[i].st;
+		}
+	if (sqlite3_prepare_v3(oomsift_store_db(c->s), sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	                       NULL) != SQLITE_OK) {
+		store_error(c->s, "cannot prepare a history or trend query");
+		return NULL;
+	}
+	if (c->ncache < CLASSIFY_SQL_CACHE) {
+		slot = c->ncache++;
+	} else { /* full: replace the oldest */
+		slot = c->next_evict;
+		c->next_evict = (c->next_evict + 1) % CLASSIFY_SQL_CACHE;
+		sqlite3_finalize(c->cache[slot].st);
+		free(c->cache[slot].sql);
+	}
+	c->cache[slot].st = st;
+	if (!(c->cache[slot].sql = strdup(sql))) {
+		sqlite3_finalize(st);
+		c->cache[slot] = c->cache[--c->ncache];
+		oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		return NULL;
+	}
+	return st;
+}
+
+/* ---- the subject ---- */
+
+void classify_subject_begin(subject_ctx *x, classifier *c, oomsift_rule_subject kind, int64_t id)
+{
+	x->c = c;
+	x->kind = kind;
+	x->id = id;
+	memset(&x->arena, 0, sizeof(x->arena));
+	x->loaded = 0;
+	x->nfacts = 0;
+}
+
+void classify_subject_end(subject_ctx *x)
+{
+	oomsift_arena_free(&x->arena);
+	memset(&x->arena, 0, sizeof(x->arena));
+	x->loaded = 0;
+	x->nfacts = 0;
+}
+
+static int load_row(subject_ctx *x)
+{
+	const view_cols *vc = &x->c->cols[x->kind];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (x->loaded & G_ROW)
+		return 0;
+	if (!(st = store_stmt(x->c->s, row_sql(x->kind))))
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, x->id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return oomsift_error_set(OOMSIFT_ENOTFOUND, "no %s %lld",
+		                         classify_subject_name(x->kind), (long long)x->id);
+	if (rc != SQLITE_ROW)
+		return store_error(x->c->s, "cannot read a subject to classify");
+	if ((size_t)sqlite3_column_count(st) != vc->n)
+		return oomsift_error_set(OOMSIFT_ESTORE, "%s changed during classification",
+		                         vc->view);
+	for (size_t i = 0; i < vc->n; i++)
+		if ((rc = column_value(x, st, (int)i, &x->row[i])) < 0)
+			return rc;
+	sqlite3_reset(st);
+	x->loaded |= G_ROW;
+	return 0;
+}
+
+/* A column of the subject's row; NULL when the view has no such column. */
+static int row_value(subject_ctx *x, const char *name, oomsift_value *out, bool *found)
+{
+	const view_cols *vc = &x->c->cols[x->kind];
+	int rc;
+
+	*found = false;
+	*out = v_null;
+	for (size_t i = 0; i < vc->n; i++)
+		if (strcmp(vc->names[i], name) == 0) {
+			if ((rc = load_row(x)) < 0)
+				return rc;
+			*out = x->row[i];
+			*found = true;
+			return 0;
+		}
+	return 0;
+}
+
+/* A column every view has (id, host, ts_unix, kind, victim_pid, …). */
+static oomsift_value row_get(subject_ctx *x, const char *name)
+{
+	oomsift_value v;
+	bool found;
+
+	if (row_value(x, name, &v, &found) < 0 || !found)
+		return v_null;
+	return v;
+}
+
+/* ---- derived fields ---- */
+
+static int load_tasks(subject_ctx *x)
+{
+	oomsift_value *d = x->derived, victim_pid = row_get(x, "victim_pid");
+	sqlite3_stmt *st = store_stmt(x->c->s, sql_tasks);
+	int64_t rows = 0, rss_pages = 0, with_rss = 0;
+	bool victim_seen = false;
+	int rc;
+
+	if (!st)
+		return OOMSIFT_ESTORE;
+	for (int i = D_TASKS_COUNT; i <= D_VICTIM_TASK_RSS_KB; i++)
+		d[i] = v_null;
+	sqlite3_bind_int64(st, 1, x->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		bool has_rss = sqlite3_column_type(st, 2) != SQLITE_NULL;
+		int64_t rss = sqlite3_column_int64(st, 2);
+		rows++;
+		if (has_rss) {
+			rss_pages += rss;
+			with_rss++;
+		}
+		if (rows == 1 && has_rss) {
+			if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
+			    (rc = text_value(x, (const char *)sqlite3_column_text(st, 1),
+			                     (size_t)sqlite3_column_bytes(st, 1),
+			                     &d[D_LARGEST_NAME])) < 0)
+				return rc;
+			if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+				d[D_LARGEST_PID] = v_int(sqlite3_column_int64(st, 0));
+			d[D_LARGEST_RSS_KB] = v_int(rss * PAGE_KB);
+			if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+				d[D_LARGEST_ADJ] = v_int(sqlite3_column_int64(st, 3));
+		}
+		if (!victim_seen && victim_pid.type == OOMSIFT_VALUE_INT &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL &&
+		    sqlite3_column_int64(st, 0) == victim_pid.i) {
+			victim_seen = true;
+			d[D_VICTIM_RANK] = v_int(sqlite3_column_int64(st, 4));
+			if (has_rss)
+				d[D_VICTIM_TASK_RSS_KB] = v_int(rss * PAGE_KB);
+		}
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(x->c->s, "cannot read a task table");
+	sqlite3_reset(st);
+	/* No task table printed (task_rows NULL): every task field is NULL. */
+	if (row_get(x, "task_rows").type == OOMSIFT_VALUE_NULL && rows == 0)
+		return 0;
+	d[D_TASKS_COUNT] = v_int(rows);
+	if (with_rss)
+		d[D_TASKS_RSS_KB] = v_int(rss_pages * PAGE_KB);
+	d[D_LARGEST_SHARE] = v_ratio(d[D_LARGEST_RSS_KB], d[D_TASKS_RSS_KB]);
+	if (d[D_LARGEST_RSS_KB].type != OOMSIFT_VALUE_NULL)
+		d[D_LARGEST_IS_VICTIM] = v_int(d[D_LARGEST_PID].type == OOMSIFT_VALUE_INT &&
+		                               victim_pid.type == OOMSIFT_VALUE_INT &&
+		                               d[D_LARGEST_PID].i == victim_pid.i);
+	return 0;
+}
+
+static int ensure(subject_ctx *x, unsigned group);
+
+static int load_top_name(subject_ctx *x)
+{
+	oomsift_value *d = x->derived;
+	sqlite3_stmt *st = store_stmt(x->c->s, sql_top_name);
+	int rc;
+
+	if (!st)
+		return OOMSIFT_ESTORE;
+	if ((rc = ensure(x, G_TASKS)) < 0 || (rc = ensure(x, G_MEM)) < 0)
+		return rc;
+	for (int i = D_TOP_NAME; i <= D_TOP_SHARE; i++)
+		d[i] = v_null;
+	d[D_TOP_LIMIT_SHARE] = v_null;
+	sqlite3_bind_int64(st, 1, x->id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL) {
+		if ((rc = text_value(x, (const char *)sqlite3_column_text(st, 0),
+		                     (size_t)sqlite3_column_bytes(st, 0), &d[D_TOP_NAME])) < 0)
+			return rc;
+		d[D_TOP_COUNT] = v_int(sqlite3_column_int64(st, 1));
+		d[D_TOP_RSS_KB] = v_int(sqlite3_column_int64(st, 2) * PAGE_KB);
+		d[D_TOP_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_TASKS_RSS_KB]);
+		d[D_TOP_LIMIT_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_MEM_LIMIT_KB]);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		return store_error(x->c->s, "cannot read a task table");
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* 1.5 x the cgroup's limit, rounded up to a multiple of 64 MiB. */
+static oomsift_value suggest_limit(oomsift_value limit)
+{
+	const int64_t step = 65536;
+	int64_t kb;
+
+	if (limit.type != OOMSIFT_VALUE_INT || limit.i < 0 || limit.i > INT64_MAX / 4)
+		return v_null;
+	kb = (limit.i * 3 + 1) / 2;
+	return v_int((kb + step - 1) / step * step);
+}
+
+static void load_mem(subject_ctx *x)
+{
+	oomsift_value ram = row_get(x, "ram_pages"), kind = row_get(x, "kind");
+	oomsift_value total = row_get(x, "swap_total_kb"), sfree = row_get(x, "swap_free_kb");
+	oomsift_value limit = row_get(x, "memcg_limit_kb");
+	oomsift_value *d = x->derived;
+
+	d[D_MEM_TOTAL_KB] = ram.type == OOMSIFT_VALUE_INT ? v_int(ram.i * PAGE_KB) : v_null;
+	d[D_MEM_LIMIT_KB] = d[D_MEM_TOTAL_KB];
+	if (kind.type == OOMSIFT_VALUE_TEXT && strcmp(kind.s, "memcg_oom") == 0)
+		d[D_MEM_LIMIT_KB] = limit;
+	d[D_SWAP_USED_SHARE] = v_null;
+	if (total.type == OOMSIFT_VALUE_INT && sfree.type == OOMSIFT_VALUE_INT)
+		d[D_SWAP_USED_SHARE] = v_ratio(v_int(total.i - sfree.i), total);
+	d[D_MEMCG_USAGE_SHARE] = v_ratio(row_get(x, "memcg_usage_kb"), limit);
+	d[D_MEMCG_SUGGEST_KB] = suggest_limit(limit);
+}
+
+/* A bag value in KiB, from its unit. */
+static int64_t bag_kb(int64_t value, const char *unit)
+{
+	if (unit && strcmp(unit, "kB") == 0)
+		return value;
+	if (unit && strcmp(unit, "bytes") == 0)
+		return value / 1024;
+	return value * PAGE_KB; /* pages */
+}
+
+/* Adds to a sum that stays NULL until a value comes. */
+static void add_kb(oomsift_value *sum, int64_t kb)
+{
+	*sum = v_int((sum->type == OOMSIFT_VALUE_INT ? sum->i : 0) + kb);
+}
+
+static void meminfo_row(oomsift_value *d, const char *section, const char *key, int64_t value,
+                        const char *unit)
+{
+	static const struct {
+		const char *key;
+		enum derived_field id;
+	} keys[] = {{"free", D_MI_FREE_KB},
+	            {"shmem", D_MI_SHMEM_KB},
+	            {"slab_unreclaimable", D_MI_SLAB_UNRECLAIMABLE_KB},
+	            {"slab_reclaimable", D_MI_SLAB_RECLAIMABLE_KB},
+	            {"pagetables", D_MI_PAGETABLES_KB},
+	            {"active_anon", D_MI_ANON_KB},
+	            {"inactive_anon", D_MI_ANON_KB},
+	            {"active_file", D_MI_FILE_KB},
+	            {"inactive_file", D_MI_FILE_KB}};
+	unsigned long long size_kb;
+
+	if (strcmp(section, "meminfo") == 0) {
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strcmp(key, keys[i].key) == 0)
+				add_kb(&d[keys[i].id], bag_kb(value, unit));
+	} else if (strncmp(section, "node ", 5) == 0) {
+		add_kb(&d[D_MI_KERNEL_STACK_KB], bag_kb(value, unit));
+	} else if (sscanf(section, "hugepages node %*d size %llukB", &size_kb) == 1) {
+		add_kb(&d[D_MI_HUGEPAGES_KB], value * (int64_t)size_kb);
+	}
+}
+
+/* share.kernel: the parts present count, the missing ones 0. */
+static oomsift_value kernel_share(const oomsift_value *d)
+{
+	const enum derived_field parts[] = {D_MI_SLAB_UNRECLAIMABLE_KB, D_MI_PAGETABLES_KB,
+	                                    D_MI_KERNEL_STACK_KB};
+	oomsift_value sum = v_null;
+
+	for (size_t i = 0; i < 3; i++)
+		if (d[parts[i]].type == OOMSIFT_VALUE_INT)
+			add_kb(&sum, d[parts[i]].i);
+	return v_ratio(sum, d[D_MEM_TOTAL_KB]);
+}
+
+static int load_meminfo(subject_ctx *x)
+{
+	oomsift_value *d = x->derived;
+	sqlite3_stmt *st = store_stmt(x->c->s, sql_meminfo);
+	int rc;
+
+	if (!st)
+		return OOMSIFT_ESTORE;
+	if ((rc = ensure(x, G_MEM)) < 0)
+		return rc;
+	for (int i = D_MI_FREE_KB; i <= D_SHARE_KERNEL; i++)
+		d[i] = v_null;
+	sqlite3_bind_int64(st, 1, x->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		meminfo_row(d, (const char *)sqlite3_column_text(st, 0),
+		            (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2),
+		            (const char *)sqlite3_column_text(st, 3));
+	if (rc != SQLITE_DONE)
+		return store_error(x->c->s, "cannot read the memory figures of an event");
+	sqlite3_reset(st);
+	d[D_SHARE_SHMEM] = v_ratio(d[D_MI_SHMEM_KB], d[D_MEM_TOTAL_KB]);
+	d[D_SHARE_SLAB_UNRECLAIMABLE] = v_ratio(d[D_MI_SLAB_UNRECLAIMABLE_KB], d[D_MEM_TOTAL_KB]);
+	d[D_SHARE_HUGEPAGES] = v_ratio(d[D_MI_HUGEPAGES_KB], d[D_MEM_TOTAL_KB]);
+	d[D_SHARE_KERNEL] = kernel_share(d);
+	return 0;
+}
+
+/* Computes a group of derived fields once per subject. */
+static int ensure(subject_ctx *x, unsigned group)
+{
+	int rc = 0;
+
+	if (x->loaded & group)
+		return 0;
+	if ((rc = load_row(x)) < 0)
+		return rc;
+	switch (group) {
+	case G_TASKS:
+		rc = load_tasks(x);
+		break;
+	case G_TOP:
+		rc = load_top_name(x);
+		break;
+	case G_MEM:
+		load_mem(x);
+		break;
+	case G_MEM_SHARE:
+		if ((rc = ensure(x, G_TASKS)) < 0 || (rc = ensure(x, G_MEM)) < 0)
+			break;
+		x->derived[D_MEM_TASKS_SHARE] =
+		    v_ratio(x->derived[D_TASKS_RSS_KB], x->derived[D_MEM_LIMIT_KB]);
+		x->derived[D_LARGEST_LIMIT_SHARE] =
+		    v_ratio(x->derived[D_LARGEST_RSS_KB], x->derived[D_MEM_LIMIT_KB]);
+		break;
+	case G_MEMINFO:
+		rc = load_meminfo(x);
+		break;
+	default:
+		break;
+	}
+	if (rc == 0)
+		x->loaded |= group;
+	return rc;
+}
+
+/* ---- host facts ---- */
+
+static int fact_value(subject_ctx *x, const char *key, oomsift_value *out)
+{
+	oomsift_value host, ts;
+	sqlite3_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < x->nfacts; i++)
+		if (strcmp(x->facts[i].key, key) == 0) {
+			*out = x->facts[i].v;
+			return 0;
+		}
+	if ((rc = load_row(x)) < 0)
+		return rc;
+	host = row_get(x, "host");
+	ts = row_get(x, "ts_unix");
+	if (!(st = store_stmt(x->c->s, sql_fact)))
+		return OOMSIFT_ESTORE;
+	*out = v_null;
+	if (host.type == OOMSIFT_VALUE_TEXT)
+		sqlite3_bind_text(st, 1, host.s, (int)host.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	if (ts.type == OOMSIFT_VALUE_REAL || ts.type == OOMSIFT_VALUE_INT)
+		sqlite3_bind_double(st, 3, ts.type == OOMSIFT_VALUE_REAL ? ts.d : (double)ts.i);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+		*out = v_int(sqlite3_column_int64(st, 0));
+	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_error(x->c->s, "cannot read host facts");
+	sqlite3_reset(st);
+	if (x->nfacts < CLASSIFY_MAX_FACTS) {
+		if ((rc = classify_strndup(x, key, strlen(key), &x->facts[x->nfacts].key)) < 0)
+			return rc;
+		x->facts[x->nfacts++].v = *out;
+	}
+	return 0;
+}
+
+/* ---- field() ---- */
+
+static int field(void *data, const char *name, oomsift_value *out)
+{
+	subject_ctx *x = data;
+	bool found;
+	int rc;
+
+	*out = v_null;
+	if (strncmp(name, "fact.", 5) == 0 && name[5])
+		return fact_value(x, name + 5, out);
+	if (x->kind == OOMSIFT_SUBJECT_EVENT)
+		for (size_t i = 0; i < NDERIVED_FIELDS; i++)
+			if (strcmp(name, derived_fields[i].name) == 0) {
+				if ((rc = ensure(x, derived_fields[i].group)) < 0)
+					return rc;
+				*out = x->derived[derived_fields[i].id];
+				return 0;
+			}
+	if ((rc = row_value(x, name, out, &found)) < 0)
+		return rc;
+	if (!found)
+		return oomsift_error_set(OOMSIFT_ERULE, "rules: %s has no field '%s'",
+		                         x->c->cols[x->kind].view, name);
+	return 0;
+}
+
+/* ---- history and trend ---- */
+
+static double ts_of(const oomsift_value *ts)
+{
+	return ts->type == OOMSIFT_VALUE_REAL ? ts->d : (double)ts->i;
+}
+
+static bool has_time(const oomsift_value *ts)
+{
+	return ts->type == OOMSIFT_VALUE_REAL || ts->type == OOMSIFT_VALUE_INT;
+}
+
+/* Appends ` AND e."COL" IS ?N` for each same field, from parameter first. */
+static int append_same(oomsift_buf *sql, const view_cols *vc, const char *const *same, size_t nsame,
+                       int first, const char *what)
+{
+	for (size_t i = 0; i < nsame; i++) {
+		int col = column_index(vc, same[i]);
+		if (col < 0)
+			return oomsift_error_set(
+			    OOMSIFT_ERULE, "rules: %s compares '%s', which is not a column of %s",
+			    what, same[i], vc->view);
+		if (oomsift_buf_printf(sql, " AND e.\"%s\" IS ?%d", vc->names[col],
+		                       first + (int)i) < 0)
+			return oomsift_error_set(OOMSIFT_ELIMIT,
+			                         "rules: %s compares too many fields", what);
+	}
+	return 0;
+}
+
+/* Binds the subject's value of each same field, from parameter first. */
+static int bind_same(subject_ctx *x, sqlite3_stmt *st, const char *const *same, size_t nsame,
+                     int first)
+{
+	for (size_t i = 0; i < nsame; i++) {
+		oomsift_value v;
+		int rc, p = first + (int)i;
+		if ((rc = field(x, same[i], &v)) < 0)
+			return rc;
+		if (v.type == OOMSIFT_VALUE_INT)
+			sqlite3_bind_int64(st, p, v.i);
+		else if (v.type == OOMSIFT_VALUE_REAL)
+			sqlite3_bind_double(st, p, v.d);
+		else if (v.type == OOMSIFT_VALUE_TEXT)
+			sqlite3_bind_text(st, p, v.s, (int)v.len, SQLITE_STATIC);
+		else if (v.type == OOMSIFT_VALUE_BLOB)
+			sqlite3_bind_blob(st, p, v.s, (int)v.len, SQLITE_STATIC);
+	}
+	return 0;
+}
+
+/* Binds host (?1) and the window [ts - window, ts] (?2, ?3). */
+static void bind_window(sqlite3_stmt *st, const oomsift_value *host, double ts, double window_s)
+{
+	sqlite3_bind_text(st, 1, host->s, (int)host->len, SQLITE_STATIC);
+	sqlite3_bind_double(st, 2, ts - window_s);
+	sqlite3_bind_double(st, 3, ts);
+}
+
+static int history(void *data, const oomsift_history_spec *h, int64_t *count)
+{
+	subject_ctx *x = data;
+	oomsift_value host, ts;
+	oomsift_buf sql;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*count = 0;
+	if (h->of != OOMSIFT_SUBJECT_EVENT && h->of != OOMSIFT_SUBJECT_MEMORY_EVENT)
+		return oomsift_error_set(OOMSIFT_EINVAL, "rules: history of an unknown subject");
+	if ((rc = load_row(x)) < 0)
+		return rc;
+	host = row_get(x, "host");
+	ts = row_get(x, "ts_unix");
+	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
+	if (oomsift_buf_printf(&sql,
+	                       "SELECT count(*) FROM %s e WHERE e.host = ?1 "
+	                       "AND e.ts_unix BETWEEN ?2 AND ?3",
+	                       classify_subject_view(h->of)) < 0) {
+		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = append_same(&sql, &x->c->cols[h->of], h->same, h->nsame, 4, "history")) < 0)
+		goto out;
+	/* Without a time the subject has no window: it counts itself. */
+	if (!has_time(&ts) || host.type != OOMSIFT_VALUE_TEXT) {
+		*count = h->of == x->kind;
+		goto out;
+	}
+	if (!(st = cached_stmt(x->c, sql.data))) {
+		rc = OOMSIFT_ESTORE;
+		goto out;
+	}
+	bind_window(st, &host, ts_of(&ts), h->window_s);
+	if ((rc = bind_same(x, st, h->same, h->nsame, 4)) < 0)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_error(x->c->s, "cannot count the history of a subject");
+		goto out;
+	}
+	*count = sqlite3_column_int64(st, 0);
+out:
+	if (st)
+		sqlite3_reset(st);
+	oomsift_buf_free(&sql);
+	return rc;
+}
+
+/* The figure of each event of a trend, as SQL over `e` (oom_events). */
+static const char *trend_figure(const char *figure)
+{
+	if (!figure)
+		return NULL;
+	if (strcmp(figure, "task_rss_kb") == 0)
+		return "(SELECT sum(t.rss_pages) * 4 FROM oom_tasks t WHERE t.event_id = e.id "
+		       "AND t.name = ?4)";
+	if (strcmp(figure, "victim_rss_kb") == 0)
+		return "e.victim_rss_kb";
+	if (strcmp(figure, "memcg_usage_kb") == 0)
+		return "e.memcg_usage_kb";
+	return NULL;
+}
+
+/* Least squares over the points of st, one pass (Welford): x in days. */
+static int fit_trend(subject_ctx *x, sqlite3_stmt *st, oomsift_trend *out)
+{
+	double mean_x = 0, mean_y = 0, cxy = 0, m2x = 0, x0 = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		double px, py, dx;
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		px = sqlite3_column_double(st, 0) / 86400.0;
+		py = sqlite3_column_double(st, 1);
+		if (out->points == 0) {
+			x0 = px;
+			out->first = py;
+		}
+		px -= x0; /* days since the first point: small numbers */
+		out->points++;
+		out->last = py;
+		dx = px - mean_x;
+		mean_x += dx / (double)out->points;
+		mean_y += (py - mean_y) / (double)out->points;
+		cxy += dx * (py - mean_y);
+		m2x += dx * (px - mean_x);
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(x->c->s, "cannot read the trend of a subject");
+	out->slope_per_day = out->points >= 2 && m2x > 0 ? cxy / m2x : 0;
+	return 0;
+}
+
+static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
+{
+	subject_ctx *x = data;
+	const char *figure = trend_figure(t->figure);
+	oomsift_value host, ts;
+	oomsift_buf sql;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!figure)
+		return oomsift_error_set(OOMSIFT_ERULE, "rules: no trend figure '%s'",
+		                         t->figure ? t->figure : "");
+	if (strcmp(t->figure, "task_rss_kb") == 0 && !t->name)
+		return oomsift_error_set(OOMSIFT_ERULE, "rules: a task_rss_kb trend needs a name");
+	if ((rc = load_row(x)) < 0)
+		return rc;
+	host = row_get(x, "host");
+	ts = row_get(x, "ts_unix");
+	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
+	if (oomsift_buf_printf(&sql,
+	                       "SELECT e.ts_unix, %s FROM oom_events e WHERE e.host = ?1 AND "
+	                       "e.ts_unix BETWEEN ?2 AND ?3",
+	                       figure) < 0) {
+		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = append_same(&sql, &x->c->cols[OOMSIFT_SUBJECT_EVENT], t->same, t->nsame, 5,
+	                      "trend")) < 0)
+		goto out;
+	if (oomsift_buf_printf(&sql, " ORDER BY e.ts_unix, e.id") < 0) {
+		rc = oomsift_error_set(OOMSIFT_ELIMIT, "rules: trend compares too many fields");
+		goto out;
+	}
+	if (!has_time(&ts) || host.type != OOMSIFT_VALUE_TEXT)
+		goto out; /* no window: no points */
+	if (!(st = cached_stmt(x->c, sql.data))) {
+		rc = OOMSIFT_ESTORE;
+		goto out;
+	}
+	bind_window(st, &host, ts_of(&ts), t->window_s);
+	if (t->name)
+		sqlite3_bind_text(st, 4, t->name, -1, SQLITE_STATIC);
+	if ((rc = bind_same(x, st, t->same, t->nsame, 5)) < 0)
+		goto out;
+	rc = fit_trend(x, st, out);
+out:
+	if (st)
+		sqlite3_reset(st);
+	oomsift_buf_free(&sql);
+	return rc;
+}
+
+oomsift_rule_ctx classify_subject_ctx(subject_ctx *x)
+{
+	return (oomsift_rule_ctx){.field = field, .history = history, .trend = trend, .data = x};
+}

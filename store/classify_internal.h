@@ -1,0 +1,122 @@
+/*
+ * What store/classify.c (the classification run) and store/classify_ctx.c
+ * (what rules read about one subject) share. Not installed.
+ */
+#ifndef OOMSIFT_STORE_CLASSIFY_INTERNAL_H
+#define OOMSIFT_STORE_CLASSIFY_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "oomsift/buf.h"
+#include "oomsift/rules.h"
+#include "oomsift/store.h"
+
+/* Columns of a public view (oom_events has about 100). */
+#define CLASSIFY_MAX_COLS 256
+/* Text one subject may hold while it is evaluated: its row, task names,
+ * matches. A row holds at most a few lines of 64 KiB. */
+#define CLASSIFY_ARENA_MAX (4u << 20)
+/* Host facts remembered per subject; more are asked again. */
+#define CLASSIFY_MAX_FACTS 32
+/* Prepared history and trend statements (one per distinct condition). */
+#define CLASSIFY_SQL_CACHE 64
+/* Longest history or trend statement: a few dozen column names. */
+#define CLASSIFY_SQL_MAX 8192
+
+/* The columns of one public view, as SQLite names them: the only names that
+ * history and trend conditions may paste into SQL. */
+typedef struct view_cols {
+	const char *view;
+	char *names[CLASSIFY_MAX_COLS];
+	size_t n;
+} view_cols;
+
+typedef struct classifier {
+	oomsift_store *s;
+	view_cols cols[2]; /* by oomsift_rule_subject */
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+	} cache[CLASSIFY_SQL_CACHE];
+	size_t ncache, next_evict;
+} classifier;
+
+/* Derived fields of an event (FIELDS.md), computed in groups on demand. */
+enum derived_field {
+	D_TASKS_COUNT,
+	D_TASKS_RSS_KB,
+	D_LARGEST_NAME,
+	D_LARGEST_PID,
+	D_LARGEST_RSS_KB,
+	D_LARGEST_ADJ,
+	D_LARGEST_SHARE,
+	D_LARGEST_IS_VICTIM,
+	D_VICTIM_RANK,
+	D_VICTIM_TASK_RSS_KB,
+	D_TOP_NAME,
+	D_TOP_COUNT,
+	D_TOP_RSS_KB,
+	D_TOP_SHARE,
+	D_MEM_TOTAL_KB,
+	D_MEM_LIMIT_KB,
+	D_MEM_TASKS_SHARE,
+	D_MI_FREE_KB,
+	D_MI_SHMEM_KB,
+	D_MI_SLAB_UNRECLAIMABLE_KB,
+	D_MI_SLAB_RECLAIMABLE_KB,
+	D_MI_PAGETABLES_KB,
+	D_MI_ANON_KB,
+	D_MI_FILE_KB,
+	D_MI_KERNEL_STACK_KB,
+	D_MI_HUGEPAGES_KB,
+	D_SHARE_SHMEM,
+	D_SHARE_SLAB_UNRECLAIMABLE,
+	D_SHARE_HUGEPAGES,
+	D_SHARE_KERNEL,
+	/* added to the first contract */
+	D_LARGEST_LIMIT_SHARE,
+	D_TOP_LIMIT_SHARE,
+	D_SWAP_USED_SHARE,
+	D_MEMCG_USAGE_SHARE,
+	D_MEMCG_SUGGEST_KB,
+	NDERIVED
+};
+
+typedef struct subject_fact {
+	const char *key; /* in the arena */
+	oomsift_value v;
+} subject_fact;
+
+/* One subject while it is evaluated. Every text value it hands out lives in
+ * its arena until classify_subject_end(). */
+typedef struct subject_ctx {
+	classifier *c;
+	oomsift_rule_subject kind;
+	int64_t id;
+	oomsift_arena arena;
+	unsigned loaded; /* groups computed (classify_ctx.c) */
+	oomsift_value row[CLASSIFY_MAX_COLS];
+	oomsift_value derived[NDERIVED];
+	subject_fact facts[CLASSIFY_MAX_FACTS];
+	size_t nfacts;
+} subject_ctx;
+
+/* Reads the views' columns. Fails with the store's error. */
+int classifier_init(classifier *c, oomsift_store *s);
+void classifier_free(classifier *c);
+
+void classify_subject_begin(subject_ctx *x, classifier *c, oomsift_rule_subject kind, int64_t id);
+/* Frees what the subject held: every value handed out becomes invalid. */
+void classify_subject_end(subject_ctx *x);
+/* The context rules read the subject through (rules.h). */
+oomsift_rule_ctx classify_subject_ctx(subject_ctx *x);
+/* Copies n bytes into the subject's arena (NUL-terminated) at *out; fails
+ * with OOMSIFT_ENOMEM, or OOMSIFT_ELIMIT past CLASSIFY_ARENA_MAX. */
+int classify_strndup(subject_ctx *x, const char *s, size_t n, const char **out);
+
+/* The view a subject kind is a row of, and its name in classification. */
+const char *classify_subject_view(oomsift_rule_subject kind);
+const char *classify_subject_name(oomsift_rule_subject kind);
+
+#endif
