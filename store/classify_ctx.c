@@ -720,17 +720,50 @@ static int bind_same(subject_ctx *x, sqlite3_stmt *st, const char *const *same, 
 }
 
 /* Binds host (?1) and the window [ts - window, ts] (?2, ?3). */
-static void bind_window(sqlite3_stmt *st, const oomsift_value *host, double ts, double window_s)
+/* The time a window runs on: the subject's wall time when it has one; else
+ * its uptime, among the subjects of the same source that have no wall time
+ * either (raw dmesg: one boot of one capture). */
+typedef struct time_axis {
+	const char *col;   /* SQL of the time of `e` */
+	const char *where; /* SQL: `e` in the window ?2 .. ?3 (and of source ?99) */
+	oomsift_value t, source;
+	bool ok; /* false: the subject has no time, so no window */
+} time_axis;
+
+#define AXIS_SOURCE_PARAM 99
+
+static void axis_of(subject_ctx *x, time_axis *a)
 {
+	a->t = row_get(x, "ts_unix");
+	a->source = row_get(x, "source");
+	a->col = "e.ts_unix";
+	a->where = "e.ts_unix BETWEEN ?2 AND ?3";
+	if (!has_time(&a->t)) {
+		a->t = row_get(x, "uptime_s");
+		a->col = "e.uptime_s";
+		a->where = "e.ts_unix IS NULL AND e.source IS ?99 AND e.uptime_s BETWEEN ?2 AND ?3";
+	}
+	a->ok = has_time(&a->t);
+}
+
+static void bind_window(sqlite3_stmt *st, const oomsift_value *host, const time_axis *a,
+                        double window_s)
+{
+	double t = ts_of(&a->t);
+
 	sqlite3_bind_text(st, 1, host->s, (int)host->len, SQLITE_STATIC);
-	sqlite3_bind_double(st, 2, ts - window_s);
-	sqlite3_bind_double(st, 3, ts);
+	sqlite3_bind_double(st, 2, t - window_s);
+	sqlite3_bind_double(st, 3, t);
+	if (a->source.type == OOMSIFT_VALUE_TEXT)
+		sqlite3_bind_text(st, AXIS_SOURCE_PARAM, a->source.s, (int)a->source.len,
+		                  SQLITE_STATIC);
 }
 
 static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 {
 	subject_ctx *x = data;
-	oomsift_value host, ts;
+	oomsift_value host;
+	time_axis axis;
 	oomsift_buf sql;
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -741,19 +774,17 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 	if ((rc = load_row(x)) < 0)
 		return rc;
 	host = row_get(x, "host");
-	ts = row_get(x, "ts_unix");
+	axis_of(x, &axis);
 	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
-	if (oomsift_buf_printf(&sql,
-	                       "SELECT count(*) FROM %s e WHERE e.host = ?1 "
-	                       "AND e.ts_unix BETWEEN ?2 AND ?3",
-	                       classify_subject_view(h->of)) < 0) {
+	if (oomsift_buf_printf(&sql, "SELECT count(*) FROM %s e WHERE e.host = ?1 AND %s",
+	                       classify_subject_view(h->of), axis.where) < 0) {
 		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = append_same(&sql, &x->c->cols[h->of], h->same, h->nsame, 4, "history")) < 0)
 		goto out;
 	/* Without a time the subject has no window: it counts itself. */
-	if (!has_time(&ts) || host.type != OOMSIFT_VALUE_TEXT) {
+	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT) {
 		*count = h->of == x->kind;
 		goto out;
 	}
@@ -761,7 +792,7 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 		rc = OOMSIFT_ESTORE;
 		goto out;
 	}
-	bind_window(st, &host, ts_of(&ts), h->window_s);
+	bind_window(st, &host, &axis, h->window_s);
 	if ((rc = bind_same(x, st, h->same, h->nsame, 4)) < 0)
 		goto out;
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -826,7 +857,8 @@ static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 {
 	subject_ctx *x = data;
 	const char *figure = trend_figure(t->figure);
-	oomsift_value host, ts;
+	oomsift_value host;
+	time_axis axis;
 	oomsift_buf sql;
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -840,29 +872,27 @@ static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 	if ((rc = load_row(x)) < 0)
 		return rc;
 	host = row_get(x, "host");
-	ts = row_get(x, "ts_unix");
+	axis_of(x, &axis);
 	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
-	if (oomsift_buf_printf(&sql,
-	                       "SELECT e.ts_unix, %s FROM oom_events e WHERE e.host = ?1 AND "
-	                       "e.ts_unix BETWEEN ?2 AND ?3",
-	                       figure) < 0) {
+	if (oomsift_buf_printf(&sql, "SELECT %s, %s FROM oom_events e WHERE e.host = ?1 AND %s",
+	                       axis.col, figure, axis.where) < 0) {
 		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = append_same(&sql, &x->c->cols[OOMSIFT_SUBJECT_EVENT], t->same, t->nsame, 5,
 	                      "trend")) < 0)
 		goto out;
-	if (oomsift_buf_printf(&sql, " ORDER BY e.ts_unix, e.id") < 0) {
+	if (oomsift_buf_printf(&sql, " ORDER BY %s, e.id", axis.col) < 0) {
 		rc = oomsift_error_set(OOMSIFT_ELIMIT, "rules: trend compares too many fields");
 		goto out;
 	}
-	if (!has_time(&ts) || host.type != OOMSIFT_VALUE_TEXT)
+	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT)
 		goto out; /* no window: no points */
 	if (!(st = cached_stmt(x->c, sql.data))) {
 		rc = OOMSIFT_ESTORE;
 		goto out;
 	}
-	bind_window(st, &host, ts_of(&ts), t->window_s);
+	bind_window(st, &host, &axis, t->window_s);
 	if (t->name)
 		sqlite3_bind_text(st, 4, t->name, -1, SQLITE_STATIC);
 	if ((rc = bind_same(x, st, t->same, t->nsame, 5)) < 0)

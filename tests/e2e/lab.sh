@@ -2,8 +2,9 @@
 # End-to-end tests on what real kernels printed (tests/data/lab, made by
 # tools/oom-lab/run): every scenario, read through every wrapper made of its
 # capture, must give the events its ground truth (truth.json) names, with
-# the victims the scenario saw die; and all the wrappers of one capture
-# ingested together must give each event once.
+# the victims the scenario saw die and the root cause (primary, and the
+# contributing ones in "also") the built-in rules must find; and all the
+# wrappers of one capture ingested together must give each event once.
 # Usage: lab.sh OOMSIFT_BINARY SOURCE_DIR
 set -u
 bin=$1
@@ -14,7 +15,9 @@ src=$2
 # of the largest task of each task table.
 events_of() {
 	"$bin" query --db "$1" -f json "SELECT e.*, (SELECT t.name FROM oom_tasks t
-		WHERE t.event_id = e.id ORDER BY t.rss_pages DESC, t.row LIMIT 1) AS largest_task
+		WHERE t.event_id = e.id ORDER BY t.rss_pages DESC, t.row LIMIT 1) AS largest_task,
+		(SELECT json_group_array(c.cause) FROM classifications c
+		 WHERE c.event_id = e.id) AS all_causes
 		FROM oom_events e ORDER BY coalesce(e.uptime_s, e.ts_unix), e.id"
 }
 
@@ -31,14 +34,18 @@ differences() {
 		elif $got[$k] != $v then "\($k): expected \($v | tojson), got \($got[$k] | tojson)"
 		else empty end;
 	$t[0] as $truth | $g[0] as $got |
-	# "each_killed": one event like it per process the scenario saw killed
+	# "each_killed": one event like it per process the scenario saw killed;
+	# an event without its own "cause" must have that of the scenario
 	(if $truth.expect.each_killed then [$truth.killed[] | $truth.expect.each_killed]
-	 else $truth.expect.events end) as $want |
+	 else $truth.expect.events end | map({cause: $truth.cause} + .)) as $want |
 	($truth.killed | map(.pid)) as $killed |
 	(if ($got | length) != ($want | length)
 	 then "events: expected \($want | length), got \($got | length)" else empty end),
 	(range(0; [($got | length), ($want | length)] | min) as $i |
 	 (field_diffs($want[$i]; $got[$i]) | "event \($i): " + .),
+	 (($truth.also // [])[] as $c |
+	  if ($got[$i].all_causes | fromjson | index($c)) == null
+	  then "event \($i): cause \($c) not among \($got[$i].all_causes)" else empty end),
 	 (if $truth.swap_kb != null and $got[$i].swap_total_kb != null
 	     and $got[$i].swap_total_kb != $truth.swap_kb
 	  then "event \($i): swap_total_kb \($got[$i].swap_total_kb), the guest had \($truth.swap_kb)"
@@ -48,7 +55,8 @@ differences() {
 	  then "event \($i): victim pid \($got[$i].victim_pid) is not a process the scenario saw killed \($killed)"
 	  else empty end)),
 	(($truth.expect.memory_events // [])[] as $w |
-	 if [$m[0][] | select(.kind == $w.kind and (($w.comm // null) == null or .comm == $w.comm))]
+	 if [$m[0][] | select(.kind == $w.kind and (($w.comm // null) == null or .comm == $w.comm)
+	                     and (($w.cause // null) == null or .cause == $w.cause))]
 	    | length == 0
 	 then "memory event \($w | tojson) not found" else empty end)'
 }

@@ -20,9 +20,11 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "oomsift/classify.h"
 #include "oomsift/error.h"
 #include "oomsift/ingest.h"
 #include "oomsift/input.h"
+#include "oomsift/rules.h"
 #include "oomsift/store.h"
 
 typedef struct fixture {
@@ -413,6 +415,8 @@ static void on_report(void *ctx, const char *severity, const char *message)
 		fail_msg("%s: %s", (const char *)ctx, message);
 }
 
+static oomsift_rules *builtin_rules; /* loaded once, in main() */
+
 static void run_fixture(void **state)
 {
 	fixture *f = *state;
@@ -447,6 +451,9 @@ static void run_fixture(void **state)
 	if (oomsift_ingest_file(in, f->log) < 0 || oomsift_ingest_finish(in) < 0)
 		fail_msg("%s: %s", f->name, oomsift_error_message());
 	oomsift_ingest_free(in);
+	/* as `oomsift ingest` does: the built-in rules name each event's cause */
+	if (oomsift_classify(store, builtin_rules, NULL, NULL) < 0)
+		fail_msg("%s: %s", f->name, oomsift_error_message());
 	check_events(&c);
 	check_memory_events(&c);
 	free(host);
@@ -509,6 +516,11 @@ int main(void)
 	struct CMUnitTest *tests;
 	int rc;
 
+	if (oomsift_rules_new(&builtin_rules) < 0 ||
+	    oomsift_rules_load_builtin(builtin_rules) < 0) {
+		fprintf(stderr, "the built-in rules: %s\n", oomsift_error_message());
+		return 1;
+	}
 	collect(OOMSIFT_TEST_DATA);
 	if (nfixtures == 0) {
 		fprintf(stderr, "no fixtures under %s\n", OOMSIFT_TEST_DATA);
@@ -528,5 +540,6 @@ int main(void)
 	}
 	free(fixtures);
 	free(tests);
+	oomsift_rules_free(builtin_rules);
 	return rc;
 }
