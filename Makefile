@@ -19,7 +19,7 @@ demo: build
 	@# dmesg captures carry no host name: each host's directory names it
 	./$(BUILD)/oomsift ingest --db oomsift.db --host-from 'fleet/(?<host>[^/]+)/' --year 2026 examples/fleet
 	./$(BUILD)/oomsift query --db oomsift.db \
-	  "SELECT id, host, ts, kind, trigger_comm, victim_pid, victim_comm, victim_rss_kb, complete FROM oom_events ORDER BY ts_unix, id"
+	  "SELECT id, host, ts, kind, victim_comm, victim_rss_kb, cause FROM oom_events ORDER BY ts_unix, id"
 	@# one of them in full: the first cgroup-limit kill
 	./$(BUILD)/oomsift show --db oomsift.db $$(./$(BUILD)/oomsift query --db oomsift.db -f csv \
 	  "SELECT min(id) FROM oom_events WHERE kind = 'memcg_oom'" | tail -n 1 | tr -d '\r')
