@@ -534,13 +534,13 @@ static void victims(FILE *f, const oomsift_report *r)
 	fputs("</div></div>\n</section>\n", f);
 }
 
-/* "12-28 15:00" of an ISO time. */
+/* "12-28 15:00:03" of an ISO time. */
 static void short_time(double t, char *out, size_t len)
 {
 	char iso[32];
 
 	report_fmt_time(t, iso, sizeof(iso));
-	snprintf(out, len, "%.5s %.5s", iso + 5, iso + 11);
+	snprintf(out, len, "%.5s %.8s", iso + 5, iso + 11);
 }
 
 /* The RSS of one suspect, a line over its points with the first and last value. */
