@@ -96,7 +96,8 @@ static void causes(jw *w, const oomsift_view *v)
 	jw_close(w, ']');
 }
 
-static void sources(jw *w, const oomsift_view *v)
+/* explain's store lives for one run: its ingest times say nothing. */
+static void sources(jw *w, const oomsift_view *v, const view_style *st)
 {
 	jw_int(w, "sightings", v->sightings);
 	jw_open(w, "sources", '[');
@@ -107,8 +108,8 @@ static void sources(jw *w, const oomsift_view *v)
 		jw_str(w, "member", s->member);
 		jw_int(w, "line", s->line);
 		jw_str(w, "wrapper", s->wrapper);
-		jw_str(w, "first_ingested", s->first_ingested);
-		jw_str(w, "last_ingested", s->last_ingested);
+		jw_str(w, "first_ingested", st->from_store ? s->first_ingested : NULL);
+		jw_str(w, "last_ingested", st->from_store ? s->last_ingested : NULL);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -271,6 +272,9 @@ static void tasks(jw *w, const oomsift_view *v)
 		jw_int(w, "swap_kb", t->swap_kb);
 		jw_int(w, "oom_score_adj", t->task->oom_score_adj);
 		jw_str(w, "role", *view_task_role(t) ? view_task_role(t) : NULL);
+		jw_bool(w, "victim", t->victim);
+		jw_bool(w, "killed", t->killed);
+		jw_bool(w, "trigger", t->trigger);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -333,7 +337,7 @@ static void event(jw *w, const oomsift_view *v, const view_style *st)
 	causes(w, v);
 	memory(w, v);
 	tasks(w, v);
-	sources(w, v);
+	sources(w, v, st);
 	if (st->raw)
 		jw_str(w, "raw", ev->raw.len ? ev->raw.data : NULL);
 }
@@ -353,7 +357,7 @@ static void memevent(jw *w, const oomsift_view *v, const view_style *st)
 	jw_str(w, "gfp_flags", *me->gfp_flags ? me->gfp_flags : NULL);
 	jw_str(w, "message", me->message);
 	causes(w, v);
-	sources(w, v);
+	sources(w, v, st);
 }
 
 void view_render_json(FILE *f, const oomsift_view *v, const view_style *st)

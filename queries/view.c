@@ -208,15 +208,15 @@ static void host_picture(const oomsift_event *ev, const mem_figures *m, oomsift_
 	mem->section = "Mem-Info";
 	mem->total_name = "RAM";
 	mem->total_kb = is_set(ev->ram_pages) ? ev->ram_pages * PAGE_KB : OOMSIFT_UNSET;
-	put_share(mem, "anon", "process memory (active + inactive anon lists)", m->anon, false);
-	put_share(mem, "shmem", "tmpfs and shared memory, on the anon lists", m->shmem, true);
-	put_share(mem, "file", "page cache (active + inactive file lists)", m->file, false);
+	put_share(mem, "anon", "process memory (anon lists)", m->anon, false);
+	put_share(mem, "shmem", "tmpfs, shared memory; in anon", m->shmem, true);
+	put_share(mem, "file", "page cache (file lists)", m->file, false);
 	put_share(mem, "unevictable", "mlocked, ramfs", m->unevictable, false);
 	put_share(mem, "slab", "kernel object caches", m->slab, false);
 	put_share(mem, "slab unreclaimable", NULL, m->slab_unreclaimable, true);
 	put_share(mem, "page tables", NULL, m->pagetables, false);
 	put_share(mem, "kernel stacks", NULL, m->kernel_stack, false);
-	put_share(mem, "huge pages", "reserved for hugetlbfs", nonzero(m->hugepages), false);
+	put_share(mem, "huge pages", "the hugetlbfs pool", nonzero(m->hugepages), false);
 	put_share(mem, "reserved", "kernel image, memmap, firmware",
 	          is_set(ev->reserved_pages) ? ev->reserved_pages * PAGE_KB : OOMSIFT_UNSET, false);
 	put_share(mem, "free", NULL, m->free, false);
@@ -224,8 +224,8 @@ static void host_picture(const oomsift_event *ev, const mem_figures *m, oomsift_
 	sum = rows_sum(mem);
 	if (is_set(mem->total_kb) && is_set(m->anon) && is_set(m->file) && is_set(m->slab) &&
 	    is_set(m->free) && mem->total_kb > sum)
-		put_share(mem, "other", "in no counter above: drivers, vmalloc, per-cpu, …",
-		          mem->total_kb - sum, false);
+		put_share(mem, "other", "none of the above: drivers, etc.", mem->total_kb - sum,
+		          false);
 }
 
 static void cgroup_picture(const oomsift_event *ev, const mem_figures *m, oomsift_view_memory *mem)
@@ -238,8 +238,8 @@ static void cgroup_picture(const oomsift_event *ev, const mem_figures *m, oomsif
 	mem->total_name = has_limit ? "limit" : is_set(usage) ? "usage" : NULL;
 	mem->total_kb = has_limit ? limit : usage;
 	put_share(mem, "anon", "process memory", m->anon, false);
-	put_share(mem, "file", "page cache, tmpfs and shared memory", m->file, false);
-	put_share(mem, "shmem", "tmpfs and shared memory, in file", m->shmem, true);
+	put_share(mem, "file", "page cache, tmpfs, shared memory", m->file, false);
+	put_share(mem, "shmem", "tmpfs, shared memory; in file", m->shmem, true);
 	put_share(mem, "slab", "kernel object caches", m->slab, false);
 	put_share(mem, "slab unreclaimable", NULL, m->slab_unreclaimable, true);
 	put_share(mem, "kernel stacks", NULL, m->kernel_stack, false);
@@ -249,8 +249,7 @@ static void cgroup_picture(const oomsift_event *ev, const mem_figures *m, oomsif
 	put_share(mem, "vmalloc", NULL, nonzero(m->vmalloc), false);
 	sum = rows_sum(mem);
 	if (is_set(usage) && is_set(sum) && usage > sum)
-		put_share(mem, "other", "charged to the cgroup, in no statistic above", usage - sum,
-		          false);
+		put_share(mem, "other", "charged, in no statistic above", usage - sum, false);
 	if (has_limit && is_set(usage) && limit > usage)
 		put_share(mem, "unused", "limit - usage", limit - usage, false);
 }
@@ -338,10 +337,10 @@ static const char *const part_names[OOMSIFT_PART_COUNT] = {
 };
 static const char *const part_texts[OOMSIFT_PART_COUNT] = {
     "the header (' invoked oom-killer:': the trigger and its allocation)",
-    "the stack header ('CPU: … Comm: …': the kernel release)",
+    "the stack header ('CPU: ... Comm: ...': the kernel release)",
     "the memory figures (Mem-Info, or the cgroup's memory statistics)",
     "the task table (the candidates and their sizes)",
-    "the kill line ('Killed process …': the victim and its size)",
+    "the kill line ('Killed process ...': the victim and its size)",
     "a line of the report was cut short",
 };
 
