@@ -161,6 +161,7 @@ typedef struct out {
 	const view_style *st;
 	bool md;         /* Markdown */
 	bool table_open; /* Markdown: a field table has its header row */
+	size_t fields;   /* fields written so far */
 } out;
 
 enum { C_BOLD, C_RED, C_YELLOW, C_DIM, C_OFF };
@@ -244,6 +245,7 @@ static void put_wrapped(out *o, int col, int indent, const char *text)
 /* "  label       text…" wrapped under the text, or "| label | text |". */
 static void put_field(out *o, const char *label, const char *text)
 {
+	o->fields++;
 	if (o->md) {
 		if (!o->table_open)
 			fputs("\n| | |\n|---|---|\n", o->f);
@@ -320,13 +322,13 @@ static void field_trigger(out *o, const oomsift_event *ev)
 		         ev->alloc_order);
 	n = strlen(text);
 	if (ev->gfp_mask)
-		snprintf(text + n, sizeof(text) - n, ", gfp_mask %s%s%s%s", ev->gfp_mask,
+		snprintf(text + n, sizeof(text) - n, ", gfp_mask=%s%s%s%s", ev->gfp_mask,
 		         ev->gfp_flags && *ev->gfp_flags ? " (" : "",
 		         ev->gfp_flags && *ev->gfp_flags ? ev->gfp_flags : "",
 		         ev->gfp_flags && *ev->gfp_flags ? ")" : "");
 	n = strlen(text);
 	if (ev->trigger_oom_score_adj != OOMSIFT_UNSET)
-		snprintf(text + n, sizeof(text) - n, ", oom_score_adj %" PRId64,
+		snprintf(text + n, sizeof(text) - n, ", oom_score_adj=%" PRId64,
 		         ev->trigger_oom_score_adj);
 	put_field(o, "trigger", text);
 }
@@ -358,7 +360,10 @@ static void field_victim(out *o, const oomsift_event *ev)
 	size_t n;
 
 	if (ev->victim_pid == OOMSIFT_UNSET && !ev->victim_comm) {
-		put_field(o, "victim", ev->no_killable ? "none: no killable process" : "none seen");
+		/* a user-space actor kills a cgroup or reports a kill: no process line */
+		if (view_is_kernel_kind(ev))
+			put_field(o, "victim",
+			          ev->no_killable ? "none: no killable process" : "none seen");
 		return;
 	}
 	snprintf(text, sizeof(text), "%s", ev->victim_comm ? ev->victim_comm : "?");
@@ -478,8 +483,15 @@ static void what_happened(out *o, const oomsift_view *v)
 		put_field(o, "cgroup", text);
 	}
 	field_victim(o, ev);
-	if (ev->task_memcg && (!ev->oom_memcg || strcmp(ev->task_memcg, ev->oom_memcg) != 0))
+	if (ev->kind == OOMSIFT_OOMD_KILL && ev->task_memcg) {
+		snprintf(text, sizeof(text), "%s%s%s%s", ev->task_memcg,
+		         ev->kill_reason ? " (" : "", ev->kill_reason ? ev->kill_reason : "",
+		         ev->kill_reason ? ")" : "");
+		put_field(o, "killed", text);
+	} else if (ev->task_memcg &&
+	           (!ev->oom_memcg || strcmp(ev->task_memcg, ev->oom_memcg) != 0)) {
 		put_field(o, "victim in", ev->task_memcg);
+	}
 	field_kills(o, ev);
 	if (ev->panic)
 		put_field(o, "panic", ev->panic);
@@ -537,8 +549,10 @@ static void cause_item(out *o, size_t i, const oomsift_view_cause *c)
 	put_str(o, c->cause);
 	fprintf(o->f, "%s%s (%s%s", color(o, C_OFF), o->md ? "**" : "", c->severity,
 	        c->primary ? ", primary" : "");
-	if (strcmp(c->rule_id, c->cause) != 0)
-		fprintf(o->f, ", rule %s", c->rule_id);
+	if (strcmp(c->rule_id, c->cause) != 0) {
+		fputs(", rule ", o->f);
+		put_str(o, c->rule_id);
+	}
 	fputs(")\n", o->f);
 	if (c->evidence && *c->evidence) {
 		fputs(o->md ? "   " : "     ", o->f);
@@ -696,16 +710,19 @@ static void share_table(out *o, const oomsift_view_memory *m)
 static void memory(out *o, const oomsift_view *v)
 {
 	const oomsift_event *ev = v->event;
+	size_t before;
 
 	heading(o, "Memory");
+	before = o->fields;
 	host_lines(o, ev);
 	oomd_lines(o, ev);
 	counter_line(o, "cgroup", &ev->memcg_mem);
 	counter_line(o, "cgroup swap", &ev->memcg_swap);
 	counter_line(o, "mem+swap", &ev->memcg_memsw);
 	counter_line(o, "kmem", &ev->memcg_kmem);
-	if (v->memory.scope == OOMSIFT_VIEW_SCOPE_NONE && view_is_kernel_kind(ev))
-		put_field(o, "figures", "none in this report");
+	if (v->memory.scope == OOMSIFT_VIEW_SCOPE_NONE && o->fields == before)
+		put_field(o, "figures",
+		          view_is_kernel_kind(ev) ? "none in this report" : "none in these lines");
 	share_table(o, &v->memory);
 }
 

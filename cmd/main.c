@@ -99,7 +99,7 @@ static void main_help(FILE *f)
 	        program_description);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].spec->name, commands[i].spec->summary);
-	fputs("\n'oomsift <command> --help' describes a command; man oomsift all of them.\n\n"
+	fputs("\n'oomsift <command> --help' describes a command, 'man oomsift' all of them.\n\n"
 	      "exit status:\n",
 	      f);
 	for (const struct cli_exit_code *e = cli_exit_codes; e->meaning; e++)

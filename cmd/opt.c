@@ -4,7 +4,7 @@
 #include "cmd/opt.h"
 
 const struct cli_exit_code cli_exit_codes[] = {
-    {EXIT_OK, "success (explain: an event was found)"},
+    {EXIT_OK, "success, whether or not OOM events were found (explain: an event was found)"},
     {EXIT_NOT_FOUND, "the event asked for does not exist (explain: the input holds no OOM "
                      "report)"},
     {EXIT_USAGE, "usage error"},

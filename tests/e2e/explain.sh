@@ -42,6 +42,11 @@ if cmp -s "$tmp/golden" "$golden"; then ok; else
 	fail "explain rhel7_3.10: differs from $golden: $(diff "$golden" "$tmp/golden" | head -c 600)"
 fi
 
+# docs/explain.md shows the same output
+awk '/^## An example/ { on = 1 } on && /^```$/ { if (in_block) exit; in_block = 1; next }
+	in_block { print }' "$src/docs/explain.md" >"$tmp/doc-example"
+if cmp -s "$tmp/doc-example" "$golden"; then ok; else fail "the example of docs/explain.md is not $golden"; fi
+
 # ---- JSON: one array, each object with the fields docs/explain.md lists ----
 # doc_fields HEADING: the field names of the table under "### HEADING" in
 # docs/explain.md, a field whose meaning says "only" (explain only, show
