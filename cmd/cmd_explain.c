@@ -1,6 +1,7 @@
 /* oomsift explain: the full view of every OOM report in one input, with no store on disk. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/event_view.h"
@@ -182,6 +183,11 @@ int cmd_explain(int argc, char **argv)
 	io.ctx = &run;
 	if ((rc = rules_opts_load(&o.rules, &rs)) < 0)
 		return cmd_fail(rc);
+	/* a paste typed into the terminal: say how it ends */
+	if (strcmp(o.input, "-") == 0 && isatty(STDIN_FILENO))
+		fputs(
+		    "oomsift: reading the report from the terminal: paste it, then press Ctrl-D\n",
+		    stderr);
 	code = explain(&run, &io, rs);
 	oomsift_rules_free(rs);
 	return code;
