@@ -10,10 +10,13 @@ int cmd_show(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 extern const cli_command cmd_ingest_spec, cmd_query_spec, cmd_show_spec, cmd_merge_spec,
-    cmd_classify_spec, cmd_rules_spec, cmd_report_spec;
+    cmd_classify_spec, cmd_rules_spec, cmd_explain_spec, cmd_report_spec;
+/* rules list, check and test (NULL-terminated) */
+extern const cli_command *const cmd_rules_subcommands[];
 
 /* --db, else $OOMSIFT_DB, else ./oomsift.db */
 const char *cmd_db_path(const char *opt);

@@ -23,21 +23,6 @@ static const cli_opt rules_opts_table[] = {
     {0},
 };
 
-const cli_command cmd_rules_spec = {
-    "rules",
-    "list, check and test the root-cause rules",
-    "  list    the rules in effect: id, cause, severity, priority, subject, origin\n"
-    "  check   check rule files before using them\n"
-    "  test    run the examples of every rule in effect\n"
-    "\n"
-    "Rules are YAML (docs/rules.md). 'oomsift rules <command> --help' describes each.\n"
-    "Exit 6 when a rule file is invalid or an example fails.",
-    "  oomsift rules list --format json\n"
-    "  oomsift rules check ~/.config/oomsift/rules.d/*.yaml\n"
-    "  oomsift rules test --rules ./team-rules/\n",
-    rules_opts_table,
-};
-
 /* ---- rules list ---- */
 
 static const cli_opt list_opts[] = {
@@ -251,6 +236,23 @@ static int cmd_rules_test(int argc, char **argv)
 	        st.rules == 1 ? "" : "s", st.examples, st.examples == 1 ? "" : "s", st.failed);
 	return st.failed ? EXIT_RULES : EXIT_OK;
 }
+
+const cli_command *const cmd_rules_subcommands[] = {&list_spec, &check_spec, &test_spec, NULL};
+
+const cli_command cmd_rules_spec = {
+    "rules",
+    "list, check and test the root-cause rules",
+    "  list    the rules in effect: id, cause, severity, priority, subject, origin\n"
+    "  check   check rule files before using them\n"
+    "  test    run the examples of every rule in effect\n"
+    "\n"
+    "Rules are YAML (docs/rules.md). 'oomsift rules <command> --help' describes each.\n"
+    "Exit 6 when a rule file is invalid or an example fails.",
+    "  oomsift rules list --format json\n"
+    "  oomsift rules check ~/.config/oomsift/rules.d/*.yaml\n"
+    "  oomsift rules test --rules ./team-rules/\n",
+    rules_opts_table,
+};
 
 int cmd_rules(int argc, char **argv)
 {

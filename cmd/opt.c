@@ -3,6 +3,19 @@
 
 #include "cmd/opt.h"
 
+const struct cli_exit_code cli_exit_codes[] = {
+    {EXIT_OK, "success, whether or not OOM events were found (explain: an event was found)"},
+    {EXIT_NOT_FOUND, "the event asked for does not exist (explain: the input holds no OOM "
+                     "report)"},
+    {EXIT_USAGE, "usage error"},
+    {EXIT_SQL, "an SQL statement failed"},
+    {EXIT_PARTIAL, "some inputs could not be read; everything else was stored"},
+    {EXIT_STORE, "the store could not be opened, read or written (or is from a newer oomsift)"},
+    {EXIT_RULES, "a rule file is invalid or cannot be read, or a rule's example failed"},
+    {EXIT_INTERNAL, "internal error"},
+    {0, NULL},
+};
+
 static void cli_verror(const char *fmt, va_list ap)
 {
 	fputs("oomsift: ", stderr);

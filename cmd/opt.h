@@ -43,7 +43,22 @@ typedef struct cli_command {
 	const cli_opt *opts;     /* terminated by an entry with kind 0 and no name */
 } cli_command;
 
-/* Exit codes (also listed by `oomsift --help`). */
+/* A named thing and what it is: an environment variable, a file, a page. */
+typedef struct cli_entry {
+	const char *name;
+	const char *text;
+} cli_entry;
+
+/* What the program as a whole documents: --help and the man page read it. */
+typedef struct cli_program {
+	const char *summary;     /* one line */
+	const char *description; /* paragraphs */
+	/* NULL-terminated; a group's commands ("rules list") follow the group */
+	const cli_command *const *commands;
+	const cli_entry *environment, *files, *see_also; /* each ends with a NULL name */
+} cli_program;
+
+/* Exit codes (also listed by `oomsift --help` and the man page: cli_exit_codes). */
 enum {
 	EXIT_OK = 0,
 	EXIT_NOT_FOUND = 1, /* the event asked for does not exist */
@@ -54,6 +69,12 @@ enum {
 	EXIT_RULES = 6,   /* a rule file is invalid, or a rule's example failed */
 	EXIT_INTERNAL = 70,
 };
+
+/* Every exit code above with its meaning, ending with a NULL meaning. */
+extern const struct cli_exit_code {
+	int code;
+	const char *meaning;
+} cli_exit_codes[];
 
 /* Parses argv (argv[0] is the command name). Returns -1 when the command
  * should exit with *exit_code (usage error, or --help already printed). */

@@ -6,7 +6,7 @@ set -eu
 
 packages="build-essential cmake pkg-config libpcre2-dev libsqlite3-dev libyaml-dev
 libcmocka-dev libxxhash-dev libarchive-dev libjansson-dev libsystemd-dev
-jq sqlite3 gzip xz-utils zstd bzip2 tar python3 systemd-journal-remote
+jq sqlite3 gzip xz-utils zstd bzip2 tar python3 systemd-journal-remote groff-base
 chromium"
 
 missing=""

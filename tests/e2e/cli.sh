@@ -64,9 +64,9 @@ expect_eq "events intact after refused write" "$(q -f csv 'SELECT count(*) FROM 
 # show
 id=$(q -f csv "SELECT id FROM oom_events WHERE host = 'proxmox_5.15_cgroupv2'" | tail -n 1 | tr -d '\r')
 expect_code "show" 0 "$bin" show --db "$db" "$id"
-expect_grep "show victim" "php-fpm (pid 3902942, uid 1000) killed: Memory cgroup out of memory" "$tmp/out"
-expect_grep "show cgroup" "memory .* 29.8 GiB used of 29.8 GiB limit (100%)" "$tmp/out"
-expect_grep "show largest tasks" "Largest tasks (10 of 73, by RSS)" "$tmp/out"
+expect_grep "show victim" "php-fpm (pid 3902942, uid 1000) killed: Memory cgroup out of" "$tmp/out"
+expect_grep "show cgroup" "cgroup .* 29.8 GiB used of a 29.8 GiB limit (100%)" "$tmp/out"
+expect_grep "show largest tasks" "Largest tasks: 10 of 73 by RSS" "$tmp/out"
 expect_grep "show marks the victim" "victim *3902942" "$tmp/out"
 expect_code "show --raw" 0 "$bin" show --db "$db" --raw "$id"
 expect_grep "show --raw text" "invoked oom-killer" "$tmp/out"
@@ -82,7 +82,7 @@ expect_eq "memory_events rows" "$("$bin" query --db "$tmp/us.db" -f csv "SELECT 
 	"page_alloc_failure overcommit_refusal overcommit_refusal overcommit_refusal page_alloc_failure vmalloc_failure page_alloc_stall"
 id=$("$bin" query --db "$tmp/us.db" -f csv "SELECT id FROM oom_events WHERE host = 'build7'" | tail -n 1 | tr -d '\r')
 expect_code "show oomd kill" 0 "$bin" show --db "$tmp/us.db" "$id"
-expect_grep "show oomd kind" "kind        systemd-oomd kill" "$tmp/out"
+expect_grep "show oomd kind" "what        systemd-oomd killed a cgroup" "$tmp/out"
 expect_grep "show oomd unit" "unit        build.service, result oom-kill" "$tmp/out"
 
 # stdin with --host, OOMSIFT_DB
@@ -242,7 +242,7 @@ expect_code "ingest memory events classifies them" 0 "$bin" ingest --db "$tmp/us
 expect_grep "memory events classified" "0 events and 7 memory events classified" "$tmp/err"
 id=$(cq "SELECT id FROM oom_events WHERE host = 'proxmox_5.15_cgroupv2'")
 expect_code "show prints the cause" 0 "$bin" show --db "$cdb" "$id"
-expect_grep "show cause section" "^Cause$" "$tmp/out"
+expect_grep "show cause section" "^Causes$" "$tmp/out"
 # the rule set: built-in, the user's rules.d, --rules, --disable
 "$bin" rules list --no-user-rules -f json >"$tmp/rules.json"
 expect_eq "rules list: all built-in" "$(jq -r '[.[] | .origin] | unique | join(" ")' "$tmp/rules.json")" builtin
@@ -329,7 +329,7 @@ YAML
 	expect_eq "user rules.d: loaded" "$(jq -r '.[] | select(.id == "e2e_any_kill") | .origin' "$tmp/out")" "$XDG_CONFIG_HOME/oomsift/rules.d/good.yaml:2"
 	rm "$XDG_CONFIG_HOME/oomsift/rules.d/good.yaml"
 	expect_code "show: the matching rules" 0 "$bin" show --db "$cdb" "$id"
-	expect_grep "show: evidence" "evidence  php-fpm was killed" "$tmp/out"
+	expect_grep "show: evidence" "^     php-fpm was killed" "$tmp/out"
 	expect_code "rules test --rules good" 0 "$bin" rules test --rules "$tmp/good.yaml"
 	expect_code "rules check failing (log examples run by test)" 0 "$bin" rules check "$tmp/failing.yaml"
 	expect_code "rules test failing" 6 "$bin" rules test --rules "$tmp/failing.yaml"

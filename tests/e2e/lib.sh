@@ -6,6 +6,8 @@ trap 'rm -rf "$tmp"' EXIT
 # The user's own rules (~/.config/oomsift/rules.d) stay out of the tests.
 XDG_CONFIG_HOME=$tmp/config
 export XDG_CONFIG_HOME
+# show and explain wrap at 80 columns, without colour, whatever the caller's terminal
+unset COLUMNS NO_COLOR
 passed=0
 failed=0
 
