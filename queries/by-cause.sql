@@ -1,5 +1,5 @@
 -- name: by-cause
--- description: OOM events per root cause (the primary rule's cause; '(none)' when no rule matched): events, kills, hosts, share, last, the most killed process, the rules that named it
+-- description: events per root cause (the primary rule's; '(none)' when none matched): kills, hosts, share, rules
 
 WITH ev AS (
 	SELECT * FROM oom_events

@@ -1,5 +1,5 @@
 -- name: by-host
--- description: OOM events per host: kills, cgroup and host-wide OOMs, user-space kills, first and last, the most killed process and the most frequent cause
+-- description: events per host: kills, memcg and host-wide OOMs, user-space kills, first and last, top victim and cause
 
 WITH ev AS (
 	SELECT * FROM oom_events

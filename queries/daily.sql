@@ -1,5 +1,5 @@
 -- name: daily
--- description: OOM events and kills per day (UTC) and host, with the processes (or units) killed; events without a wall time have no day and are left out
+-- description: events and kills per day (UTC) and host, with what was killed; events without a wall time have no day
 -- param: since time 30d  start of the window
 
 WITH ev AS (

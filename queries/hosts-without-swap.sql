@@ -1,5 +1,5 @@
 -- name: hosts-without-swap
--- description: hosts with OOM events that ran without swap: a report said Total swap 0 kB, or the host's latest facts say SwapTotal 0 or no swap devices
+-- description: hosts whose OOMs ran without swap: a report's Total swap 0 kB, or facts SwapTotal 0 / no swap device
 
 WITH ev AS (
 	SELECT * FROM oom_events

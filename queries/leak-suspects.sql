@@ -1,5 +1,5 @@
 -- name: leak-suspects
--- description: processes whose RSS grows from one OOM report to the next on a host: points, first and last RSS, least-squares slope per day
+-- description: processes whose RSS grows from one OOM report to the next: points, first and last RSS, slope per day
 -- param: min_points int 3  fewest reports the name must appear in
 
 -- A point is one event's task table: the RSS of the rows of that name, summed.
@@ -23,25 +23,26 @@ points AS (
 	WHERE coalesce(e.ts_unix, e.uptime_s) IS NOT NULL AND t.rss_pages IS NOT NULL
 	GROUP BY e.id, t.name
 ),
-series AS (
-	SELECT *,
-	       count(*) OVER s AS n,
-	       t - avg(t) OVER s AS dt,
-	       rss_kb - avg(rss_kb) OVER s AS drss,
-	       first_value(rss_kb) OVER (s ORDER BY t, id) AS first_kb,
-	       first_value(rss_kb) OVER (s ORDER BY t DESC, id DESC) AS last_kb
+stats AS (
+	SELECT host, name, clock, capture, count(*) AS n, avg(t) AS t_mean, avg(rss_kb) AS rss_mean,
+	       min(t) AS t_first, max(t) AS t_last
 	FROM points
-	WINDOW s AS (PARTITION BY host, name, clock, capture)
+	GROUP BY host, name, clock, capture
+	HAVING count(*) >= :min_points
 ),
 fit AS (
-	SELECT host, name, clock, n AS points,
-	       min(ts_unix) AS first_unix, max(ts_unix) AS last_unix,
-	       max(first_kb) AS first_kb, max(last_kb) AS last_kb,
-	       -- least squares: sum(dt * drss) / sum(dt^2), KiB per second
-	       sum(dt * drss) / nullif(sum(dt * dt), 0) AS kb_per_s
-	FROM series
-	GROUP BY host, name, clock, capture
-	HAVING n >= :min_points
+	SELECT s.host, s.name, s.clock, s.n AS points,
+	       min(p.ts_unix) AS first_unix, max(p.ts_unix) AS last_unix,
+	       -- the RSS of the first and last report (the larger of two at one time)
+	       max(CASE WHEN p.t = s.t_first THEN p.rss_kb END) AS first_kb,
+	       max(CASE WHEN p.t = s.t_last THEN p.rss_kb END) AS last_kb,
+	       -- least squares: sum((t - mean t) (rss - mean rss)) / sum((t - mean t)^2), KiB per second
+	       sum((p.t - s.t_mean) * (p.rss_kb - s.rss_mean))
+	           / nullif(sum((p.t - s.t_mean) * (p.t - s.t_mean)), 0) AS kb_per_s
+	FROM stats s
+	JOIN points p ON p.host = s.host AND p.name = s.name AND p.clock = s.clock
+	             AND p.capture IS s.capture
+	GROUP BY s.host, s.name, s.clock, s.capture
 )
 SELECT host, name, clock, points,
        strftime('%Y-%m-%dT%H:%M:%SZ', first_unix, 'unixepoch') AS first_ts,

@@ -1,5 +1,5 @@
 -- name: memcg-limits
--- description: each memory cgroup that hit its limit: its limit at the last OOM, how many limits were seen, kills, peak usage, first and last seen
+-- description: each memory cgroup that hit its limit: the last limit, limits seen, kills, peak usage, first and last
 
 WITH ev AS (
 	SELECT * FROM oom_events

@@ -1,5 +1,5 @@
 -- name: repeat-offenders
--- description: a host and process name killed again and again: at least min_kills kills in the window, with first and last kill, RSS and causes
+-- description: a process name killed again and again on one host: at least min_kills kills in the window
 -- param: since time 30d  start of the window
 -- param: min_kills int 2  fewest kills of one name on one host to list
 

@@ -1,5 +1,5 @@
 -- name: top-victims
--- description: the process names killed most, with the RSS they held when killed (total and largest) and how many hosts lost them
+-- description: the process names killed most, with the RSS they held when killed (total and largest) and on how many hosts
 -- param: limit int 20  names to show (-1: all)
 
 WITH ev AS (

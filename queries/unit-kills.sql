@@ -1,5 +1,5 @@
 -- name: unit-kills
--- description: systemd units and containers hit by OOM kills: the unit systemd named, else the victim's cgroup (.service, .scope, docker, containerd, cri-o, podman, kubepods, lxc), with kills and victims
+-- description: systemd units and containers hit by OOM kills: services, scopes, docker, containerd, kubepods, lxc
 
 WITH ev AS (
 	SELECT * FROM oom_events

@@ -50,7 +50,7 @@ for name in recent by-host by-cause top-victims repeat-offenders memcg-limits le
 	hosts-without-swap biggest-consumers unit-kills daily; do
 	expect_grep "--list names $name" "^$name " "$tmp/out"
 done
-expect_grep "--list shows a since default" "^daily  *since=30d  *OOM events and kills per day" "$tmp/out"
+expect_grep "--list shows a since default" "^daily  *since=30d  *events and kills per day" "$tmp/out"
 expect_grep "--list shows params" "^repeat-offenders  *since=30d min_kills=2 " "$tmp/out"
 expect_eq "--list -f json" "$("$bin" query --list -f json | jq -r 'map(.name) | join(" ")')" \
 	"biggest-consumers by-cause by-host daily hosts-without-swap leak-suspects memcg-limits recent repeat-offenders top-victims unit-kills"
@@ -58,7 +58,7 @@ expect_code "--list NAME" 0 "$bin" query --list leak-suspects
 expect_eq "--list NAME prints the file" "$(head -n 3 "$tmp/out")" \
 	"-- queries/leak-suspects.sql (every query also reads :since, :until and :host; defaults: since all, until all, host *)
 -- name: leak-suspects
--- description: processes whose RSS grows from one OOM report to the next on a host: points, first and last RSS, least-squares slope per day"
+-- description: processes whose RSS grows from one OOM report to the next: points, first and last RSS, slope per day"
 expect_grep "--list NAME prints the SQL" "GROUP BY host, name, clock, capture" "$tmp/out"
 expect_code "--list unknown" 2 "$bin" query --list nope
 expect_grep "--list unknown message" "no named query 'nope'" "$tmp/err"
