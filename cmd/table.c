@@ -311,7 +311,7 @@ void table_write(FILE *f, const table *t)
 	bool lines = t->width > 0; /* a terminal shows a cell's lines as lines */
 	line_out o = {f, 0};
 
-	if (!w || !pos)
+	if (!w || !pos || t->ncol <= 0)
 		goto out;
 	for (int c = 0; c < t->ncol; c++)
 		w[c] = cell_width(t->names[c], lines);

@@ -492,7 +492,7 @@ static int unknown_param(const oomsift_named_query *q, const char *name)
 	char list[MAX_PARAMS * (OOMSIFT_QUERY_MAX_NAME + 2) + 1] = "";
 	size_t used = 0;
 
-	for (size_t i = 0; i < q->nparams; i++)
+	for (size_t i = 0; i < q->nparams && used < sizeof(list); i++)
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
 		                         q->params[i].name);
 	if (q->name)

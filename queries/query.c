@@ -266,10 +266,10 @@ static const query_binding *find_binding(const query_binding *b, size_t n, const
 	return NULL;
 }
 
-static int param_error(const char *file, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* Fails with OOMSIFT_ESQL and the message, after "FILE: " when there is a file. */
+static int query_fail(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static int param_error(const char *file, const char *fmt, ...)
+static int query_fail(const char *file, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -288,12 +288,11 @@ static int unbound(const char *file, const char *name, const query_binding *b, s
 	size_t used = 0;
 
 	if (!n)
-		return param_error(file, "the SQL reads :%s, but nothing is bound to it", name);
+		return query_fail(file, "the SQL reads :%s, but nothing is bound to it", name);
 	for (size_t i = 0; i < n && used < sizeof(list); i++)
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s:%s", i ? ", " : "",
 		                         b[i].name);
-	return param_error(file, "the SQL reads :%s, which is not a param (params: %s)", name,
-	                   list);
+	return query_fail(file, "the SQL reads :%s, which is not a param (params: %s)", name, list);
 }
 
 /* Binds each parameter of st; marks in used[] the bindings it reads. */
@@ -306,8 +305,8 @@ static int bind_statement(sqlite3_stmt *st, const char *file, const query_bindin
 		const char *name = sqlite3_bind_parameter_name(st, i);
 		const query_binding *x;
 		if (!name || name[0] != ':')
-			return param_error(file, "parameter '%s' is not allowed: name it :NAME",
-			                   name ? name : "?");
+			return query_fail(file, "parameter '%s' is not allowed: name it :NAME",
+			                  name ? name : "?");
 		if (!(x = find_binding(b, n, name + 1)))
 			return unbound(file, name + 1, b, n);
 		used[x - b] = true;
@@ -344,8 +343,8 @@ static int prepare_next(sqlite3 *db, authorizer *a, const char *file, const char
 			break; /* else white space or a comment */
 	}
 	if (*st && !sqlite3_stmt_readonly(*st)) {
-		int rc = param_error(file, "only read-only statements are allowed: %s",
-		                     sqlite3_sql(*st));
+		int rc =
+		    query_fail(file, "only read-only statements are allowed: %s", sqlite3_sql(*st));
 		sqlite3_finalize(*st);
 		*st = NULL;
 		return rc;
@@ -377,15 +376,15 @@ static int check_params(sqlite3 *db, authorizer *a, const char *file, const char
 	} while (st);
 	for (size_t i = 0; i < n; i++)
 		if (b[i].must_use && !used[i])
-			return param_error(file, "param '%s' is given, but the SQL never reads it",
-			                   b[i].name);
+			return query_fail(file, "param '%s' is given, but the SQL never reads it",
+			                  b[i].name);
 	return 0;
 }
 
 int query_run_bound(oomsift_store *s, const char *file, const char *sql,
                     const query_binding *bindings, size_t nbindings, const oomsift_query_sink *sink)
 {
-	bool used[OOMSIFT_QUERY_MAX_PARAMS + 4];
+	bool used[OOMSIFT_QUERY_MAX_PARAMS + 4] = {false};
 	sqlite3 *db = oomsift_store_db(s);
 	const char *tail = sql;
 	authorizer a = {{0}};
