@@ -10,9 +10,10 @@ int cmd_show(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 extern const cli_command cmd_ingest_spec, cmd_query_spec, cmd_show_spec, cmd_merge_spec,
-    cmd_classify_spec, cmd_rules_spec;
+    cmd_classify_spec, cmd_rules_spec, cmd_report_spec;
 
 /* --db, else $OOMSIFT_DB, else ./oomsift.db */
 const char *cmd_db_path(const char *opt);

@@ -15,6 +15,7 @@ static const command commands[] = {
     {&cmd_ingest_spec, cmd_ingest}, {&cmd_classify_spec, cmd_classify},
     {&cmd_query_spec, cmd_query},   {&cmd_show_spec, cmd_show},
     {&cmd_merge_spec, cmd_merge},   {&cmd_rules_spec, cmd_rules},
+    {&cmd_report_spec, cmd_report},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -70,6 +71,9 @@ static void main_help(FILE *f)
 	      "  70  internal error\n\n"
 	      "environment:\n"
 	      "  OOMSIFT_DB       store file when --db is not given (default ./oomsift.db)\n"
+	      "  OOMSIFT_NOW      the current time for report (epoch seconds), for\n"
+	      "                   reproducible reports\n"
+	      "  NO_COLOR         no colour in the text report, even on a terminal\n"
 	      "  XDG_CONFIG_HOME  user rules in $XDG_CONFIG_HOME/oomsift/rules.d (default\n"
 	      "                   ~/.config/oomsift/rules.d)\n",
 	      f);

@@ -208,9 +208,9 @@ int oomsift_rules_eval(const oomsift_rules *rs, oomsift_rule_subject subject,
 
 /* Runs a {log: TEXT} example: ingests the text and says whether rule_id
  * matched the subject of kind `subject` it yields (*matched). */
-typedef int (*oomsift_rules_log_runner)(void *data, const oomsift_rules *rs,
-                                        const char *rule_id, oomsift_rule_subject subject,
-                                        const char *log, size_t len, bool *matched);
+typedef int (*oomsift_rules_log_runner)(void *data, const oomsift_rules *rs, const char *rule_id,
+                                        oomsift_rule_subject subject, const char *log, size_t len,
+                                        bool *matched);
 
 typedef struct oomsift_rules_test_stats {
 	size_t rules, examples, failed;

@@ -8,78 +8,12 @@
 
 #include <cmocka.h>
 
-#include "oomsift/envelope.h"
-#include "oomsift/event.h"
-#include "oomsift/oom.h"
-
-#define MAX_EVENTS 16
-
-/* Collects the events the assembler hands out. */
-typedef struct collector {
-	oomsift_event *ev[MAX_EVENTS];
-	size_t n;
-} collector;
-
-static int collect(void *ctx, oomsift_event *ev)
-{
-	collector *c = ctx;
-
-	if (c->n == MAX_EVENTS) {
-		oomsift_event_free(ev);
-		return -1;
-	}
-	c->ev[c->n++] = ev;
-	return 0;
-}
-
-static void collector_free(collector *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		oomsift_event_free(c->ev[i]);
-	c->n = 0;
-}
-
-/* An envelope and an assembler that feed one collector. */
-typedef struct pipeline {
-	oomsift_envelope *env;
-	oomsift_assembler *as;
-	collector out;
-	uint64_t lineno;
-} pipeline;
+#include "pipeline.h"
 
 static void pipeline_init(pipeline *p)
 {
-	oomsift_envelope_opts opts = {.year = 2023, .ref_time = 1700000000};
-
-	memset(p, 0, sizeof(*p));
-	assert_int_equal(oomsift_envelope_new(&p->env, &opts), 0);
-	assert_int_equal(oomsift_assembler_new(&p->as, "testhost", collect, &p->out), 0);
+	pipeline_init_at(p, 2023, 1700000000);
 }
-
-static void pipeline_feed(pipeline *p, const char *const *lines, size_t n)
-{
-	oomsift_record rec;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(lines[i]);
-		oomsift_envelope_parse(p->env, lines[i], len, ++p->lineno, &rec);
-		assert_int_equal(oomsift_assembler_feed(p->as, &rec, lines[i], len), 0);
-	}
-}
-
-static void pipeline_finish(pipeline *p)
-{
-	assert_int_equal(oomsift_assembler_finish(p->as), 0);
-}
-
-static void pipeline_free(pipeline *p)
-{
-	oomsift_assembler_free(p->as);
-	oomsift_envelope_free(p->env);
-	collector_free(&p->out);
-}
-
-#define FEED(p, arr) pipeline_feed((p), (arr), sizeof(arr) / sizeof((arr)[0]))
 
 /* The first Mem-Info value with this key, or NULL. */
 static const oomsift_kv *find_kv(const oomsift_event *ev, const char *key)

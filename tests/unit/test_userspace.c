@@ -430,88 +430,11 @@ static void test_timespan(void **state)
 
 /* ---- the linker, through the assembler ---- */
 
-#define MAX_EVENTS 128
-#define MAX_MEM    8
-
-typedef struct collector {
-	oomsift_event *ev[MAX_EVENTS];
-	size_t n;
-	oomsift_memevent mem[MAX_MEM];
-	size_t nmem;
-	int fail_mem; /* return this from the memory event callback when < 0 */
-} collector;
-
-static int collect(void *ctx, oomsift_event *ev)
-{
-	collector *c = ctx;
-
-	if (c->n == MAX_EVENTS) {
-		oomsift_event_free(ev);
-		return -1;
-	}
-	c->ev[c->n++] = ev;
-	return 0;
-}
-
-static int collect_mem(void *ctx, const oomsift_memevent *me)
-{
-	collector *c = ctx;
-
-	if (c->fail_mem < 0)
-		return c->fail_mem;
-	if (c->nmem < MAX_MEM)
-		c->mem[c->nmem++] = *me;
-	return 0;
-}
-
-typedef struct pipeline {
-	oomsift_envelope *env;
-	oomsift_assembler *as;
-	collector out;
-	uint64_t lineno;
-} pipeline;
+#include "pipeline.h"
 
 static void pipeline_init(pipeline *p)
 {
-	oomsift_envelope_opts opts = {.year = 2024, .ref_time = 1735000000};
-
-	memset(p, 0, sizeof(*p));
-	assert_int_equal(oomsift_envelope_new(&p->env, &opts), 0);
-	assert_int_equal(oomsift_assembler_new(&p->as, "testhost", collect, &p->out), 0);
-	oomsift_assembler_set_memevent_cb(p->as, collect_mem, &p->out);
-}
-
-static int pipeline_feed_rc(pipeline *p, const char *const *lines, size_t n)
-{
-	oomsift_record rec;
-	int rc = 0;
-
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		size_t len = strlen(lines[i]);
-		oomsift_envelope_parse(p->env, lines[i], len, ++p->lineno, &rec);
-		rc = oomsift_assembler_feed(p->as, &rec, lines[i], len);
-	}
-	return rc;
-}
-
-static void pipeline_feed(pipeline *p, const char *const *lines, size_t n)
-{
-	assert_int_equal(pipeline_feed_rc(p, lines, n), 0);
-}
-
-static void pipeline_free(pipeline *p)
-{
-	oomsift_assembler_free(p->as);
-	oomsift_envelope_free(p->env);
-	for (size_t i = 0; i < p->out.n; i++)
-		oomsift_event_free(p->out.ev[i]);
-}
-
-#define FEED(p, arr) pipeline_feed((p), (arr), ARRAY_LEN(arr))
-
-static void finish(pipeline *p)
-{
-	assert_int_equal(oomsift_assembler_finish(p->as), 0);
+	pipeline_init_at(p, 2024, 1735000000);
 }
 
 /* The events in order of their first line. */
@@ -568,7 +491,7 @@ static void test_earlyoom_term_then_kill_is_one_event(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	sort_events(&p);
 	assert_int_equal(p.out.n, 3);
 	assert_int_equal(p.out.ev[0]->victim_pid, 5);
@@ -597,7 +520,7 @@ static void test_notice_links_to_open_report(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 1);
 	assert_int_equal(p.out.ev[0]->kind, OOMSIFT_MEMCG_OOM);
 	assert_string_equal(p.out.ev[0]->unit, "mysqld.service");
@@ -627,7 +550,7 @@ static void test_notice_links_to_closed_report(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	sort_events(&p);
 	assert_int_equal(p.out.n, 3);
 	assert_string_equal(p.out.ev[0]->unit, "a.service");
@@ -653,7 +576,7 @@ static void test_notice_before_report_is_folded_in(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 1);
 	assert_int_equal(p.out.ev[0]->kind, OOMSIFT_MEMCG_OOM);
 	assert_string_equal(p.out.ev[0]->unit, "redis.service");
@@ -678,7 +601,7 @@ static void test_notice_for_other_unit_stands_alone(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	sort_events(&p);
 	assert_int_equal(p.out.n, 2);
 	assert_null(p.out.ev[0]->unit);
@@ -709,7 +632,7 @@ static void test_sole_kill_without_cgroup(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, one);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 1);
 	assert_string_equal(p.out.ev[0]->unit, "a.service");
 	pipeline_free(&p);
@@ -717,7 +640,7 @@ static void test_sole_kill_without_cgroup(void **state)
 	/* Two kills without cgroups: which one is a.service's is unknown. */
 	pipeline_init(&p);
 	FEED(&p, two);
-	finish(&p);
+	pipeline_finish(&p);
 	sort_events(&p);
 	assert_int_equal(p.out.n, 3);
 	assert_null(p.out.ev[0]->unit);
@@ -749,7 +672,7 @@ static void test_nested_unit_keeps_deepest(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 1);
 	assert_string_equal(p.out.ev[0]->unit, "app-x.scope");
 	assert_string_equal(p.out.ev[0]->seen_by, "systemd");
@@ -781,7 +704,7 @@ static void test_containerd_and_kubelet_link(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 1);
 	assert_string_equal(p.out.ev[0]->container_id,
 	                    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
@@ -807,7 +730,7 @@ static void test_oomd_marked_then_killed_is_one_event(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	sort_events(&p);
 	assert_int_equal(p.out.n, 2);
 	assert_int_equal(p.out.ev[0]->kind, OOMSIFT_OOMD_KILL);
@@ -841,7 +764,7 @@ static void test_held_events_released_by_log_time(void **state)
 	assert_int_equal(p.out.n, 0); /* 10 s: still held */
 	FEED(&p, later);
 	assert_int_equal(p.out.n, 1); /* 16 s: handed on */
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 1);
 	pipeline_free(&p);
 }
@@ -865,7 +788,7 @@ static void test_many_events_in_one_second(void **state)
 	pipeline_feed(&p, ptrs, 100);
 	/* Held events are bounded: the oldest go on before the log clock moves. */
 	assert_true(p.out.n >= 100 - 64);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 100);
 	pipeline_free(&p);
 }
@@ -883,7 +806,7 @@ static void test_boot_delivers_held(void **state)
 	pipeline_init(&p);
 	FEED(&p, lines);
 	assert_int_equal(p.out.n, 1);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 1);
 	pipeline_free(&p);
 }
@@ -902,7 +825,7 @@ static void test_user_lines_without_tag_are_kernel_text(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 0);
 	pipeline_free(&p);
 }
@@ -932,7 +855,7 @@ static void test_memevent_pid_from_stack_header(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 0);
 	assert_int_equal(p.out.nmem, 4);
 	assert_int_equal(p.out.mem[0].kind, OOMSIFT_MEM_PAGE_ALLOC_FAILURE);
@@ -963,7 +886,7 @@ static void test_memevent_inside_report_keeps_report(void **state)
 	(void)state;
 	pipeline_init(&p);
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.n, 1);
 	assert_true(oomsift_event_complete(p.out.ev[0]));
 	assert_int_equal(p.out.nmem, 1);
@@ -989,7 +912,7 @@ static void test_memevent_callback_error_stops(void **state)
 	oomsift_assembler_set_memevent_cb(p.as, NULL, NULL);
 	p.out.fail_mem = -7;
 	FEED(&p, lines);
-	finish(&p);
+	pipeline_finish(&p);
 	assert_int_equal(p.out.nmem, 0);
 	pipeline_free(&p);
 }

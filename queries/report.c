@@ -1,0 +1,943 @@
+/*
+ * The report model (include/oomsift/report.h): every figure is a prepared
+ * statement over the public views with the period, host pattern, windows and
+ * caps bound as named parameters. The SQL is here, one statement per section.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/timeutil.h"
+#include "oomsift/error.h"
+#include "oomsift/report.h"
+
+#define DAY 86400
+
+/* The kills (OOM events with a kill) of the period [:start, :end) and of the
+ * period of the same length before it, [:prev_start, :start), of the hosts
+ * that match :hosts. Every statement below starts with it. */
+#define KILLS                                                                                      \
+	"WITH k AS (SELECT id, host, ts_unix, kind, cause, victim_comm, victim_rss_kb, kills,\n"   \
+	"                  unit, oom_memcg, container_id, memcg_limit_kb\n"                        \
+	"           FROM oom_events\n"                                                             \
+	"           WHERE has_kill = 1 AND ts_unix >= :start AND ts_unix < :end\n"                 \
+	"             AND host GLOB :hosts),\n"                                                    \
+	"     kp AS (SELECT id, host, cause FROM oom_events\n"                                     \
+	"            WHERE has_kill = 1 AND ts_unix >= :prev_start AND ts_unix < :start\n"         \
+	"              AND host GLOB :hosts)"
+
+/* A kill starts an incident unless the host had another kill less than :gap
+ * seconds before it (in the period). */
+#define INCIDENT_START                                                                             \
+	"CASE WHEN lag(ts_unix) OVER (PARTITION BY host ORDER BY ts_unix, id) "                    \
+	"> ts_unix - :gap THEN 0 ELSE 1 END"
+
+/* What the kill was in: a systemd unit, a memory cgroup (not the root), a
+ * container; for actions also the victim process. */
+#define TARGET_KIND                                                                                \
+	"CASE WHEN unit IS NOT NULL THEN 'unit' WHEN nullif(oom_memcg, '/') IS NOT NULL THEN "     \
+	"'cgroup' WHEN container_id IS NOT NULL THEN 'container' END"
+#define TARGET "coalesce(unit, nullif(oom_memcg, '/'), container_id)"
+
+static const char sql_headline[] =
+    KILLS ",\n"
+          "     inc AS (SELECT " INCIDENT_START " AS first FROM k)\n"
+          "SELECT (SELECT count(*) FROM k),\n"
+          "       (SELECT count(*) FROM k WHERE kind IN ('kernel_oom', 'memcg_oom')),\n"
+          "       (SELECT count(DISTINCT host) FROM k),\n"
+          "       (SELECT coalesce(sum(first), 0) FROM inc),\n"
+          "       (SELECT coalesce(sum(kills), 0) FROM k)";
+
+static const char sql_no_kill[] = "SELECT count(*) FROM oom_events\n"
+                                  "WHERE has_kill = 0 AND ts_unix >= :start AND ts_unix < :end\n"
+                                  "  AND host GLOB :hosts";
+
+static const char sql_undated[] =
+    "SELECT count(*) FROM oom_events WHERE ts_unix IS NULL AND host GLOB :hosts";
+
+/* Causes of the period and of the one before (a cause may be in either). */
+static const char sql_causes[] =
+    KILLS "\n"
+          "SELECT cause, sum(n), sum(np) FROM\n"
+          "  (SELECT cause, 1 AS n, 0 AS np FROM k UNION ALL SELECT cause, 0, 1 FROM kp)\n"
+          "GROUP BY cause ORDER BY 2 DESC, 3 DESC, cause IS NULL, cause";
+
+static const char sql_day_cause[] =
+    KILLS "\n"
+          "SELECT CAST((ts_unix - :start) / 86400 AS INTEGER), cause, count(*)\n"
+          "FROM k GROUP BY 1, 2";
+
+static const char sql_hosts[] =
+    KILLS ",\n"
+          "     h AS (SELECT host, count(*) AS n FROM k GROUP BY host),\n"
+          "     hp AS (SELECT host, count(*) AS n FROM kp GROUP BY host),\n"
+          "     inc AS (SELECT host, sum(first) AS n FROM\n"
+          "               (SELECT host, " INCIDENT_START " AS first FROM k)\n"
+          "             GROUP BY host),\n"
+          "     tc AS (SELECT host, cause, count(*) AS n, row_number() OVER\n"
+          "              (PARTITION BY host ORDER BY count(*) DESC, cause IS NULL, cause) AS rk\n"
+          "            FROM k GROUP BY host, cause),\n"
+          "     wv AS (SELECT host, victim_comm, victim_rss_kb, id, row_number() OVER\n"
+          "              (PARTITION BY host ORDER BY victim_rss_kb IS NULL, victim_rss_kb DESC,\n"
+          "               ts_unix, id) AS rk\n"
+          "            FROM k)\n"
+          "SELECT h.host, h.n, coalesce(hp.n, 0), inc.n, tc.cause, tc.n,\n"
+          "       wv.victim_comm, wv.victim_rss_kb, wv.id, count(*) OVER ()\n"
+          "FROM h LEFT JOIN hp ON hp.host = h.host\n"
+          "JOIN inc ON inc.host = h.host\n"
+          "JOIN tc ON tc.host = h.host AND tc.rk = 1\n"
+          "JOIN wv ON wv.host = h.host AND wv.rk = 1\n"
+          "ORDER BY h.n DESC, h.host\n"
+          "LIMIT :host_rows";
+
+static const char sql_host_day[] =
+    KILLS "\n"
+          "SELECT host, CAST((ts_unix - :start) / 86400 AS INTEGER), count(*)\n"
+          "FROM k GROUP BY 1, 2";
+
+static const char sql_victims[] =
+    KILLS "\n"
+          "SELECT victim_comm, count(*), count(DISTINCT host), max(victim_rss_kb),\n"
+          "       count(*) OVER ()\n"
+          "FROM k WHERE victim_comm IS NOT NULL\n"
+          "GROUP BY victim_comm ORDER BY 2 DESC, 4 DESC, 1\n"
+          "LIMIT :rows";
+
+static const char sql_groups[] =
+    KILLS ",\n"
+          "     g AS (SELECT " TARGET_KIND " AS kind, " TARGET " AS name, host, memcg_limit_kb\n"
+          "           FROM k)\n"
+          "SELECT kind, name, count(*), count(DISTINCT host), max(memcg_limit_kb),\n"
+          "       count(*) OVER ()\n"
+          "FROM g WHERE name IS NOT NULL\n"
+          "GROUP BY kind, name ORDER BY 3 DESC, 2\n"
+          "LIMIT :rows";
+
+/* (host, cause, victim) of the period, with their kills in the four weeks
+ * before it: none makes a new problem. New ones first. */
+static const char sql_problems[] =
+    KILLS ",\n"
+          "     b AS (SELECT host, cause, victim_comm, count(*) AS n FROM oom_events\n"
+          "           WHERE has_kill = 1 AND ts_unix >= :recur_start AND ts_unix < :start\n"
+          "             AND host GLOB :hosts\n"
+          "           GROUP BY 1, 2, 3),\n"
+          "     p AS (SELECT host, cause, victim_comm, count(*) AS n, min(ts_unix) AS first,\n"
+          "                  max(ts_unix) AS last\n"
+          "           FROM k GROUP BY 1, 2, 3)\n"
+          "SELECT p.host, p.cause, p.victim_comm, p.n, coalesce(b.n, 0), p.first, p.last\n"
+          "FROM p LEFT JOIN b ON b.host = p.host AND b.cause IS p.cause\n"
+          "                  AND b.victim_comm IS p.victim_comm\n"
+          "ORDER BY b.n IS NOT NULL, p.n DESC, p.host, p.cause, p.victim_comm";
+
+/* RSS of the tasks of one name in each event's task table, over the leak
+ * window, for the (host, name) pairs seen in enough events. */
+static const char sql_leak_points[] =
+    "WITH pts AS (SELECT e.host, t.name, e.id, e.ts_unix, sum(t.rss_pages) * 4 AS rss_kb\n"
+    "             FROM oom_events e JOIN oom_tasks t ON t.event_id = e.id\n"
+    "             WHERE e.ts_unix >= :leak_start AND e.ts_unix < :end\n"
+    "               AND e.host GLOB :hosts AND t.name IS NOT NULL AND t.rss_pages IS NOT NULL\n"
+    "             GROUP BY e.host, t.name, e.id),\n"
+    "     n AS (SELECT *, count(*) OVER (PARTITION BY host, name) AS n FROM pts)\n"
+    "SELECT host, name, id, ts_unix, rss_kb FROM n WHERE n >= :min_points\n"
+    "ORDER BY host, name, ts_unix, id";
+
+/* The primary classifications of the period's kills that give advice, one row
+ * per (cause, host, target) with the latest of them and their count. */
+static const char sql_actions[] =
+    KILLS ",\n"
+          "     a AS (SELECT k.id, k.host, k.ts_unix, c.cause, c.rule_id, c.severity,\n"
+          "                  c.evidence, c.advice,\n"
+          "                  coalesce(" TARGET_KIND ", CASE WHEN victim_comm IS NOT NULL\n"
+          "                           THEN 'process' END) AS target_kind,\n"
+          "                  coalesce(" TARGET ", victim_comm) AS target\n"
+          "           FROM k JOIN classifications c ON c.subject = 'event'\n"
+          "             AND c.subject_id = k.id AND c.is_primary = 1 AND c.advice IS NOT NULL),\n"
+          "     g AS (SELECT *, count(*) OVER w AS n,\n"
+          "                  row_number() OVER (w ORDER BY ts_unix DESC, id DESC) AS rk\n"
+          "           FROM a WINDOW w AS (PARTITION BY cause, host, target))\n"
+          "SELECT cause, host, target_kind, target, n, rule_id, severity, evidence, advice, id\n"
+          "FROM g WHERE rk = 1\n"
+          "ORDER BY n DESC, cause, host, target\n"
+          "LIMIT :scan";
+
+typedef struct ctx {
+	oomsift_report *r;
+	sqlite3 *db;
+	const char *hosts; /* the GLOB bound to :hosts */
+} ctx;
+
+/* ---- strings ---- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* Writes s (n bytes) to b: invalid UTF-8 and control characters become
+ * U+FFFD; cut after OOMSIFT_REPORT_MAX_TEXT bytes with "…". */
+static int sanitize(oomsift_buf *b, const char *s, size_t n)
+{
+	static const char replacement[] = "\xef\xbf\xbd", ellipsis[] = "\xe2\x80\xa6";
+	const unsigned char *u = (const unsigned char *)s;
+	int rc = 0;
+
+	oomsift_buf_init(b, OOMSIFT_REPORT_MAX_TEXT + 8);
+	for (size_t i = 0; i < n && rc == 0;) {
+		size_t len = utf8_len(u + i, n - i);
+		if (b->len + (len ? len : 3) > OOMSIFT_REPORT_MAX_TEXT)
+			return oomsift_buf_append(b, ellipsis, 3);
+		if (len == 0 || u[i] < 0x20 || u[i] == 0x7f)
+			rc = oomsift_buf_append(b, replacement, 3);
+		else
+			rc = oomsift_buf_append(b, s + i, len);
+		i += len ? len : 1;
+	}
+	return rc;
+}
+
+/* A sanitized copy of s in the report's arena; NULL when out of memory. */
+static const char *keep(ctx *c, const char *s, size_t n)
+{
+	oomsift_buf b;
+	const char *out = NULL;
+
+	if (sanitize(&b, s, n) == 0)
+		out = oomsift_arena_strndup(&c->r->strings, b.len ? b.data : "", b.len);
+	oomsift_buf_free(&b);
+	return out;
+}
+
+/* Column col of the current row as a kept string; NULL for SQL NULL. *rc is
+ * set to OOMSIFT_ENOMEM when the copy fails. */
+static const char *col_text(ctx *c, sqlite3_stmt *st, int col, int *rc)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col), *out;
+
+	if (!s)
+		return NULL;
+	out = keep(c, s, (size_t)sqlite3_column_bytes(st, col));
+	if (!out)
+		*rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	return out;
+}
+
+static int64_t col_int_or(sqlite3_stmt *st, int col, int64_t dflt)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, col);
+}
+
+/* NULL-aware string equality. */
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* ---- statements ---- */
+
+static int db_error(ctx *c, const char *what)
+{
+	return oomsift_error_set(OOMSIFT_ESTORE, "report: %s: %s", what, sqlite3_errmsg(c->db));
+}
+
+/* Prepares sql and binds every named parameter it uses: the period is
+ * [from, to) (the previous one the same length before it). */
+static int prepare(ctx *c, const char *what, const char *sql, int64_t from, int64_t to,
+                   sqlite3_stmt **out)
+{
+	const oomsift_report *r = c->r;
+	const struct {
+		const char *name;
+		int64_t value;
+	} ints[] = {
+	    {":start", from},
+	    {":end", to},
+	    {":prev_start", from - (to - from)},
+	    {":recur_start", from - OOMSIFT_REPORT_RECUR_WINDOW_S},
+	    {":leak_start", to - OOMSIFT_REPORT_LEAK_WINDOW_S},
+	    {":gap", r->incident_gap_s},
+	    {":rows", OOMSIFT_REPORT_MAX_ROWS},
+	    {":host_rows", OOMSIFT_REPORT_MAX_HOSTS},
+	    {":scan", OOMSIFT_REPORT_ACTION_SCAN},
+	    {":min_points", OOMSIFT_REPORT_LEAK_MIN_POINTS},
+	};
+	sqlite3_stmt *st;
+	int idx;
+
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(c, what);
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if ((idx = sqlite3_bind_parameter_index(st, ints[i].name)) > 0 &&
+		    sqlite3_bind_int64(st, idx, ints[i].value) != SQLITE_OK)
+			goto fail;
+	if ((idx = sqlite3_bind_parameter_index(st, ":hosts")) > 0 &&
+	    sqlite3_bind_text(st, idx, c->hosts, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	return db_error(c, what);
+}
+
+/* Ends a statement stepped to its end (last step result in step). */
+static int finish(ctx *c, const char *what, sqlite3_stmt *st, int step, int rc)
+{
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(c, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The first column of a one-row statement. */
+static int scalar(ctx *c, const char *what, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc = prepare(c, what, sql, c->r->start, c->r->end, &st), step;
+
+	if (rc < 0)
+		return rc;
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		step = sqlite3_step(st);
+	}
+	return finish(c, what, st, step, 0);
+}
+
+/* ---- sections ---- */
+
+/* The headline figures of [from, to) go to the `now` or the `prev` side. */
+static int headline_of(ctx *c, int64_t from, int64_t to, bool prev)
+{
+	oomsift_report_headline *h = &c->r->headline;
+	oomsift_report_delta *d[] = {&h->kills, &h->kernel, &h->hosts, &h->incidents,
+	                             &h->processes};
+	sqlite3_stmt *st;
+	int rc = prepare(c, "headline", sql_headline, from, to, &st), step;
+
+	if (rc < 0)
+		return rc;
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < 5; i++)
+			*(prev ? &d[i]->prev : &d[i]->now) = sqlite3_column_int64(st, i);
+		step = sqlite3_step(st);
+	}
+	return finish(c, "headline", st, step, 0);
+}
+
+static int build_headline(ctx *c)
+{
+	oomsift_report *r = c->r;
+	oomsift_report_headline *h = &r->headline;
+	int rc;
+
+	if ((rc = headline_of(c, r->start, r->end, false)) < 0 ||
+	    (rc = headline_of(c, r->prev_start, r->start, true)) < 0 ||
+	    (rc = scalar(c, "events without a kill", sql_no_kill, &h->events_without_kill)) < 0 ||
+	    (rc = scalar(c, "events without a time", sql_undated, &h->undated)) < 0)
+		return rc;
+	h->userspace.now = h->kills.now - h->kernel.now;
+	h->userspace.prev = h->kills.prev - h->kernel.prev;
+	return 0;
+}
+
+static int build_causes(ctx *c)
+{
+	oomsift_report *r = c->r;
+	sqlite3_stmt *st;
+	int rc = prepare(c, "causes", sql_causes, r->start, r->end, &st), step;
+
+	if (rc < 0)
+		return rc;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(st, 1);
+		if (r->ncauses == OOMSIFT_REPORT_MAX_CAUSES) {
+			r->causes_omitted_kills += n;
+			continue;
+		}
+		oomsift_report_cause *row = &r->causes[r->ncauses++];
+		row->cause = col_text(c, st, 0, &rc);
+		row->kills.now = n;
+		row->kills.prev = sqlite3_column_int64(st, 2);
+		row->share = r->headline.kills.now ? (double)n / (double)r->headline.kills.now : 0;
+	}
+	return finish(c, "causes", st, step, rc);
+}
+
+/* The column of the per-day chart that counts cause. */
+static size_t cause_index(const oomsift_report *r, const char *cause)
+{
+	for (size_t i = 0; i < r->ncauses; i++)
+		if (same(r->causes[i].cause, cause))
+			return i;
+	return r->ncauses;
+}
+
+static int build_day_causes(ctx *c)
+{
+	oomsift_report *r = c->r;
+	sqlite3_stmt *st;
+	int rc = prepare(c, "kills per day", sql_day_cause, r->start, r->end, &st), step;
+
+	if (rc < 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t day = sqlite3_column_int64(st, 0);
+		if (day < 0 || (size_t)day >= r->ndays)
+			continue;
+		r->day_cause[day][cause_index(r, (const char *)sqlite3_column_text(st, 1))] +=
+		    sqlite3_column_int64(st, 2);
+	}
+	return finish(c, "kills per day", st, step, 0);
+}
+
+static int build_hosts(ctx *c)
+{
+	oomsift_report *r = c->r;
+	sqlite3_stmt *st;
+	int rc = prepare(c, "hosts", sql_hosts, r->start, r->end, &st), step;
+
+	if (rc < 0)
+		return rc;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		oomsift_report_host *h = &r->hosts[r->nhosts++];
+		h->host = col_text(c, st, 0, &rc);
+		h->kills.now = sqlite3_column_int64(st, 1);
+		h->kills.prev = sqlite3_column_int64(st, 2);
+		h->incidents = sqlite3_column_int64(st, 3);
+		h->top_cause = col_text(c, st, 4, &rc);
+		h->top_cause_kills = sqlite3_column_int64(st, 5);
+		h->worst_victim = col_text(c, st, 6, &rc);
+		h->worst_victim_rss_kb = col_int_or(st, 7, -1);
+		h->worst_event_id = sqlite3_column_int64(st, 8);
+		r->hosts_omitted = (size_t)sqlite3_column_int64(st, 9) - r->nhosts;
+	}
+	return finish(c, "hosts", st, step, rc);
+}
+
+static int build_host_days(ctx *c)
+{
+	oomsift_report *r = c->r;
+	sqlite3_stmt *st;
+	int rc = prepare(c, "kills per host and day", sql_host_day, r->start, r->end, &st), step;
+
+	if (rc < 0)
+		return rc;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *host = (const char *)sqlite3_column_text(st, 0);
+		int64_t day = sqlite3_column_int64(st, 1);
+		oomsift_buf b;
+		if (!host || day < 0 || (size_t)day >= r->ndays)
+			continue;
+		/* hosts[] holds sanitized copies: compare with one */
+		if ((rc = sanitize(&b, host, (size_t)sqlite3_column_bytes(st, 0))) == 0)
+			for (size_t i = 0; i < r->nhosts; i++)
+				if (strcmp(r->hosts[i].host, b.len ? b.data : "") == 0) {
+					r->host_day[i][day] += sqlite3_column_int64(st, 2);
+					break;
+				}
+		oomsift_buf_free(&b);
+		if (rc < 0)
+			break;
+	}
+	return finish(c, "kills per host and day", st, step, rc);
+}
+
+static int build_victims(ctx *c)
+{
+	oomsift_report *r = c->r;
+	sqlite3_stmt *st;
+	int rc = prepare(c, "victims", sql_victims, r->start, r->end, &st), step;
+
+	if (rc < 0)
+		return rc;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		oomsift_report_victim *v = &r->victims[r->nvictims++];
+		v->name = col_text(c, st, 0, &rc);
+		v->kills = sqlite3_column_int64(st, 1);
+		v->hosts = sqlite3_column_int64(st, 2);
+		v->max_rss_kb = col_int_or(st, 3, -1);
+		r->victims_omitted = (size_t)sqlite3_column_int64(st, 4) - r->nvictims;
+	}
+	return finish(c, "victims", st, step, rc);
+}
+
+static int build_groups(ctx *c)
+{
+	oomsift_report *r = c->r;
+	sqlite3_stmt *st;
+	int rc = prepare(c, "cgroups and units", sql_groups, r->start, r->end, &st), step;
+
+	if (rc < 0)
+		return rc;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		oomsift_report_group *g = &r->groups[r->ngroups++];
+		g->kind = col_text(c, st, 0, &rc);
+		g->name = col_text(c, st, 1, &rc);
+		g->kills = sqlite3_column_int64(st, 2);
+		g->hosts = sqlite3_column_int64(st, 3);
+		g->limit_kb = col_int_or(st, 4, -1);
+		r->groups_omitted = (size_t)sqlite3_column_int64(st, 5) - r->ngroups;
+	}
+	return finish(c, "cgroups and units", st, step, rc);
+}
+
+static int build_problems(ctx *c)
+{
+	oomsift_report *r = c->r;
+	sqlite3_stmt *st;
+	int rc = prepare(c, "new and recurring problems", sql_problems, r->start, r->end, &st),
+	    step;
+
+	if (rc < 0)
+		return rc;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		bool recurring = sqlite3_column_int64(st, 4) > 0;
+		if (recurring)
+			r->recurring_problems++;
+		else
+			r->new_problems++;
+		if (r->nproblems == OOMSIFT_REPORT_MAX_ROWS) {
+			r->problems_omitted++;
+			continue;
+		}
+		oomsift_report_problem *p = &r->problems[r->nproblems++];
+		p->host = col_text(c, st, 0, &rc);
+		p->cause = col_text(c, st, 1, &rc);
+		p->victim = col_text(c, st, 2, &rc);
+		p->kills = sqlite3_column_int64(st, 3);
+		p->kills_before = sqlite3_column_int64(st, 4);
+		p->recurring = recurring;
+		p->first_ts = sqlite3_column_double(st, 5);
+		p->last_ts = sqlite3_column_double(st, 6);
+	}
+	return finish(c, "new and recurring problems", st, step, rc);
+}
+
+/* ---- leak suspects ---- */
+
+double oomsift_report_slope(double n, double sx, double sy, double sxy, double sxx)
+{
+	double den = n * sxx - sx * sx;
+
+	/* den is n² times the variance of x: 0 (or rounding noise) when every x
+	 * is the same */
+	if (n < 2 || den <= 1e-12 * (n * sxx + 1))
+		return 0;
+	return (n * sxy - sx * sy) / den;
+}
+
+/* One (host, name) series while it is read, and the best ones found. */
+typedef struct leak_series {
+	char *host, *name;                  /* malloc'd */
+	double n, sx, sy, sxy, sxx, t0, t1; /* t0, t1: the first and last time */
+	oomsift_report_point ring[OOMSIFT_REPORT_MAX_POINTS];
+	size_t nring, next; /* points held; where the next one goes */
+	double slope;
+} leak_series;
+
+typedef struct leak_state {
+	leak_series cur;
+	leak_series best[OOMSIFT_REPORT_MAX_SUSPECTS];
+	size_t nbest, omitted;
+} leak_state;
+
+static void series_clear(leak_series *s)
+{
+	free(s->host);
+	free(s->name);
+	memset(s, 0, sizeof(*s));
+}
+
+static void series_add(leak_series *s, double ts, int64_t rss_kb, int64_t event_id)
+{
+	double x, y = (double)rss_kb;
+
+	if (s->n == 0)
+		s->t0 = ts;
+	x = (ts - s->t0) / DAY;
+	s->t1 = ts;
+	s->n++;
+	s->sx += x;
+	s->sy += y;
+	s->sxy += x * y;
+	s->sxx += x * x;
+	s->ring[s->next] = (oomsift_report_point){ts, rss_kb, event_id};
+	s->next = (s->next + 1) % OOMSIFT_REPORT_MAX_POINTS;
+	if (s->nring < OOMSIFT_REPORT_MAX_POINTS)
+		s->nring++;
+}
+
+/* Whether a series grows: a positive slope whose growth over the points'
+ * time span is large enough (OOMSIFT_REPORT_LEAK_MIN_GROWTH_*). */
+static bool series_grows(const leak_series *s)
+{
+	double growth = s->slope * (s->t1 - s->t0) / DAY;
+
+	return s->slope > 0 && growth >= OOMSIFT_REPORT_LEAK_MIN_GROWTH_KB &&
+	       growth >= OOMSIFT_REPORT_LEAK_MIN_GROWTH_SHARE * (s->sy / s->n);
+}
+
+/* Ends the current series: it joins the best ones (by slope, highest first;
+ * ties keep the order read, host and name) when it grows. */
+static void series_end(leak_state *ls)
+{
+	leak_series *s = &ls->cur;
+	size_t pos;
+
+	if (!s->host)
+		return;
+	s->slope = oomsift_report_slope(s->n, s->sx, s->sy, s->sxy, s->sxx);
+	if (!series_grows(s)) {
+		series_clear(s);
+		return;
+	}
+	for (pos = 0; pos < ls->nbest && ls->best[pos].slope >= s->slope; pos++)
+		;
+	if (pos == OOMSIFT_REPORT_MAX_SUSPECTS) {
+		ls->omitted++;
+		series_clear(s);
+		return;
+	}
+	if (ls->nbest == OOMSIFT_REPORT_MAX_SUSPECTS) {
+		series_clear(&ls->best[ls->nbest - 1]);
+		ls->nbest--;
+		ls->omitted++;
+	}
+	memmove(&ls->best[pos + 1], &ls->best[pos], (ls->nbest - pos) * sizeof(ls->best[0]));
+	ls->best[pos] = *s;
+	ls->nbest++;
+	memset(s, 0, sizeof(*s));
+}
+
+/* Starts a series for (host, name) unless the current one is it. */
+static int series_switch(leak_state *ls, const char *host, const char *name)
+{
+	leak_series *s = &ls->cur;
+
+	if (s->host && strcmp(s->host, host) == 0 && strcmp(s->name, name) == 0)
+		return 0;
+	series_end(ls);
+	s->host = strdup(host);
+	s->name = strdup(name);
+	if (!s->host || !s->name)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Copies the best series into the report, their points oldest first. */
+static int keep_suspects(ctx *c, leak_state *ls)
+{
+	oomsift_report *r = c->r;
+
+	for (size_t i = 0; i < ls->nbest; i++) {
+		leak_series *s = &ls->best[i];
+		oomsift_report_suspect *out = &r->suspects[r->nsuspects++];
+		size_t first = s->nring < OOMSIFT_REPORT_MAX_POINTS ? 0 : s->next;
+		out->host = keep(c, s->host, strlen(s->host));
+		out->name = keep(c, s->name, strlen(s->name));
+		if (!out->host || !out->name)
+			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		out->points = (int64_t)s->n;
+		out->slope_kb_per_day = s->slope;
+		for (size_t j = 0; j < s->nring; j++)
+			out->series[j] = s->ring[(first + j) % OOMSIFT_REPORT_MAX_POINTS];
+		out->nseries = s->nring;
+	}
+	r->suspects_omitted = ls->omitted;
+	return 0;
+}
+
+static int build_suspects(ctx *c)
+{
+	oomsift_report *r = c->r;
+	leak_state *ls = calloc(1, sizeof(*ls));
+	sqlite3_stmt *st;
+	int rc, step = SQLITE_DONE;
+
+	if (!ls)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	if ((rc = prepare(c, "leak suspects", sql_leak_points, r->start, r->end, &st)) < 0)
+		goto out;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *host = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		if (!host || !name || (rc = series_switch(ls, host, name)) < 0)
+			continue;
+		series_add(&ls->cur, sqlite3_column_double(st, 3), sqlite3_column_int64(st, 4),
+		           sqlite3_column_int64(st, 2));
+	}
+	series_end(ls);
+	rc = finish(c, "leak suspects", st, step, rc);
+	if (rc == 0)
+		rc = keep_suspects(c, ls);
+out:
+	series_clear(&ls->cur);
+	for (size_t i = 0; i < ls->nbest; i++)
+		series_clear(&ls->best[i]);
+	free(ls);
+	return rc;
+}
+
+/* ---- recommended actions ---- */
+
+/* One (cause, target, advice) while actions are gathered; strings malloc'd. */
+typedef struct action_draft {
+	char *cause, *rule_id, *severity, *target_kind, *target, *evidence, *advice;
+	char *hosts[OOMSIFT_REPORT_ACTION_HOSTS];
+	size_t nhosts, hosts_omitted;
+	int64_t kills, event_id;
+	double latest; /* of the row whose evidence is kept */
+} action_draft;
+
+typedef struct action_set {
+	action_draft *v;
+	size_t n;
+} action_set;
+
+static char *dup_col(sqlite3_stmt *st, int col, int *rc)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	char *out;
+
+	if (!s)
+		return NULL;
+	if (!(out = strdup(s)))
+		*rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	return out;
+}
+
+static void draft_free(action_draft *a)
+{
+	free(a->cause), free(a->rule_id), free(a->severity), free(a->target_kind);
+	free(a->target), free(a->evidence), free(a->advice);
+	for (size_t i = 0; i < a->nhosts; i++)
+		free(a->hosts[i]);
+}
+
+static void draft_add_host(action_draft *a, sqlite3_stmt *st, int col, int *rc)
+{
+	const char *host = (const char *)sqlite3_column_text(st, col);
+
+	for (size_t i = 0; host && i < a->nhosts; i++)
+		if (strcmp(a->hosts[i], host) == 0)
+			return;
+	if (!host)
+		return;
+	if (a->nhosts == OOMSIFT_REPORT_ACTION_HOSTS)
+		a->hosts_omitted++;
+	else if ((a->hosts[a->nhosts] = dup_col(st, col, rc)))
+		a->nhosts++;
+}
+
+/* Adds one (cause, host, target) row: to the action with the same cause,
+ * target and advice when there is one (another host), else as a new one. */
+static int action_add(action_set *as, sqlite3_stmt *st)
+{
+	const char *cause = (const char *)sqlite3_column_text(st, 0);
+	const char *target = (const char *)sqlite3_column_text(st, 3);
+	const char *advice = (const char *)sqlite3_column_text(st, 8);
+	int64_t n = sqlite3_column_int64(st, 4);
+	action_draft *a = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < as->n && !a; i++)
+		if (same(as->v[i].cause, cause) && same(as->v[i].target, target) &&
+		    same(as->v[i].advice, advice))
+			a = &as->v[i];
+	if (!a) {
+		a = &as->v[as->n++];
+		memset(a, 0, sizeof(*a));
+		a->cause = dup_col(st, 0, &rc);
+		a->target_kind = dup_col(st, 2, &rc);
+		a->target = dup_col(st, 3, &rc);
+		a->rule_id = dup_col(st, 5, &rc);
+		a->severity = dup_col(st, 6, &rc);
+		a->evidence = dup_col(st, 7, &rc);
+		a->advice = dup_col(st, 8, &rc);
+		a->event_id = sqlite3_column_int64(st, 9);
+	}
+	a->kills += n;
+	draft_add_host(a, st, 1, &rc);
+	return rc;
+}
+
+static int severity_rank(const char *s)
+{
+	static const char *const order[] = {"info", "low", "medium", "high", "critical"};
+
+	for (int i = 0; s && i < 5; i++)
+		if (strcmp(s, order[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int strcmp_null(const char *a, const char *b)
+{
+	return !a || !b ? (a != NULL) - (b != NULL) : strcmp(a, b);
+}
+
+/* Most kills first, then the graver severity, then by cause and target. */
+static int by_kills(const void *pa, const void *pb)
+{
+	const action_draft *a = pa, *b = pb;
+	int d;
+
+	if (a->kills != b->kills)
+		return a->kills > b->kills ? -1 : 1;
+	if ((d = severity_rank(b->severity) - severity_rank(a->severity)))
+		return d;
+	if ((d = strcmp_null(a->cause, b->cause)))
+		return d;
+	if ((d = strcmp_null(a->target, b->target)))
+		return d;
+	return a->event_id < b->event_id ? -1 : a->event_id > b->event_id;
+}
+
+static int keep_actions(ctx *c, action_set *as)
+{
+	oomsift_report *r = c->r;
+	int rc = 0;
+
+	qsort(as->v, as->n, sizeof(*as->v), by_kills);
+	for (size_t i = 0; i < as->n && rc == 0; i++) {
+		const action_draft *a = &as->v[i];
+		if (r->nactions == OOMSIFT_REPORT_MAX_ACTIONS) {
+			r->actions_omitted++;
+			continue;
+		}
+		oomsift_report_action *out = &r->actions[r->nactions++];
+		const char **fields[] = {&out->cause,       &out->rule_id, &out->severity,
+		                         &out->target_kind, &out->target,  &out->evidence,
+		                         &out->advice};
+		const char *from[] = {a->cause,  a->rule_id,  a->severity, a->target_kind,
+		                      a->target, a->evidence, a->advice};
+		for (size_t j = 0; j < sizeof(fields) / sizeof(fields[0]); j++)
+			if (from[j] && !(*fields[j] = keep(c, from[j], strlen(from[j]))))
+				rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		for (size_t j = 0; j < a->nhosts && rc == 0; j++)
+			if (!(out->hosts[j] = keep(c, a->hosts[j], strlen(a->hosts[j]))))
+				rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		out->nhosts = a->nhosts;
+		out->hosts_omitted = a->hosts_omitted;
+		out->kills = a->kills;
+		out->event_id = a->event_id;
+	}
+	return rc;
+}
+
+static int build_actions(ctx *c)
+{
+	oomsift_report *r = c->r;
+	action_set as = {calloc(OOMSIFT_REPORT_ACTION_SCAN, sizeof(action_draft)), 0};
+	sqlite3_stmt *st;
+	int rc, step = SQLITE_DONE;
+
+	if (!as.v)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	if ((rc = prepare(c, "actions", sql_actions, r->start, r->end, &st)) < 0)
+		goto out;
+	while (rc == 0 && as.n < OOMSIFT_REPORT_ACTION_SCAN &&
+	       (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = action_add(&as, st);
+	if (as.n == OOMSIFT_REPORT_ACTION_SCAN)
+		step = SQLITE_DONE; /* the cap: the rest is left unread */
+	rc = finish(c, "actions", st, step, rc);
+	if (rc == 0)
+		rc = keep_actions(c, &as);
+out:
+	for (size_t i = 0; i < as.n; i++)
+		draft_free(&as.v[i]);
+	free(as.v);
+	return rc;
+}
+
+/* ---- the report ---- */
+
+static int set_label(ctx *c, const oomsift_report_opts *o)
+{
+	char a[32], b[32], label[80];
+
+	if (o->label) {
+		c->r->label = keep(c, o->label, strlen(o->label));
+	} else {
+		oomsift_format_iso((double)o->start, 0, a, sizeof(a));
+		oomsift_format_iso((double)o->end, 0, b, sizeof(b));
+		snprintf(label, sizeof(label), "%s/%s", a, b);
+		c->r->label = keep(c, label, strlen(label));
+	}
+	if (o->host_glob && !(c->r->host_glob = keep(c, o->host_glob, strlen(o->host_glob))))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	return c->r->label ? 0 : oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+}
+
+int oomsift_report_build(oomsift_report **out, oomsift_store *s, const oomsift_report_opts *o)
+{
+	int (*const sections[])(ctx *) = {
+	    build_headline, build_causes, build_day_causes, build_hosts,    build_host_days,
+	    build_victims,  build_groups, build_problems,   build_suspects, build_actions};
+	ctx c = {0};
+	int rc = 0;
+
+	*out = NULL;
+	if (o->end <= o->start)
+		return oomsift_error_set(OOMSIFT_EINVAL, "the report's period is empty (it ends "
+		                                         "before it starts)");
+	if (o->end - o->start > (int64_t)OOMSIFT_REPORT_MAX_DAYS * DAY)
+		return oomsift_error_set(OOMSIFT_EINVAL, "a report covers at most %d days",
+		                         OOMSIFT_REPORT_MAX_DAYS);
+	if (!(c.r = calloc(1, sizeof(*c.r))))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	c.db = oomsift_store_db(s);
+	c.hosts = o->host_glob ? o->host_glob : "*";
+	c.r->schema_version = OOMSIFT_REPORT_SCHEMA_VERSION;
+	c.r->start = o->start;
+	c.r->end = o->end;
+	c.r->prev_start = o->start - (o->end - o->start);
+	c.r->recur_start = o->start - OOMSIFT_REPORT_RECUR_WINDOW_S;
+	c.r->leak_start = o->end - OOMSIFT_REPORT_LEAK_WINDOW_S;
+	c.r->incident_gap_s =
+	    o->incident_gap_s > 0 ? o->incident_gap_s : OOMSIFT_REPORT_INCIDENT_GAP_S;
+	c.r->generated_at = o->now;
+	c.r->ndays = (size_t)((o->end - o->start + DAY - 1) / DAY);
+	rc = set_label(&c, o);
+	for (size_t i = 0; rc == 0 && i < sizeof(sections) / sizeof(sections[0]); i++)
+		rc = sections[i](&c);
+	if (rc < 0) {
+		oomsift_report_free(c.r);
+		return rc;
+	}
+	*out = c.r;
+	return 0;
+}
+
+void oomsift_report_free(oomsift_report *r)
+{
+	if (!r)
+		return;
+	oomsift_arena_free(&r->strings);
+	free(r);
+}
