@@ -1,8 +1,11 @@
 #include <math.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/output.h"
+#include "cmd/table.h"
 #include "oomsift/buf.h"
 #include "oomsift/error.h"
 
@@ -12,17 +15,21 @@ struct out_writer {
 	int ncol;
 	char **names;
 	size_t rows;
-	/* table: every cell, row-major, as text; kept until out_finish */
+	/* table and markdown: every cell, row-major, as text; kept until out_finish */
 	char **cells;
 	size_t ncells, cells_cap;
-	unsigned char *numeric; /* per cell: right-align */
+	unsigned char *kind; /* per cell: CELL_TEXT, CELL_NUMBER (right-aligned), CELL_NULL */
+	size_t width;        /* table: the terminal's width, 0 when not a terminal */
+	bool truncate;       /* table: cut what does not fit rather than wrap it */
 };
+
+enum { CELL_TEXT, CELL_NUMBER, CELL_NULL };
 
 int out_format_parse(const char *name, out_format *fmt)
 {
-	static const char *const names[] = {"table", "csv", "json", "ndjson"};
+	static const char *const names[] = {"table", "csv", "json", "ndjson", "markdown"};
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (strcmp(name, names[i]) == 0) {
 			*fmt = (out_format)i;
 			return 0;
@@ -47,7 +54,7 @@ void out_free(out_writer *w)
 	for (size_t i = 0; i < w->ncells; i++)
 		free(w->cells[i]);
 	free(w->cells);
-	free(w->numeric);
+	free(w->kind);
 	free(w);
 }
 
@@ -213,7 +220,7 @@ static int on_columns(void *ctx, int ncol, const char *const *names)
 {
 	out_writer *w = ctx;
 
-	if (w->fmt == OUT_TABLE && w->ncol && w->ncells) /* one table per statement */
+	if ((w->fmt == OUT_TABLE || w->fmt == OUT_MARKDOWN) && w->ncol) /* a table per statement */
 		out_finish(w);
 	free_names(w);
 	w->names = calloc((size_t)ncol, sizeof(*w->names));
@@ -247,6 +254,32 @@ static void json_object(out_writer *w, int ncol, const oomsift_value *v)
 	fputc('}', w->f);
 }
 
+/* Keeps a row's cells for the table written at the end. */
+static int keep_row(out_writer *w, int ncol, const oomsift_value *v)
+{
+	unsigned char *kind;
+
+	if (oomsift_vec_reserve((void **)&w->cells, &w->cells_cap, sizeof(char *),
+	                        w->ncells + (size_t)ncol, SIZE_MAX / 16) < 0)
+		return OOMSIFT_ENOMEM;
+	if (!(kind = realloc(w->kind, w->cells_cap)))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	w->kind = kind;
+	for (int i = 0; i < ncol; i++) {
+		char *text = value_text(&v[i]);
+		if (!text)
+			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		w->kind[w->ncells] =
+		    v[i].type == OOMSIFT_VALUE_NULL ? CELL_NULL
+		    : v[i].type == OOMSIFT_VALUE_INT || v[i].type == OOMSIFT_VALUE_REAL
+		        ? CELL_NUMBER
+		        : CELL_TEXT;
+		w->cells[w->ncells++] = text;
+	}
+	w->rows++;
+	return 0;
+}
+
 static int on_row(void *ctx, int ncol, const oomsift_value *v)
 {
 	out_writer *w = ctx;
@@ -271,18 +304,8 @@ static int on_row(void *ctx, int ncol, const oomsift_value *v)
 		fputs("\r\n", w->f);
 		break;
 	case OUT_TABLE:
-		if (oomsift_vec_reserve((void **)&w->cells, &w->cells_cap, sizeof(char *),
-		                        w->ncells + (size_t)ncol, SIZE_MAX / 16) < 0)
-			return OOMSIFT_ENOMEM;
-		w->numeric = realloc(w->numeric, w->cells_cap);
-		if (!w->numeric)
-			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-		for (int i = 0; i < ncol; i++) {
-			w->numeric[w->ncells] =
-			    v[i].type == OOMSIFT_VALUE_INT || v[i].type == OOMSIFT_VALUE_REAL;
-			w->cells[w->ncells++] = value_text(&v[i]);
-		}
-		break;
+	case OUT_MARKDOWN:
+		return keep_row(w, ncol, v);
 	}
 	w->rows++;
 	return 0;
@@ -294,64 +317,103 @@ oomsift_query_sink out_sink(out_writer *w)
 	return sink;
 }
 
-/* Display width of UTF-8 text: one column per code point (no wide glyphs). */
-static size_t text_width(const char *s)
+/* Escapes a cell of a GitHub table: a pipe would end the cell, a newline the
+ * row, and a backslash would escape what follows it. */
+static void markdown_cell(FILE *f, const char *s)
 {
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\')
+			fputc('\\', f);
+		if (*s == '\n')
+			fputs("<br>", f);
+		else if (*s != '\r')
+			fputc(*s, f);
+	}
 }
 
-static void print_cell(FILE *f, const char *s, size_t width, bool right, bool last)
+/* Right-aligns a column whose values are all numbers. */
+static bool numeric_column(const out_writer *w, int c, size_t nrows)
 {
-	size_t pad = width - text_width(s);
+	bool any = false;
 
-	if (right)
-		fprintf(f, "%*s%s", (int)pad, "", s);
-	else
-		fprintf(f, "%s%*s", s, last ? 0 : (int)pad, "");
+	for (size_t r = 0; r < nrows; r++) {
+		unsigned char k = w->kind[r * (size_t)w->ncol + (size_t)c];
+		if (k == CELL_TEXT)
+			return false;
+		any |= k == CELL_NUMBER;
+	}
+	return any;
+}
+
+static void finish_markdown(out_writer *w)
+{
+	size_t nrows = w->ncells / (size_t)w->ncol;
+
+	for (int c = 0; c < w->ncol; c++) {
+		fputs(c ? " | " : "| ", w->f);
+		markdown_cell(w->f, w->names[c]);
+	}
+	fputs(" |\n", w->f);
+	for (int c = 0; c < w->ncol; c++)
+		fputs(numeric_column(w, c, nrows) ? "|---:" : "|---", w->f);
+	fputs("|\n", w->f);
+	for (size_t r = 0; r < nrows; r++) {
+		for (int c = 0; c < w->ncol; c++) {
+			fputs(c ? " | " : "| ", w->f);
+			markdown_cell(w->f, w->cells[r * (size_t)w->ncol + (size_t)c]);
+		}
+		fputs(" |\n", w->f);
+	}
 }
 
 static void finish_table(out_writer *w)
 {
-	size_t *width = calloc((size_t)w->ncol + 1, sizeof(*width));
-	size_t nrows = w->ncol ? w->ncells / (size_t)w->ncol : 0;
+	table t = {
+	    .ncol = w->ncol,
+	    .names = (const char *const *)w->names,
+	    .cells = (const char *const *)w->cells,
+	    .right = w->kind,
+	    .right_value = CELL_NUMBER,
+	    .nrows = w->ncells / (size_t)w->ncol,
+	    .width = w->width,
+	    .truncate = w->truncate,
+	};
 
-	if (!width)
-		return;
-	for (int c = 0; c < w->ncol; c++)
-		width[c] = text_width(w->names[c]);
-	for (size_t i = 0; i < w->ncells; i++) {
-		size_t tw = text_width(w->cells[i]);
-		if (tw > width[i % (size_t)w->ncol])
-			width[i % (size_t)w->ncol] = tw;
-	}
-	for (int c = 0; c < w->ncol; c++) {
-		fputs(c ? "  " : "", w->f);
-		print_cell(w->f, w->names[c], width[c], false, c == w->ncol - 1);
-	}
-	fputc('\n', w->f);
-	for (int c = 0; c < w->ncol; c++) {
-		fputs(c ? "  " : "", w->f);
-		for (size_t k = 0; k < width[c]; k++)
-			fputc('-', w->f);
-	}
-	fputc('\n', w->f);
-	for (size_t r = 0; r < nrows; r++) {
-		for (int c = 0; c < w->ncol; c++) {
-			size_t i = r * (size_t)w->ncol + (size_t)c;
-			fputs(c ? "  " : "", w->f);
-			print_cell(w->f, w->cells[i], width[c], w->numeric[i], c == w->ncol - 1);
-		}
-		fputc('\n', w->f);
-	}
-	fprintf(w->f, "(%zu row%s)\n", nrows, nrows == 1 ? "" : "s");
-	free(width);
+	table_write(w->f, &t);
+	fprintf(w->f, "(%zu row%s)\n", t.nrows, t.nrows == 1 ? "" : "s");
+}
+
+static void drop_cells(out_writer *w)
+{
 	for (size_t i = 0; i < w->ncells; i++)
 		free(w->cells[i]);
 	w->ncells = 0;
+}
+
+size_t out_terminal_width(FILE *f)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	char *end;
+	long n;
+
+	if (!isatty(fileno(f)))
+		return 0;
+	/* $COLUMNS first: it is what a user (or a test) asks for */
+	if (env && *env) {
+		n = strtol(env, &end, 10);
+		if (!*end && n > 0 && n <= 100000)
+			return (size_t)n;
+	}
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+void out_set_width(out_writer *w, size_t width, bool truncate)
+{
+	w->width = width;
+	w->truncate = truncate;
 }
 
 int out_finish(out_writer *w)
@@ -363,6 +425,12 @@ int out_finish(out_writer *w)
 	case OUT_TABLE:
 		if (w->ncol)
 			finish_table(w);
+		drop_cells(w);
+		break;
+	case OUT_MARKDOWN:
+		if (w->ncol)
+			finish_markdown(w);
+		drop_cells(w);
 		break;
 	default:
 		break;
