@@ -1,6 +1,7 @@
 -- name: leak-suspects
 -- description: processes whose RSS grows from one OOM report to the next: points, first and last RSS, slope per day
 -- param: min_points int 3  fewest reports the name must appear in
+-- param: min_growth_mib real 1  least growth over the series (the fitted slope times its span)
 
 -- A point is one event's task table: the RSS of the rows of that name, summed.
 -- A series is one host and name on the wall clock; events without a wall time
@@ -31,7 +32,7 @@ stats AS (
 	HAVING count(*) >= :min_points
 ),
 fit AS (
-	SELECT s.host, s.name, s.clock, s.n AS points,
+	SELECT s.host, s.name, s.clock, s.n AS points, s.t_last - s.t_first AS span,
 	       min(p.ts_unix) AS first_unix, max(p.ts_unix) AS last_unix,
 	       -- the RSS of the first and last report (the larger of two at one time)
 	       max(CASE WHEN p.t = s.t_first THEN p.rss_kb END) AS first_kb,
@@ -51,5 +52,6 @@ SELECT host, name, clock, points,
        round(last_kb / 1024.0, 1) AS last_rss_mib,
        round(kb_per_s * 86400 / 1024.0, 1) AS slope_mib_per_day
 FROM fit
-WHERE kb_per_s > 0
+-- noise is not a leak: 1.6 to 1.8 MiB in six seconds fits a steep slope
+WHERE kb_per_s > 0 AND kb_per_s * span >= :min_growth_mib * 1024
 ORDER BY kb_per_s DESC, host, name
