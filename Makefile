@@ -23,6 +23,8 @@ demo: build
 	@# one of them in full: the first cgroup-limit kill
 	./$(BUILD)/oomsift show --db oomsift.db $$(./$(BUILD)/oomsift query --db oomsift.db -f csv \
 	  "SELECT min(id) FROM oom_events WHERE kind = 'memcg_oom'" | tail -n 1 | tr -d '\r')
+	@# the fleet's week as a report (also -f markdown, json or html -o report.html)
+	./$(BUILD)/oomsift report --db oomsift.db --week 2026-W46
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
