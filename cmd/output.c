@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/output.h"
+#include "common/jsonw.h"
 #include "cmd/table.h"
 #include "oomsift/buf.h"
 #include "oomsift/error.h"
@@ -81,70 +82,9 @@ static void format_real(double d, char *out, size_t len)
 		snprintf(out, len, "%.17g", d);
 }
 
-static size_t utf8_seq_len(const unsigned char *p, size_t left)
-{
-	size_t n;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
-		n = 2;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 3;
-	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 void out_json_string(FILE *f, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-
-	fputc('"', f);
-	while (p < end) {
-		size_t n = utf8_seq_len(p, (size_t)(end - p));
-		if (n == 0) {
-			fputs("\\ufffd", f);
-			p++;
-			continue;
-		}
-		if (n > 1) {
-			fwrite(p, 1, n, f);
-			p += n;
-			continue;
-		}
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-		p++;
-	}
-	fputc('"', f);
+	jsonw_escape(f, s, len);
 }
 
 static void json_value(FILE *f, const oomsift_value *v)
