@@ -54,6 +54,7 @@ struct options {
 	int days;
 	uint64_t size;
 	uint64_t density_kb;
+	uint64_t max_events; /* 0: --size decides; else stop after this many events */
 	unsigned formats;
 	const char *out;
 	const char *data;
@@ -465,7 +466,7 @@ static void generate(struct generator *g)
 {
 	if (g->opt.density_kb)
 		schedule_report(g);
-	while (g->written < g->opt.size) {
+	while (g->opt.max_events ? g->events < g->opt.max_events : g->written < g->opt.size) {
 		struct host *h = &g->hosts[rnd_below(g, (uint32_t)g->opt.hosts)];
 		if (g->opt.density_kb && g->written >= g->next_report_at) {
 			emit_report(g, h);
@@ -629,7 +630,7 @@ static uint64_t parse_size(const char *s)
 
 static const char USAGE[] =
     "usage: oomsift-bench-gen [--seed N] [--hosts N] [--days N] [--size BYTES[K|M|G]]\n"
-    "       [--density KB] [--format plain,gz,zst,json,hosts|all] [--data DIR]\n"
+    "       [--density KB] [--events N] [--format plain,gz,zst,json,hosts|all] [--data DIR]\n"
     "       [--verbose] --out DIR\n";
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -664,6 +665,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->size = parse_size(v);
 		else if (strcmp(a, "--density") == 0)
 			o->density_kb = strtoull(v, NULL, 10);
+		else if (strcmp(a, "--events") == 0)
+			o->max_events = strtoull(v, NULL, 10);
 		else if (strcmp(a, "--format") == 0)
 			o->formats = parse_formats(v);
 		else if (strcmp(a, "--out") == 0)
