@@ -558,7 +558,7 @@ int oomsift_facts_finish(oomsift_facts_parser *p)
 int oomsift_facts_parse_buffer(const char *data, size_t len, const char *name, oomsift_fact_cb cb,
                                void *ctx, oomsift_facts_kind *kind)
 {
-	oomsift_facts_parser *p;
+	oomsift_facts_parser *p = NULL; /* set on success; GCC -O3 cannot tell */
 	int rc;
 
 	if ((rc = oomsift_facts_new(&p, name, cb, ctx)) < 0)
