@@ -11,8 +11,23 @@
 #include "oomsift/input.h"
 #include "oomsift/journal.h"
 #include "oomsift/sniff.h"
+#include "parse/marker_scan.h"
 
 #define MAX_DEPTH 64
+
+/* The fast path: text lines without a marker string (parse/marker_scan.c)
+ * are counted and passed over while no report is open and no event is held.
+ * The first FULL_HEAD bytes of a source are read line by line all the same:
+ * they teach the envelope the wrapper and the assembler the hosts and their
+ * boot times; after them one line in every SAMPLE_BYTES is, to keep learning
+ * boot times and noticing reboots. */
+#define FULL_HEAD    (64u << 10)
+#define SAMPLE_BYTES (1u << 20)
+/* Lines read in full before a marker line, so that the envelope's state
+ * (the wrapper tried first, the record continuation lines inherit) is that
+ * of the line before it; then back over continuation lines, up to a bound. */
+#define CONTEXT_LINES     4
+#define MAX_CONTEXT_LINES 64
 
 struct oomsift_parser {
 	oomsift_format format;
@@ -37,6 +52,10 @@ struct oomsift_parser {
 	char *line;
 	size_t len;
 	bool dropping, cut;
+	marker_scan *scan; /* NULL: every line is read in full */
+	oomsift_wrapper last_wrapper;
+	uint64_t head_end;    /* offset up to which every line is read in full */
+	uint64_t next_sample; /* offset after which the next line is read in full */
 };
 
 static int on_event(void *ctx, oomsift_event *ev)
@@ -76,6 +95,7 @@ static int feed_line(oomsift_parser *p, const char *line, size_t len)
 	oomsift_envelope_parse(p->env, line, len, ++p->lineno, &rec);
 	if (rec.wrapper != OOMSIFT_WRAP_BARE && rec.wrapper != OOMSIFT_WRAP_CONTINUATION)
 		p->stats.wrapped_lines++;
+	p->last_wrapper = rec.wrapper;
 	rec.cut |= p->cut;
 	msg = rec.msg;
 	end = rec.msg + rec.msg_len;
@@ -158,47 +178,168 @@ static int parser_open_format(oomsift_parser *p, const oomsift_envelope_opts *eo
 	}
 }
 
+/* Wrappers whose every line carries its own time and host: a line passed
+ * over changes nothing the next one needs. dmesg -e is not among them (its
+ * relative lines take the minute of the last absolute one), nor are lines
+ * with no wrapper. */
+static bool wrapper_self_contained(oomsift_wrapper w)
+{
+	switch (w) {
+	case OOMSIFT_WRAP_DMESG:
+	case OOMSIFT_WRAP_RFC3164:
+	case OOMSIFT_WRAP_KMSG:
+	case OOMSIFT_WRAP_RFC3339:
+	case OOMSIFT_WRAP_RFC5424:
+	case OOMSIFT_WRAP_JOURNAL_SHORT:
+	case OOMSIFT_WRAP_JOURNAL_ISO:
+	case OOMSIFT_WRAP_JOURNAL_FULL:
+	case OOMSIFT_WRAP_JOURNAL_MONO:
+	case OOMSIFT_WRAP_JOURNAL_UNIX:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Whether lines from the current one on may be passed over. */
+static bool fast_path_open(oomsift_parser *p)
+{
+	if (!p->scan || p->len || p->dropping || p->offset < p->head_end ||
+	    !wrapper_self_contained(p->last_wrapper) || oomsift_assembler_open_reports(p->asm_))
+		return false;
+	if (p->offset >= p->next_sample) {
+		p->next_sample = p->offset + SAMPLE_BYTES;
+		return false;
+	}
+	return true;
+}
+
+/* The start of the line that holds pos (lines of [s, ...) only). */
+static const char *line_start(const char *s, const char *pos)
+{
+	const char *nl = pos > s ? memrchr(s, '\n', (size_t)(pos - s)) : NULL;
+
+	return nl ? nl + 1 : s;
+}
+
+/* From the line start `stop`, back over the context lines to read in full. */
+static const char *back_over_context(const char *s, const char *stop)
+{
+	for (int k = 0; stop > s && k < MAX_CONTEXT_LINES; k++) {
+		if (k >= CONTEXT_LINES && *stop != ' ' && *stop != '\t')
+			break;
+		stop = line_start(s, stop - 1);
+	}
+	return stop;
+}
+
+/* Passes over the whole lines of [s, stop) as the full path would with no
+ * report open and no event held: counts them and sets the cursor after the
+ * last one. Stops before a line longer than the cap (the full path counts
+ * and cuts it). Returns where it stopped. */
+static const char *pass_over(oomsift_parser *p, const char *s, const char *stop)
+{
+	const char *at = s, *last = NULL;
+	uint64_t n = 0;
+
+	while (at < stop) {
+		const char *nl = memchr(at, '\n', (size_t)(stop - at));
+		if ((size_t)(nl - at) > OOMSIFT_MAX_LINE)
+			break;
+		last = at;
+		at = nl + 1;
+		n++;
+	}
+	if (!n)
+		return s;
+	p->stats.lines += n;
+	p->lineno += n;
+	p->offset += (uint64_t)(at - s);
+	p->cursor.offset = p->offset;
+	p->cursor.line = p->lineno;
+	p->cursor.fp = 0;
+	p->tail_len = 0;
+	/* The check covers the end of the last line, unless a NUL cut it. */
+	if (!memchr(last, '\0', (size_t)(at - 1 - last))) {
+		size_t len = (size_t)(at - 1 - last);
+		size_t k = len + 1 < sizeof(p->tail) ? len + 1 : sizeof(p->tail);
+		memcpy(p->tail, at - k, k);
+		p->tail_len = k;
+	}
+	return at;
+}
+
+/* The fast path over the whole lines of [s, end): passes over those before
+ * the context of the next marker line, or before the context of the block's
+ * end (the next block's first marker needs it). Returns where the full path
+ * goes on. */
+static const char *skip_lines(oomsift_parser *p, const char *s, const char *end)
+{
+	const char *last_nl = memrchr(s, '\n', (size_t)(end - s));
+	const char *hit, *stop;
+
+	if (!last_nl)
+		return s;
+	hit = marker_scan_next(p->scan, s, last_nl);
+	stop = hit ? line_start(s, hit) : last_nl + 1;
+	return pass_over(p, s, back_over_context(s, stop));
+}
+
+/* The full path over one line or the start of one: [s, end) holds its bytes
+ * up to its newline, or up to the end of the data fed. Returns what follows. */
+static const char *feed_full(oomsift_parser *p, const char *s, const char *end, int *rc)
+{
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+	const char *stop = nl ? nl : end;
+	const char *nul = memchr(s, '\0', (size_t)(stop - s));
+	const char *content_end = nul ? nul : stop;
+
+	if (!p->dropping) {
+		size_t take = (size_t)(content_end - s);
+		if (p->len + take > OOMSIFT_MAX_LINE) {
+			take = OOMSIFT_MAX_LINE - p->len;
+			p->dropping = p->cut = true;
+			p->stats.long_lines++;
+		}
+		memcpy(p->line + p->len, s, take);
+		p->len += take;
+		if (nul)
+			p->dropping = true;
+	}
+	if (!nl) {
+		p->offset += (uint64_t)(end - s);
+		return end;
+	}
+	p->offset += (uint64_t)(nl + 1 - s);
+	if ((*rc = feed_line(p, p->line, p->len)) < 0)
+		return end;
+	advance_cursor(p, p->offset);
+	p->len = 0;
+	p->dropping = p->cut = false;
+	return nl + 1;
+}
+
 int oomsift_parser_feed(oomsift_parser *p, const void *data, size_t n)
 {
 	const char *s = data, *end = s + n;
-	int rc;
+	int rc = 0;
 
 	p->stats.bytes += n;
 	if (p->journal)
 		return oomsift_journal_feed(p->journal, data, n);
 	if (!p->env)
 		return 0;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *stop = nl ? nl : end;
-		const char *nul = memchr(s, '\0', (size_t)(stop - s));
-		const char *content_end = nul ? nul : stop;
-
-		if (!p->dropping) {
-			size_t take = (size_t)(content_end - s);
-			if (p->len + take > OOMSIFT_MAX_LINE) {
-				take = OOMSIFT_MAX_LINE - p->len;
-				p->dropping = p->cut = true;
-				p->stats.long_lines++;
+	while (s < end && rc == 0) {
+		if (fast_path_open(p)) {
+			const char *next = skip_lines(p, s, end);
+			if (next != s) {
+				s = next;
+				continue;
 			}
-			memcpy(p->line + p->len, s, take);
-			p->len += take;
-			if (nul)
-				p->dropping = true;
 		}
-		if (!nl) {
-			p->offset += (uint64_t)(end - s);
-			break;
-		}
-		p->offset += (uint64_t)(nl + 1 - s);
-		if ((rc = feed_line(p, p->line, p->len)) < 0)
-			return rc;
-		advance_cursor(p, p->offset);
-		p->len = 0;
-		p->dropping = p->cut = false;
-		s = nl + 1;
+		s = feed_full(p, s, end, &rc);
 	}
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 int oomsift_parser_finish(oomsift_parser *p)
@@ -258,6 +399,12 @@ int oomsift_parser_new(oomsift_parser **out, const oomsift_parser_cfg *cfg, ooms
 	p->ctx = ctx;
 	p->offset = p->cursor.offset = p->journal_base = cfg->offset;
 	p->lineno = p->cursor.line = cfg->line;
+	p->head_end = p->next_sample = cfg->offset + FULL_HEAD;
+	p->last_wrapper = OOMSIFT_WRAP_BARE;
+	if (!cfg->every_line && !(p->scan = marker_scan_new())) {
+		oomsift_parser_free(p);
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
 	if (cfg->host)
 		snprintf(host, sizeof(host), "%s", cfg->host);
 	else if (strcmp(cfg->name, "-") == 0)
@@ -288,6 +435,7 @@ void oomsift_parser_free(oomsift_parser *p)
 	oomsift_assembler_free(p->asm_);
 	oomsift_envelope_free(p->env);
 	oomsift_journal_free(p->journal);
+	marker_scan_free(p->scan);
 	free(p->line);
 	free(p->source);
 	free(p);

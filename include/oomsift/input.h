@@ -7,6 +7,7 @@
 #ifndef OOMSIFT_INPUT_H
 #define OOMSIFT_INPUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "oomsift/oom.h"
@@ -53,6 +54,10 @@ typedef struct oomsift_parser_cfg {
 	 * memevent_cb, with me->source set; NULL = not parsed. */
 	oomsift_memevent_cb memevent_cb;
 	void *memevent_ctx;
+	/* Runs every line through the envelope and the assembler. false (the
+	 * default): text lines without any marker string are counted and passed
+	 * over while no report is open and no event is held (the fast path). */
+	bool every_line;
 } oomsift_parser_cfg;
 
 /* A point to resume a source at: the offset after the last complete line
