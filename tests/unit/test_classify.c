@@ -26,8 +26,7 @@
 #include "oomsift/store.h"
 #include "store/classify_internal.h"
 
-#define DAY 86400.0
-#define T0  1767225600.0 /* 2026-01-01T00:00:00Z */
+#include "series.h"
 
 #define assert_dbl_equal(a, b) assert_true(fabs((double)(a) - (double)(b)) < 1e-9)
 
@@ -178,59 +177,6 @@ static void expect_null(probe *p, const char *name)
 }
 
 /* ---- synthetic series ---- */
-
-typedef struct series {
-	oomsift_store *s;
-	int64_t source_id;
-	unsigned char next_fp;
-} series;
-
-static void series_open(series *sr, oomsift_store *s)
-{
-	oomsift_source_info info = {.path = "synthetic", .head = "x", .head_len = 1, .size = 1};
-	oomsift_source_pos pos;
-
-	sr->s = s;
-	sr->next_fp = 1;
-	assert_int_equal(oomsift_store_begin(s), 0);
-	assert_int_equal(oomsift_store_source_begin(s, &info, &pos), 0);
-	assert_int_equal(oomsift_store_commit(s), 0);
-	sr->source_id = pos.id;
-}
-
-/* An event of host at T0 + day days whose victim, `comm`, has rss_kb in its
- * task row (beside a small sshd); memcg_usage_kb = usage_kb. */
-static int64_t series_event(series *sr, const char *host, double day, const char *comm,
-                            int64_t rss_kb, int64_t usage_kb)
-{
-	oomsift_event *ev = oomsift_event_new();
-	int64_t id;
-	bool inserted;
-
-	assert_non_null(ev);
-	memset(ev->fingerprint, sr->next_fp++, sizeof(ev->fingerprint));
-	ev->host = oomsift_event_strdup(ev, host, strlen(host));
-	ev->has_ts = true;
-	ev->ts_unix = T0 + day * DAY;
-	ev->kind = OOMSIFT_KERNEL_OOM;
-	ev->victim_pid = 1000 + sr->next_fp;
-	ev->victim_comm = oomsift_event_strdup(ev, comm, strlen(comm));
-	ev->victim_anon_rss_kb = rss_kb;
-	ev->memcg_mem.usage_kb = usage_kb;
-	ev->has_header = ev->has_kill = ev->has_task_table = true;
-	ev->line = sr->next_fp;
-	ev->tasks = calloc(2, sizeof(*ev->tasks));
-	assert_non_null(ev->tasks);
-	ev->tasks_cap = ev->ntasks = 2;
-	ev->tasks[0] = (oomsift_task){.pid = 1, .rss = 100, .name = "sshd"};
-	ev->tasks[1] = (oomsift_task){.pid = ev->victim_pid, .rss = rss_kb / 4, .name = comm};
-	assert_int_equal(oomsift_store_begin(sr->s), 0);
-	assert_int_equal(oomsift_store_put_event(sr->s, ev, sr->source_id, &id, &inserted), 0);
-	assert_int_equal(oomsift_store_commit(sr->s), 0);
-	assert_true(inserted);
-	oomsift_event_free(ev);
-	return id;
-}
 
 static void series_memevent(series *sr, const char *host, double day)
 {

@@ -24,8 +24,7 @@
 #include "oomsift/query.h"
 #include "oomsift/store.h"
 
-#define DAY 86400.0
-#define T0  1767225600.0 /* 2026-01-01T00:00:00Z */
+#include "series.h"
 
 /* ---- helpers ---- */
 
@@ -139,58 +138,6 @@ static int run_named(oomsift_store *s, const char *name, rows *r, ...)
 }
 
 /* ---- synthetic events ---- */
-
-typedef struct series {
-	oomsift_store *s;
-	int64_t source_id;
-	unsigned char next_fp;
-} series;
-
-static void series_open(series *sr, oomsift_store *s)
-{
-	oomsift_source_info info = {.path = "synthetic", .head = "x", .head_len = 1, .size = 1};
-	oomsift_source_pos pos;
-
-	sr->s = s;
-	sr->next_fp = 1;
-	assert_int_equal(oomsift_store_begin(s), 0);
-	assert_int_equal(oomsift_store_source_begin(s, &info, &pos), 0);
-	assert_int_equal(oomsift_store_commit(s), 0);
-	sr->source_id = pos.id;
-}
-
-/* A kernel OOM of host at T0 + day days that killed `comm`; its task table
- * holds comm with rss_kb and an sshd of 400 KiB. */
-static void series_event(series *sr, const char *host, double day, const char *comm, int64_t rss_kb)
-{
-	oomsift_event *ev = oomsift_event_new();
-	int64_t id;
-	bool inserted;
-
-	assert_non_null(ev);
-	memset(ev->fingerprint, sr->next_fp++, sizeof(ev->fingerprint));
-	ev->host = oomsift_event_strdup(ev, host, strlen(host));
-	ev->has_ts = true;
-	ev->ts_unix = T0 + day * DAY;
-	ev->kind = OOMSIFT_KERNEL_OOM;
-	ev->victim_pid = 1000 + sr->next_fp;
-	ev->victim_comm = oomsift_event_strdup(ev, comm, strlen(comm));
-	ev->victim_anon_rss_kb = rss_kb;
-	ev->victim_file_rss_kb = ev->victim_shmem_rss_kb = 0;
-	ev->swap_total_kb = 0;
-	ev->has_header = ev->has_kill = ev->has_task_table = true;
-	ev->line = sr->next_fp;
-	ev->tasks = calloc(2, sizeof(*ev->tasks));
-	assert_non_null(ev->tasks);
-	ev->tasks_cap = ev->ntasks = 2;
-	ev->tasks[0] = (oomsift_task){.pid = 1, .rss = 100, .name = "sshd"};
-	ev->tasks[1] = (oomsift_task){.pid = ev->victim_pid, .rss = rss_kb / 4, .name = comm};
-	assert_int_equal(oomsift_store_begin(sr->s), 0);
-	assert_int_equal(oomsift_store_put_event(sr->s, ev, sr->source_id, &id, &inserted), 0);
-	assert_int_equal(oomsift_store_commit(sr->s), 0);
-	assert_true(inserted);
-	oomsift_event_free(ev);
-}
 
 /* ---- the header ---- */
 
@@ -516,15 +463,15 @@ static void test_leak_suspects(void **state)
 	(void)state;
 	series_open(&sr, s);
 	for (int i = 0; i < 4; i++) {
-		series_event(&sr, "app1", days[i], "java", rss_kb[i]);
+		series_event(&sr, "app1", days[i], "java", rss_kb[i], OOMSIFT_UNSET);
 		y[i] = (double)rss_kb[i] / 1024.0;
 	}
 	/* a shrinking process and one seen twice only: no suspects */
-	series_event(&sr, "app2", 0, "worker", 4096000);
-	series_event(&sr, "app2", 1, "worker", 2048000);
-	series_event(&sr, "app2", 2, "worker", 1024000);
-	series_event(&sr, "app3", 0, "cron", 4000);
-	series_event(&sr, "app3", 1, "cron", 8000);
+	series_event(&sr, "app2", 0, "worker", 4096000, OOMSIFT_UNSET);
+	series_event(&sr, "app2", 1, "worker", 2048000, OOMSIFT_UNSET);
+	series_event(&sr, "app2", 2, "worker", 1024000, OOMSIFT_UNSET);
+	series_event(&sr, "app3", 0, "cron", 4000, OOMSIFT_UNSET);
+	series_event(&sr, "app3", 1, "cron", 8000, OOMSIFT_UNSET);
 
 	want = slope(days, y, 4);
 	assert_int_equal(run_named(s, "leak-suspects", &r, NULL), 0);
@@ -561,11 +508,11 @@ static void test_windows_and_hosts(void **state)
 
 	(void)state;
 	series_open(&sr, s);
-	series_event(&sr, "db1", 0, "mysqld", 8192000);
-	series_event(&sr, "db1", 3, "mysqld", 9216000);
-	series_event(&sr, "db1", 10, "mysqld", 10240000);
-	series_event(&sr, "db2", 3.5, "mysqld", 1024000);
-	series_event(&sr, "web1", 3.25, "php-fpm", 512000);
+	series_event(&sr, "db1", 0, "mysqld", 8192000, OOMSIFT_UNSET);
+	series_event(&sr, "db1", 3, "mysqld", 9216000, OOMSIFT_UNSET);
+	series_event(&sr, "db1", 10, "mysqld", 10240000, OOMSIFT_UNSET);
+	series_event(&sr, "db2", 3.5, "mysqld", 1024000, OOMSIFT_UNSET);
+	series_event(&sr, "web1", 3.25, "php-fpm", 512000, OOMSIFT_UNSET);
 
 	/* repeat-offenders: its since defaults to 30 days before now (day 100) */
 	assert_int_equal(run_named(s, "repeat-offenders", &r, NULL), 0);
