@@ -12,6 +12,7 @@
 #include "oomsift/journal.h"
 #include "oomsift/sniff.h"
 #include "parse/marker_scan.h"
+#include "parse/newlines.h"
 
 #define MAX_DEPTH 64
 
@@ -239,19 +240,12 @@ static const char *back_over_context(const char *s, const char *stop)
  * and cuts it). Returns where it stopped. */
 static const char *pass_over(oomsift_parser *p, const char *s, const char *stop)
 {
-	const char *at = s, *last = NULL;
-	uint64_t n = 0;
+	const char *at, *last;
+	uint64_t n = newlines_count(s, stop, OOMSIFT_MAX_LINE, &at, false);
 
-	while (at < stop) {
-		const char *nl = memchr(at, '\n', (size_t)(stop - at));
-		if ((size_t)(nl - at) > OOMSIFT_MAX_LINE)
-			break;
-		last = at;
-		at = nl + 1;
-		n++;
-	}
 	if (!n)
 		return s;
+	last = line_start(s, at - 1);
 	p->stats.lines += n;
 	p->lineno += n;
 	p->offset += (uint64_t)(at - s);
