@@ -1,5 +1,6 @@
 /* Newline counting: an AVX2 loop that tests 32 bytes at a time where the CPU
  * has it (x86-64), a memchr loop elsewhere. */
+#include <stdint.h>
 #include <string.h>
 
 #include "parse/newlines.h"
@@ -26,8 +27,9 @@ static size_t count_memchr(const char *s, const char *stop, size_t max, const ch
 }
 
 #ifdef HAVE_AVX2_COUNT
-/* Only the first newline of a round can end a line longer than 32 bytes, so
- * that is the only one checked against max. */
+/* 64 bytes a round, without a branch that depends on the text: only the
+ * first newline of a round (or the round's end, when it has none) can end a
+ * line longer than 64 bytes, so only it is checked against max. */
 __attribute__((target("avx2,popcnt"))) static size_t count_avx2(const char *s, const char *stop,
                                                                 size_t max, const char **after)
 {
@@ -35,18 +37,20 @@ __attribute__((target("avx2,popcnt"))) static size_t count_avx2(const char *s, c
 	const char *p = s, *line = s;
 	size_t n = 0;
 
-	for (; stop - p >= 32; p += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)p);
-		unsigned nl = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, newline));
+	for (; stop - p >= 64; p += 64) {
+		__m256i v0 = _mm256_loadu_si256((const __m256i *)p);
+		__m256i v1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+		uint64_t nl =
+		    (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, newline)) |
+		    (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, newline)) << 32;
+		const char *first = p + (nl ? __builtin_ctzll(nl) : 64);
 
-		if (!nl)
-			continue;
-		if ((size_t)(p + __builtin_ctz(nl) - line) > max) {
+		if ((size_t)(first - line) > max) {
 			*after = line;
 			return n;
 		}
-		n += (size_t)__builtin_popcount(nl);
-		line = p + 32 - __builtin_clz(nl);
+		n += (size_t)__builtin_popcountll(nl);
+		line = nl ? p + 64 - __builtin_clzll(nl) : line;
 	}
 	n += count_memchr(line, stop, max, after);
 	return n;

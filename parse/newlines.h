@@ -14,7 +14,7 @@
  * up to the first line longer than `max` bytes (not counting its newline),
  * which is not counted. Sets *after to the byte after the last newline
  * counted (s when none) and returns the count. `portable` chooses the
- * memchr loop even where the AVX2 one can run (for tests). max >= 32.
+ * memchr loop even where the AVX2 one can run (for tests). max >= 64.
  */
 size_t newlines_count(const char *s, const char *stop, size_t max, const char **after,
                       bool portable);

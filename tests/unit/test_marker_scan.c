@@ -124,7 +124,7 @@ static void newline_counts_agree(void **state)
 
 	(void)state;
 	for (int round = 0; round < 200; round++) {
-		size_t n = 0, max = 32 + (size_t)round % 90;
+		size_t n = 0, max = 64 + (size_t)round % 90;
 		while (n < sizeof(text) / 8) {
 			seed = seed * 1103515245u + 12345u;
 			size_t len = (seed >> 16) % (round % 10 ? max : 2 * max);
