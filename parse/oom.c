@@ -726,6 +726,11 @@ size_t oomsift_assembler_open_reports(const oomsift_assembler *a)
 	return a->nopen + us_held(a->us);
 }
 
+bool oomsift_assembler_wants_every_line(const oomsift_assembler *a)
+{
+	return a->nopen || us_mem_pending(a->us);
+}
+
 int oomsift_assembler_finish(oomsift_assembler *a)
 {
 	int rc;

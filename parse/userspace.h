@@ -118,6 +118,11 @@ int us_kernel_closed(us_ctx *u, us_host *uh, oomsift_event *ev);
 /* Events held and memory events pending, over all hosts: not handed on yet. */
 size_t us_held(const us_ctx *u);
 
+/* The memory events pending, over all hosts: each waits for the kernel lines
+ * that follow it (the stack header that names the task). An event held waits
+ * only for user-space lines and for its host's clock to move on. */
+size_t us_mem_pending(const us_ctx *u);
+
 /* Delivers everything the host holds (end of input). */
 int us_flush(us_ctx *u, us_host *uh);
 

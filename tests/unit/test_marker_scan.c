@@ -1,6 +1,7 @@
 /* The fast path's scanner, and the fast path against reading every line. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,6 +255,98 @@ static void fast_path_reads_as_every_line(void **state)
 	free(data);
 }
 
+typedef struct linked {
+	size_t n;
+	int kinds[4];
+	char units[4][64];
+} linked;
+
+static int keep_linked(void *ctx, oomsift_event *ev)
+{
+	linked *l = ctx;
+
+	if (l->n < 4) {
+		l->kinds[l->n] = (int)ev->kind;
+		snprintf(l->units[l->n], sizeof(l->units[0]), "%s", ev->unit ? ev->unit : "");
+	}
+	l->n++;
+	oomsift_event_free(ev);
+	return 0;
+}
+
+/* A kill on web0, then 2 MiB of noise from web0 and web1 (one line a 100 ms),
+ * with systemd's notice for the kill `notice_s` seconds after it. */
+static char *make_held_input(int notice_s, size_t *len)
+{
+	size_t cap = 3u << 20, n = 0;
+	char *b = malloc(cap);
+	bool noticed = false;
+
+	assert_non_null(b);
+	n += (size_t)sprintf(
+	    b + n, "Nov  5 00:00:00 web0 kernel: [ 100.000001] php invoked oom-killer: "
+	           "gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+	           "Nov  5 00:00:00 web0 kernel: [ 100.000002] oom-kill:constraint=CONSTRAINT_NONE,"
+	           "nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/"
+	           "php.service,task=php,pid=4242,uid=33\n"
+	           "Nov  5 00:00:00 web0 kernel: [ 100.000003] Out of memory: Killed process 4242 "
+	           "(php) total-vm:100kB, anon-rss:50kB, file-rss:0kB, shmem-rss:0kB, UID:33 "
+	           "pgtables:4kB oom_score_adj:0\n");
+	for (unsigned i = 0; n < (2u << 20); i++) {
+		unsigned t = i / 10;
+		if (!noticed && t >= (unsigned)notice_s) {
+			n += (size_t)sprintf(
+			    b + n,
+			    "Nov  5 00:%02u:%02u web0 systemd[1]: php.service: A process "
+			    "of this unit has been killed by the OOM killer.\n",
+			    t / 60 % 60, t % 60);
+			noticed = true;
+		}
+		n += (size_t)sprintf(b + n, "Nov  5 %02u:%02u:%02u web%u sshd[%u]: Accepted key\n",
+		                     t / 3600, t / 60 % 60, t % 60, i % 2, i);
+	}
+	*len = n;
+	return b;
+}
+
+static void run_linked(const char *data, size_t len, bool every_line, linked *l)
+{
+	oomsift_parser_cfg cfg = {.name = "web.log", .year = 2026, .every_line = every_line};
+	oomsift_parser *p;
+
+	assert_int_equal(oomsift_parser_new(&p, &cfg, keep_linked, l), 0);
+	for (size_t at = 0; at < len; at += 65536)
+		assert_int_equal(
+		    oomsift_parser_feed(p, data + at, len - at < 65536 ? len - at : 65536), 0);
+	assert_int_equal(oomsift_parser_finish(p), 0);
+	oomsift_parser_free(p);
+}
+
+/* While the kill is held, the fast path passes over the noise: a notice
+ * within the hold still links to the kill, one after it stands alone, as
+ * when every line is read. */
+static void held_event_links_as_every_line(void **state)
+{
+	(void)state;
+	for (int notice_s = 5; notice_s <= 60; notice_s += 55) {
+		size_t len;
+		char *data = make_held_input(notice_s, &len);
+		linked fast = {0}, full = {0};
+
+		run_linked(data, len, false, &fast);
+		run_linked(data, len, true, &full);
+		assert_int_equal(full.n, notice_s < 15 ? 1 : 2);
+		assert_int_equal(fast.n, full.n);
+		for (size_t i = 0; i < full.n; i++) {
+			assert_int_equal(fast.kinds[i], full.kinds[i]);
+			assert_string_equal(fast.units[i], full.units[i]);
+		}
+		if (notice_s < 15)
+			assert_string_equal(full.units[0], "php.service");
+		free(data);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +357,7 @@ int main(void)
 	    cmocka_unit_test(newline_counts_agree),
 	    cmocka_unit_test(newline_count_stops_before_a_long_line),
 	    cmocka_unit_test(fast_path_reads_as_every_line),
+	    cmocka_unit_test(held_event_links_as_every_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
