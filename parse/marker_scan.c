@@ -28,7 +28,7 @@
 
 /*
  * Every string that oom_classify_marker() (parse/oom_lines.c), the user-space
- * gate worth_parsing() (parse/userspace.c) and the envelope's boot separators
+ * gate us_line_about_oom() (parse/userspace.c) and the envelope's boot separators
  * react to, each as a substring (or a substring of it) of the line: a line
  * that holds none of them classifies as OOM_NONE and is no user-space line.
  *
@@ -52,7 +52,7 @@ const marker_needle marker_scan_needles[] = {
     {"enough memory for the allocation", 4}, /* gh m */
     {"Show Memory", 3},                      /* w Me */
     {"Linux version ", 0},                   /* Linu */
-    /* user-space lines (worth_parsing) */
+    /* user-space lines (us_line_about_oom) */
     {"Killed ", 0},                /* Kill */
     {"Marked ", 0},                /* Mark */
     {"sending ", 0},               /* send */

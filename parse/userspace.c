@@ -392,7 +392,7 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
  * it, systemd's unit lines end with it, and the kubelet (klog: "I1120 …") and
  * containerd (logrus: time="…") are recognised by their own line shape before
  * the message is searched. */
-static bool worth_parsing(const char *m, size_t n)
+bool us_line_about_oom(const char *m, size_t n)
 {
 	while (n && (*m == ' ' || *m == '\t')) {
 		m++;
@@ -420,7 +420,7 @@ bool us_parse(us_patterns *p, const char *ident, size_t ident_len, const char *m
 {
 	bool earlyoom_tag = ident && ident_len == 8 && memcmp(ident, "earlyoom", 8) == 0;
 
-	if (!worth_parsing(msg, len))
+	if (!us_line_about_oom(msg, len))
 		return false;
 	fields_init(out);
 	return parse_oomd(p, msg, len, out) || parse_unit(p, msg, len, out) ||
