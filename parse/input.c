@@ -12,6 +12,7 @@
 #include "oomsift/journal.h"
 #include "oomsift/sniff.h"
 #include "parse/marker_scan.h"
+#include "parse/newlines.h"
 
 #define MAX_DEPTH 64
 
@@ -205,7 +206,7 @@ static bool wrapper_self_contained(oomsift_wrapper w)
 static bool fast_path_open(oomsift_parser *p)
 {
 	if (!p->scan || p->len || p->dropping || p->offset < p->head_end ||
-	    !wrapper_self_contained(p->last_wrapper) || oomsift_assembler_open_reports(p->asm_))
+	    !wrapper_self_contained(p->last_wrapper) || oomsift_assembler_wants_every_line(p->asm_))
 		return false;
 	if (p->offset >= p->next_sample) {
 		p->next_sample = p->offset + SAMPLE_BYTES;
@@ -234,32 +235,32 @@ static const char *back_over_context(const char *s, const char *stop)
 }
 
 /* Passes over the whole lines of [s, stop) as the full path would with no
- * report open and no event held: counts them and sets the cursor after the
- * last one. Stops before a line longer than the cap (the full path counts
- * and cuts it). Returns where it stopped. */
+ * report open: counts them and, unless an event is held, sets the cursor
+ * after the last one. Stops before a line longer than the cap (the full path
+ * counts and cuts it). Returns where it stopped.
+ *
+ * A held event is released by its host's next line read in full, not by the
+ * first line 15 s later: the lines between do not move the host's clock. So
+ * the event is stored in the same state, maybe later, and the cursor stays
+ * before it meanwhile (a resumed read goes back further, never less far). */
 static const char *pass_over(oomsift_parser *p, const char *s, const char *stop)
 {
-	const char *at = s, *last = NULL;
-	uint64_t n = 0;
+	const char *at, *last;
+	uint64_t n = newlines_count(s, stop, OOMSIFT_MAX_LINE, &at, false);
 
-	while (at < stop) {
-		const char *nl = memchr(at, '\n', (size_t)(stop - at));
-		if ((size_t)(nl - at) > OOMSIFT_MAX_LINE)
-			break;
-		last = at;
-		at = nl + 1;
-		n++;
-	}
 	if (!n)
 		return s;
 	p->stats.lines += n;
 	p->lineno += n;
 	p->offset += (uint64_t)(at - s);
+	if (oomsift_assembler_open_reports(p->asm_))
+		return at;
 	p->cursor.offset = p->offset;
 	p->cursor.line = p->lineno;
 	p->cursor.fp = 0;
 	p->tail_len = 0;
 	/* The check covers the end of the last line, unless a NUL cut it. */
+	last = line_start(s, at - 1);
 	if (!memchr(last, '\0', (size_t)(at - 1 - last))) {
 		size_t len = (size_t)(at - 1 - last);
 		size_t k = len + 1 < sizeof(p->tail) ? len + 1 : sizeof(p->tail);

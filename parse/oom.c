@@ -15,7 +15,9 @@
 #define MAX_RAW   (4u << 20)
 /* A report whose lines stop for this long is over (kernel-formats.md §1.2.2). */
 #define REPORT_GAP_S 60.0
-/* After the kill, extra victims and the reaper line come within this window. */
+/* After the kill, extra victims and the reaper line come within this window:
+ * GRACE_S of the kill line's clock, or GRACE_LINES lines of the host when the
+ * kill line has no clock. */
 #define GRACE_LINES 100
 #define GRACE_S     10.0
 
@@ -41,6 +43,7 @@ typedef struct host_state {
 	const char *last_raw_ptr;
 	size_t last_raw_len;
 	double last_uptime, last_wall, kill_uptime, kill_wall;
+	bool timed_grace; /* counted in ntimed_grace */
 	bool have_uptime, have_wall;
 	XXH3_state_t *hash;
 	/* the boot the host's records come from: its journal id, and its start
@@ -59,6 +62,9 @@ struct oomsift_assembler {
 	size_t nhosts, hosts_cap;
 	size_t last_host;
 	size_t nopen; /* hosts with a report open */
+	/* of those, hosts whose report is in a grace that ends by time: the
+	 * lines in between matter only when they hold a marker */
+	size_t ntimed_grace;
 	/* fingerprints handed out in this run, to number identical reports */
 	uint64_t *seen;
 	size_t seen_cap, nseen;
@@ -232,6 +238,13 @@ static void finalize_kind(oomsift_event *ev)
 	ev->kind = memcg ? OOMSIFT_MEMCG_OOM : OOMSIFT_KERNEL_OOM;
 }
 
+static void set_timed_grace(oomsift_assembler *a, host_state *h, bool on)
+{
+	if (on != h->timed_grace)
+		a->ntimed_grace += on ? 1 : (size_t)-1;
+	h->timed_grace = on;
+}
+
 static int close_report(oomsift_assembler *a, host_state *h)
 {
 	oomsift_event *ev = h->ev;
@@ -240,6 +253,7 @@ static int close_report(oomsift_assembler *a, host_state *h)
 		return 0;
 	h->ev = NULL;
 	a->nopen--;
+	set_timed_grace(a, h, false);
 	h->block = B_NONE;
 	h->have_cols = false;
 	h->suspended = false;
@@ -275,6 +289,7 @@ static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record
 	h->ev = ev;
 	a->nopen++;
 	h->st = ST_OPEN;
+	set_timed_grace(a, h, false);
 	h->last_raw_line = 0;
 	XXH3_128bits_reset(h->hash);
 	XXH3_128bits_update(h->hash, h->name, h->name_len + 1);
@@ -334,7 +349,7 @@ static void set_victim(oomsift_event *ev, const oomsift_kill *k)
 		ev->kill_reason = k->reason;
 }
 
-static void enter_grace(host_state *h, const oomsift_record *rec)
+static void enter_grace(oomsift_assembler *a, host_state *h, const oomsift_record *rec)
 {
 	h->st = ST_GRACE;
 	h->grace_lines = 0;
@@ -342,6 +357,7 @@ static void enter_grace(host_state *h, const oomsift_record *rec)
 	/* Kernel and syslog clocks differ: remember each, compare like with like. */
 	h->kill_uptime = rec->has_uptime ? rec->uptime : -1;
 	h->kill_wall = rec->has_wall ? rec->wall : -1;
+	set_timed_grace(a, h, rec->has_uptime || rec->has_wall);
 }
 
 /* L11: the victim of the open report, an extra member of a memory.oom.group
@@ -366,7 +382,7 @@ static int on_killed(oomsift_assembler *a, host_state *h, const oomsift_record *
 		oom_set_key(&h->ev->key_kill, h->name, h->name_len, rec);
 	}
 	hash_message(h, rec->msg, rec->msg_len);
-	enter_grace(h, rec);
+	enter_grace(a, h, rec);
 	return 0;
 }
 
@@ -442,7 +458,7 @@ static int on_marker(oomsift_assembler *a, host_state *h, oom_line type, const o
 		if (!h->ev)
 			return 1;
 		h->ev->no_killable = true;
-		enter_grace(h, rec);
+		enter_grace(a, h, rec);
 		break;
 	case OOM_PANIC:
 		if (!oom_panic_is_oom(rec->msg, rec->msg_len))
@@ -574,21 +590,28 @@ static int check_boundaries(oomsift_assembler *a, host_state *h, const oomsift_r
 
 	if (rec->wrapper == OOMSIFT_WRAP_CONTINUATION)
 		return 0;
+	/* The kernel clock decides when the record has it; each clock is
+	 * remembered from every record that has it, so a record with only the
+	 * other clock is compared with the host's latest line, not with one read
+	 * before lines were passed over (parse/input.c's fast path). */
 	if (rec->has_uptime) {
 		if (h->have_uptime && rec->uptime < h->last_uptime - 1.0)
 			gap = new_boot = true; /* the kernel clock went back */
 		else if (h->have_uptime && rec->uptime - h->last_uptime > REPORT_GAP_S)
 			gap = true;
+	} else if (rec->has_wall && h->have_wall && rec->wall - h->last_wall > REPORT_GAP_S) {
+		gap = true;
+	}
+	if (rec->has_uptime) {
 		h->last_uptime = rec->uptime;
 		h->have_uptime = true;
-	} else if (rec->has_wall) {
-		if (h->have_wall && rec->wall - h->last_wall > REPORT_GAP_S)
-			gap = true;
+	}
+	if (rec->has_wall) {
 		h->last_wall = rec->wall;
 		h->have_wall = true;
 	}
 	if (h->ev && h->st == ST_GRACE &&
-	    (++h->grace_lines > GRACE_LINES ||
+	    ((!h->timed_grace && ++h->grace_lines > GRACE_LINES) ||
 	     (rec->has_uptime && h->kill_uptime >= 0 && rec->uptime - h->kill_uptime > GRACE_S) ||
 	     (rec->has_wall && h->kill_wall >= 0 && rec->wall - h->kill_wall > GRACE_S)))
 		gap = true;
@@ -666,7 +689,10 @@ static int feed_record(oomsift_assembler *a, host_state *h, const oomsift_record
 		return rc;
 	learn_boot_time(h, rec);
 	if (!is_kernel_record(rec)) {
-		keep_raw(h, rec, line, line_len);
+		/* After the kill, only user-space lines about OOM join the text:
+		 * the others may be passed over unread (oomsift_assembler_wants_every_line). */
+		if (h->st != ST_GRACE || us_line_about_oom(rec->msg, rec->msg_len))
+			keep_raw(h, rec, line, line_len);
 		return 0;
 	}
 	/* Inside a task table a row is tried first: its shape is strict, and a
@@ -724,6 +750,11 @@ size_t oomsift_assembler_open_reports(const oomsift_assembler *a)
 {
 	/* An event held for late follow-ups is not stored yet: it is open. */
 	return a->nopen + us_held(a->us);
+}
+
+bool oomsift_assembler_wants_every_line(const oomsift_assembler *a)
+{
+	return a->nopen > a->ntimed_grace || us_mem_pending(a->us);
 }
 
 int oomsift_assembler_finish(oomsift_assembler *a)

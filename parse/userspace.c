@@ -392,7 +392,7 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
  * it, systemd's unit lines end with it, and the kubelet (klog: "I1120 …") and
  * containerd (logrus: time="…") are recognised by their own line shape before
  * the message is searched. */
-static bool worth_parsing(const char *m, size_t n)
+bool us_line_about_oom(const char *m, size_t n)
 {
 	while (n && (*m == ' ' || *m == '\t')) {
 		m++;
@@ -420,7 +420,7 @@ bool us_parse(us_patterns *p, const char *ident, size_t ident_len, const char *m
 {
 	bool earlyoom_tag = ident && ident_len == 8 && memcmp(ident, "earlyoom", 8) == 0;
 
-	if (!worth_parsing(msg, len))
+	if (!us_line_about_oom(msg, len))
 		return false;
 	fields_init(out);
 	return parse_oomd(p, msg, len, out) || parse_unit(p, msg, len, out) ||
@@ -509,6 +509,7 @@ struct us_ctx {
 	/* events held and allocation failures pending, over all hosts: not handed
 	 * on yet, so the input may not be resumed after them (us_held()) */
 	size_t nwaiting;
+	size_t nmem_pending; /* the allocation failures among them */
 };
 
 int us_ctx_new(us_ctx **out, oomsift_event_cb cb, void *ctx)
@@ -706,6 +707,7 @@ static int deliver_memevent(us_ctx *u, us_host *uh)
 	if (uh->mem_pending) {
 		uh->mem_pending = false;
 		u->nwaiting--;
+		u->nmem_pending--;
 	}
 	return u->mem_cb ? u->mem_cb(u->mem_ctx, uh->mem) : 0;
 }
@@ -1363,6 +1365,7 @@ static int on_memevent_line(us_ctx *u, us_host *uh, const char *host, size_t hos
 		return deliver_memevent(u, uh);
 	uh->mem_pending = true;
 	u->nwaiting++;
+	u->nmem_pending++;
 	uh->mem_wait = 0;
 	return 0;
 }
@@ -1395,4 +1398,9 @@ int us_record(us_ctx *u, us_host *uh, const char *host, size_t host_len, oomsift
 size_t us_held(const us_ctx *u)
 {
 	return u->nwaiting;
+}
+
+size_t us_mem_pending(const us_ctx *u)
+{
+	return u->nmem_pending;
 }

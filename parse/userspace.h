@@ -115,8 +115,17 @@ int us_kernel_marker(us_ctx *u, us_host *uh, const char *host, size_t host_len, 
  * to it, then it is held like any event. */
 int us_kernel_closed(us_ctx *u, us_host *uh, oomsift_event *ev);
 
+/* Whether a user-space message may be about OOM (the cheap gate before
+ * us_parse; parse/marker_scan.c searches for the same strings). */
+bool us_line_about_oom(const char *msg, size_t len);
+
 /* Events held and memory events pending, over all hosts: not handed on yet. */
 size_t us_held(const us_ctx *u);
+
+/* The memory events pending, over all hosts: each waits for the kernel lines
+ * that follow it (the stack header that names the task). An event held waits
+ * only for user-space lines and for its host's clock to move on. */
+size_t us_mem_pending(const us_ctx *u);
 
 /* Delivers everything the host holds (end of input). */
 int us_flush(us_ctx *u, us_host *uh);

@@ -7,6 +7,10 @@
 -- public view. oom_events keeps every column in place and gains the new ones
 -- at its end (docs/schema.md).
 
+-- The public views are dropped before the columns are added: SQLite
+-- re-reads the whole schema after each ADD COLUMN, views included.
+DROP VIEW oom_events;
+
 ALTER TABLE event ADD COLUMN unit TEXT;
 ALTER TABLE event ADD COLUMN unit_result TEXT;
 ALTER TABLE event ADD COLUMN seen_by TEXT;
@@ -44,7 +48,6 @@ CREATE INDEX memory_event_host_ts ON memory_event(host, ts_unix);
 
 -- ---- public views (docs/schema.md) ----
 
-DROP VIEW oom_events;
 CREATE VIEW oom_events AS
 SELECT e.id, e.host, e.ts, e.ts_unix, e.uptime_s, e.boot_id, e.kind, e.kernel,
        e.trigger_comm, e.trigger_pid, e.gfp_mask, e.gfp_flags, e.alloc_order,

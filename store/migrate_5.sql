@@ -10,6 +10,11 @@
 -- columns at the end of oom_events and memory_events, and the classifications
 -- view (docs/schema.md).
 
+-- The public views are dropped before the columns are added: SQLite
+-- re-reads the whole schema after each ADD COLUMN, views included.
+DROP VIEW oom_events;
+DROP VIEW memory_events;
+
 ALTER TABLE event ADD COLUMN cause TEXT;
 ALTER TABLE event ADD COLUMN classified_with TEXT;
 ALTER TABLE memory_event ADD COLUMN cause TEXT;
@@ -44,7 +49,6 @@ CREATE TABLE meta (
 
 -- ---- public views (docs/schema.md) ----
 
-DROP VIEW oom_events;
 CREATE VIEW oom_events AS
 SELECT e.id, e.host, e.ts, e.ts_unix, e.uptime_s, e.boot_id, e.kind, e.kernel,
        e.trigger_comm, e.trigger_pid, e.gfp_mask, e.gfp_flags, e.alloc_order,
@@ -83,7 +87,6 @@ SELECT e.id, e.host, e.ts, e.ts_unix, e.uptime_s, e.boot_id, e.kind, e.kernel,
        e.cause
 FROM event e JOIN source s ON s.id = e.source_id;
 
-DROP VIEW memory_events;
 CREATE VIEW memory_events AS
 SELECT m.host, m.ts, m.ts_unix, m.uptime_s, m.kind, m.pid, m.comm, m.alloc_order, m.bytes,
        m.gfp_mask, s.path AS source, m.line,

@@ -47,6 +47,13 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
  * safe point to resume reading at). */
 size_t oomsift_assembler_open_reports(const oomsift_assembler *a);
 
+/* Whether the next lines may change an event even when they hold none of
+ * the marker strings (parse/marker_scan.c): a report is open, or a memory
+ * event waits for the kernel lines after it. While only held events wait
+ * (for user-space notices, which are marker lines, and for their host's
+ * clock to move on), lines without a marker may be passed over. */
+bool oomsift_assembler_wants_every_line(const oomsift_assembler *a);
+
 /* Ends the input: every open report is handed to the callback. */
 int oomsift_assembler_finish(oomsift_assembler *a);
 
