@@ -69,17 +69,41 @@ static const char sql_fill_links[] =
     "AND ?3 IS NOT NULL) OR (seen_by IS NULL AND ?4 IS NOT NULL) OR (container_id IS NULL AND "
     "?5 IS NOT NULL) THEN NULL ELSE classified_with END WHERE id = ?1";
 static const char sql_by_fp[] = "SELECT id FROM event WHERE fingerprint = ?1";
-static const char sql_task[] =
-    "INSERT INTO task(event_id, row, pid, uid, tgid, total_vm_pages, rss_pages, rss_anon_pages, "
-    "rss_file_pages, rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, nr_puds, swapents, cpu, "
-    "oom_adj, oom_score_adj, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-    "?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+/* Task and bag rows go in multi-row INSERTs of 64, 16, 4 and 1 rows: one
+ * statement step per batch instead of per row (the rows of one event are
+ * bound in order, so a batch stores exactly what single INSERTs would). */
+#define ROWS4(v)  v "," v "," v "," v
+#define ROWS16(v) ROWS4(v) "," ROWS4(v) "," ROWS4(v) "," ROWS4(v)
+#define ROWS64(v) ROWS16(v) "," ROWS16(v) "," ROWS16(v) "," ROWS16(v)
+#define TASK_COLS 19
+#define TASK_INSERT                                                                                \
+	"INSERT INTO task(event_id, row, pid, uid, tgid, total_vm_pages, rss_pages, "              \
+	"rss_anon_pages, rss_file_pages, rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, "      \
+	"nr_puds, swapents, cpu, oom_adj, oom_score_adj, name) VALUES "
+#define TASK_VALUES "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define BAG_COLS    5
+#define BAG_INSERT  "INSERT OR IGNORE INTO bag(event_id, section, key, value, unit) VALUES "
+#define BAG_VALUES  "(?,?,?,?,?)"
+
+typedef struct row_batch {
+	size_t rows;
+	const char *sql;
+} row_batch;
+
+/* Largest first: a count is split greedily (83 = 64 + 16 + 1 + 1 + 1). */
+static const row_batch task_batches[] = {{64, TASK_INSERT ROWS64(TASK_VALUES)},
+                                         {16, TASK_INSERT ROWS16(TASK_VALUES)},
+                                         {4, TASK_INSERT ROWS4(TASK_VALUES)},
+                                         {1, TASK_INSERT TASK_VALUES}};
+static const row_batch bag_batches[] = {{64, BAG_INSERT ROWS64(BAG_VALUES)},
+                                        {16, BAG_INSERT ROWS16(BAG_VALUES)},
+                                        {4, BAG_INSERT ROWS4(BAG_VALUES)},
+                                        {1, BAG_INSERT BAG_VALUES}};
+#define NBATCHES (sizeof(task_batches) / sizeof(task_batches[0]))
 static const char sql_kill[] =
     "INSERT INTO kill(event_id, seq, kind, pid, comm, uid, total_vm_kb, anon_rss_kb, "
     "file_rss_kb, shmem_rss_kb, pgtables_kb, oom_score_adj, reason, oom_group) VALUES (?1, ?2, "
     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-static const char sql_bag[] = "INSERT OR IGNORE INTO bag(event_id, section, key, value, unit) "
-                              "VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char sql_raw[] = "INSERT INTO raw(event_id, text) VALUES (?1, ?2)";
 static const char *const sql_clear[] = {
     "DELETE FROM task WHERE event_id = ?1", "DELETE FROM kill WHERE event_id = ?1",
@@ -242,25 +266,35 @@ static void bind_event(sqlite3_stmt *st, const oomsift_event *ev, int64_t source
 
 /* ---- children: task rows, kills, bags, raw text, keys ---- */
 
+/* Binds task row r of ev from parameter `first` on. */
+static void bind_task(sqlite3_stmt *st, int first, int64_t id, const oomsift_event *ev, size_t r)
+{
+	const oomsift_task *t = &ev->tasks[r];
+	const int64_t *f = &t->pid;
+
+	sqlite3_bind_int64(st, first, id);
+	sqlite3_bind_int64(st, first + 1, (int64_t)r);
+	/* pid … oom_score_adj are laid out in schema order */
+	for (int c = 0; c < 16; c++)
+		store_bind_i64(st, first + 2 + c, f[c]);
+	store_bind_text(st, first + 18, t->name);
+}
+
 static int insert_tasks(oomsift_store *s, int64_t id, const oomsift_event *ev)
 {
-	for (size_t r = 0; r < ev->ntasks; r++) {
-		const oomsift_task *t = &ev->tasks[r];
-		const int64_t *f = &t->pid;
-		sqlite3_stmt *st = store_stmt(s, sql_task);
-		int rc;
+	size_t r = 0;
 
-		if (!st)
-			return OOMSIFT_ESTORE;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (int64_t)r);
-		/* pid … oom_score_adj are laid out in schema order */
-		for (int c = 0; c < 16; c++)
-			store_bind_i64(st, 3 + c, f[c]);
-		store_bind_text(st, 19, t->name);
-		if ((rc = store_step(s, st, "cannot store a task row")) < 0)
-			return rc;
-	}
+	for (size_t b = 0; b < NBATCHES; b++)
+		while (ev->ntasks - r >= task_batches[b].rows) {
+			sqlite3_stmt *st = store_stmt(s, task_batches[b].sql);
+			int rc;
+			if (!st)
+				return OOMSIFT_ESTORE;
+			for (size_t k = 0; k < task_batches[b].rows; k++, r++)
+				bind_task(st, 1 + (int)k * TASK_COLS, id, ev, r);
+			if ((rc = store_step(s, st, "cannot store a task row")) < 0)
+				return rc;
+		}
 	return 0;
 }
 
@@ -293,23 +327,30 @@ static int insert_kills(oomsift_store *s, int64_t id, const oomsift_event *ev)
 	return 0;
 }
 
+static void bind_bag(sqlite3_stmt *st, int first, int64_t id, const oomsift_kv *kv)
+{
+	sqlite3_bind_int64(st, first, id);
+	store_bind_text(st, first + 1, kv->section);
+	store_bind_text(st, first + 2, kv->key);
+	store_bind_i64(st, first + 3, kv->value);
+	store_bind_text(st, first + 4, kv->unit);
+}
+
 static int insert_bags(oomsift_store *s, int64_t id, const oomsift_event *ev)
 {
-	for (size_t i = 0; i < ev->nkvs; i++) {
-		const oomsift_kv *kv = &ev->kvs[i];
-		sqlite3_stmt *st = store_stmt(s, sql_bag);
-		int rc;
+	size_t i = 0;
 
-		if (!st)
-			return OOMSIFT_ESTORE;
-		sqlite3_bind_int64(st, 1, id);
-		store_bind_text(st, 2, kv->section);
-		store_bind_text(st, 3, kv->key);
-		store_bind_i64(st, 4, kv->value);
-		store_bind_text(st, 5, kv->unit);
-		if ((rc = store_step(s, st, "cannot store a memory value")) < 0)
-			return rc;
-	}
+	for (size_t b = 0; b < NBATCHES; b++)
+		while (ev->nkvs - i >= bag_batches[b].rows) {
+			sqlite3_stmt *st = store_stmt(s, bag_batches[b].sql);
+			int rc;
+			if (!st)
+				return OOMSIFT_ESTORE;
+			for (size_t k = 0; k < bag_batches[b].rows; k++, i++)
+				bind_bag(st, 1 + (int)k * BAG_COLS, id, &ev->kvs[i]);
+			if ((rc = store_step(s, st, "cannot store a memory value")) < 0)
+				return rc;
+		}
 	return 0;
 }
 
