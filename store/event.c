@@ -54,8 +54,9 @@ static const char sql_keys_of[] =
     "SELECT kind, key, uptime_s, ts_unix FROM event_key WHERE event_id = ?1";
 static const char sql_event_meta[] =
     "SELECT boot_id, boot_time, has_header + has_kill + (task_rows IS NOT NULL) "
-    "+ (truncated = 0) + (ts_quality = 'exact'), length(r.text), ts_unix "
-    "FROM event LEFT JOIN raw r ON r.event_id = event.id WHERE id = ?1";
+    "+ (truncated = 0) + (ts_quality = 'exact'), ts_unix FROM event WHERE id = ?1";
+/* length() counts the characters of the whole text: only for the match. */
+static const char sql_raw_len[] = "SELECT length(text) FROM raw WHERE event_id = ?1";
 static const char sql_seen_in_source[] =
     "SELECT 1 FROM event_source WHERE event_id = ?1 AND source_id = ?2 AND line != ?3";
 static const char sql_sighting[] =
@@ -477,9 +478,8 @@ static int load_stored(oomsift_store *s, int64_t id, stored_event *se)
 	se->has_boot_time = sqlite3_column_type(st, 1) != SQLITE_NULL;
 	se->boot_time = sqlite3_column_double(st, 1);
 	se->score = sqlite3_column_int(st, 2);
-	se->raw_len = sqlite3_column_int64(st, 3);
-	se->has_ts = sqlite3_column_type(st, 4) != SQLITE_NULL;
-	se->ts_unix = sqlite3_column_double(st, 4);
+	se->has_ts = sqlite3_column_type(st, 3) != SQLITE_NULL;
+	se->ts_unix = sqlite3_column_double(st, 3);
 	if (!(st = store_stmt(s, sql_keys_of)))
 		return OOMSIFT_ESTORE;
 	sqlite3_bind_int64(st, 1, id);
@@ -496,6 +496,18 @@ static int load_stored(oomsift_store *s, int64_t id, stored_event *se)
 		k->has_ts = sqlite3_column_type(st, 3) != SQLITE_NULL;
 		k->ts_unix = sqlite3_column_double(st, 3);
 	}
+	return 0;
+}
+
+/* The stored raw text's length in characters (0 without raw text). */
+static int load_raw_len(oomsift_store *s, int64_t id, stored_event *se)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_raw_len);
+
+	if (!st)
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	se->raw_len = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	return 0;
 }
 
@@ -555,7 +567,7 @@ static int find_match(oomsift_store *s, const oomsift_event *ev, int64_t source_
 			return rc;
 		if (!seen) {
 			*id = ids[i];
-			return 0;
+			return load_raw_len(s, ids[i], match);
 		}
 	}
 	return 0;
