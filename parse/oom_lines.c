@@ -203,44 +203,101 @@ static bool in(const line_text *t, const char *needle)
 	return memmem(t->s, t->n, needle, len) != NULL;
 }
 
+static oom_line classify_marker(const line_text *t)
+{
+	const char *m = t->s;
+	size_t n = t->n;
+
+	if (in(t, " invoked oom-killer: ") ||
+	    (n > 19 && memcmp(m, "invoked oom-killer: ", 20) == 0))
+		return OOM_INVOKED;
+	if (in(t, "Killed process "))
+		return OOM_KILLED;
+	if (in(t, "ill process ")) {
+		if (in(t, " sharing same memory"))
+			return OOM_SHARED_MM;
+		if (in(t, ") score "))
+			return OOM_KILL_SELECT;
+	}
+	if (in(t, "oom-kill:constraint="))
+		return OOM_SUMMARY;
+	if (in(t, "oom_reaper: reaped process "))
+		return OOM_REAPED;
+	if (in(t, "oom_reaper: unable to reap pid:"))
+		return OOM_UNABLE_REAP;
+	if (in(t, "due to memory.oom.group set"))
+		return OOM_GROUP;
+	if (in(t, "Out of memory and no killable processes"))
+		return OOM_NO_KILLABLE;
+	if (in(t, "Kernel panic - not syncing: ") && !in(t, "---[ end Kernel panic"))
+		return OOM_PANIC;
+	if (in(t, "Manual OOM execution"))
+		return OOM_SYSRQ;
+	if (in(t, "page allocation failure") || in(t, "page allocation stalls for") ||
+	    in(t, "vmalloc error: ") || in(t, "vmalloc: allocation failure") ||
+	    /* 6.6+ "not enough", 6.1-stable "no enough" */
+	    in(t, " enough memory for the allocation") || in(t, "Show Memory"))
+		return OOM_LOOKALIKE;
+	if (n >= 14 && memcmp(m, "Linux version ", 14) == 0)
+		return OOM_BOOT;
+	return OOM_NONE;
+}
+
+static oom_line classify_body(const line_text *t)
+{
+	if (in(t, " cpuset=") && in(t, " mems_allowed="))
+		return OOM_CPUSET;
+	if ((in(t, "CPU: ") && in(t, " PID: ") && in(t, " Comm: ")) ||
+	    (in(t, "Pid: ") && in(t, ", comm: ")))
+		return OOM_STACK_HDR;
+	if (in(t, "Hardware name: "))
+		return OOM_HARDWARE;
+	if (in(t, "Workqueue: "))
+		return OOM_WORKQUEUE;
+	if (in(t, "Task in ") && in(t, " killed as a result of limit of "))
+		return OOM_TASK_IN;
+	if (in(t, "Memory limit reached of cgroup "))
+		return OOM_LIMIT_REACHED;
+	if (in(t, ": usage ") && in(t, "kB, limit "))
+		return OOM_MEMCG_COUNTER;
+	if (in(t, "Memory cgroup stats for "))
+		return OOM_MEMCG_STATS;
+	if (in(t, "Mem-Info:"))
+		return OOM_MEMINFO;
+	if (in(t, " per-cpu:") || (in(t, ": hi:") && in(t, "btch:")))
+		return OOM_PERCPU;
+	if (in(t, "hugepages_total="))
+		return OOM_HUGEPAGES;
+	if (in(t, "all_unreclaimable?") && in(t, " active_anon:") && !in(t, " free:"))
+		return OOM_NODE;
+	if (in(t, " free:") && in(t, "kB min:"))
+		return OOM_ZONE;
+	if (in(t, "free:") && in(t, " min:") && in(t, "kB"))
+		return OOM_ZONE;
+	if (in(t, "lowmem_reserve[]:"))
+		return OOM_LOWMEM;
+	if (in(t, "kB ") && in(t, "*") && in(t, " = "))
+		return OOM_BUDDY;
+	if (in(t, "Free swap ") || in(t, "Total swap = "))
+		return OOM_SWAP;
+	if (in(t, " pages RAM") || in(t, " total pagecache pages") || in(t, " pages reserved") ||
+	    in(t, " pages in swap cache") || in(t, " pages HighMem") || in(t, " pages shared") ||
+	    in(t, " pages non-shared") || in(t, " pages cma reserved") ||
+	    in(t, " pages hwpoisoned") || in(t, " pages in pagetable cache"))
+		return OOM_SHOW_MEM;
+	if (in(t, "Tasks state (memory values in pages)"))
+		return OOM_TASKS_STATE;
+	if (in(t, "pid") && in(t, " name") && in(t, "total_vm"))
+		return OOM_TASK_HEADER;
+	return OOM_NONE;
+}
+
 oom_line oom_classify_marker(const char *m, size_t n)
 {
 	line_text t;
 
 	line_text_init(&t, m, n);
-	if (in(&t, " invoked oom-killer: ") ||
-	    (n > 19 && memcmp(m, "invoked oom-killer: ", 20) == 0))
-		return OOM_INVOKED;
-	if (in(&t, "Killed process "))
-		return OOM_KILLED;
-	if (in(&t, "ill process ")) {
-		if (in(&t, " sharing same memory"))
-			return OOM_SHARED_MM;
-		if (in(&t, ") score "))
-			return OOM_KILL_SELECT;
-	}
-	if (in(&t, "oom-kill:constraint="))
-		return OOM_SUMMARY;
-	if (in(&t, "oom_reaper: reaped process "))
-		return OOM_REAPED;
-	if (in(&t, "oom_reaper: unable to reap pid:"))
-		return OOM_UNABLE_REAP;
-	if (in(&t, "due to memory.oom.group set"))
-		return OOM_GROUP;
-	if (in(&t, "Out of memory and no killable processes"))
-		return OOM_NO_KILLABLE;
-	if (in(&t, "Kernel panic - not syncing: ") && !in(&t, "---[ end Kernel panic"))
-		return OOM_PANIC;
-	if (in(&t, "Manual OOM execution"))
-		return OOM_SYSRQ;
-	if (in(&t, "page allocation failure") || in(&t, "page allocation stalls for") ||
-	    in(&t, "vmalloc error: ") || in(&t, "vmalloc: allocation failure") ||
-	    /* 6.6+ "not enough", 6.1-stable "no enough" */
-	    in(&t, " enough memory for the allocation") || in(&t, "Show Memory"))
-		return OOM_LOOKALIKE;
-	if (n >= 14 && memcmp(m, "Linux version ", 14) == 0)
-		return OOM_BOOT;
-	return OOM_NONE;
+	return classify_marker(&t);
 }
 
 oom_line oom_classify_body(const char *m, size_t n)
@@ -248,51 +305,17 @@ oom_line oom_classify_body(const char *m, size_t n)
 	line_text t;
 
 	line_text_init(&t, m, n);
-	if (in(&t, " cpuset=") && in(&t, " mems_allowed="))
-		return OOM_CPUSET;
-	if ((in(&t, "CPU: ") && in(&t, " PID: ") && in(&t, " Comm: ")) ||
-	    (in(&t, "Pid: ") && in(&t, ", comm: ")))
-		return OOM_STACK_HDR;
-	if (in(&t, "Hardware name: "))
-		return OOM_HARDWARE;
-	if (in(&t, "Workqueue: "))
-		return OOM_WORKQUEUE;
-	if (in(&t, "Task in ") && in(&t, " killed as a result of limit of "))
-		return OOM_TASK_IN;
-	if (in(&t, "Memory limit reached of cgroup "))
-		return OOM_LIMIT_REACHED;
-	if (in(&t, ": usage ") && in(&t, "kB, limit "))
-		return OOM_MEMCG_COUNTER;
-	if (in(&t, "Memory cgroup stats for "))
-		return OOM_MEMCG_STATS;
-	if (in(&t, "Mem-Info:"))
-		return OOM_MEMINFO;
-	if (in(&t, " per-cpu:") || (in(&t, ": hi:") && in(&t, "btch:")))
-		return OOM_PERCPU;
-	if (in(&t, "hugepages_total="))
-		return OOM_HUGEPAGES;
-	if (in(&t, "all_unreclaimable?") && in(&t, " active_anon:") && !in(&t, " free:"))
-		return OOM_NODE;
-	if (in(&t, " free:") && in(&t, "kB min:"))
-		return OOM_ZONE;
-	if (in(&t, "free:") && in(&t, " min:") && in(&t, "kB"))
-		return OOM_ZONE;
-	if (in(&t, "lowmem_reserve[]:"))
-		return OOM_LOWMEM;
-	if (in(&t, "kB ") && in(&t, "*") && in(&t, " = "))
-		return OOM_BUDDY;
-	if (in(&t, "Free swap ") || in(&t, "Total swap = "))
-		return OOM_SWAP;
-	if (in(&t, " pages RAM") || in(&t, " total pagecache pages") || in(&t, " pages reserved") ||
-	    in(&t, " pages in swap cache") || in(&t, " pages HighMem") || in(&t, " pages shared") ||
-	    in(&t, " pages non-shared") || in(&t, " pages cma reserved") ||
-	    in(&t, " pages hwpoisoned") || in(&t, " pages in pagetable cache"))
-		return OOM_SHOW_MEM;
-	if (in(&t, "Tasks state (memory values in pages)"))
-		return OOM_TASKS_STATE;
-	if (in(&t, "pid") && in(&t, " name") && in(&t, "total_vm"))
-		return OOM_TASK_HEADER;
-	return OOM_NONE;
+	return classify_body(&t);
+}
+
+oom_line oom_classify(const char *m, size_t n, bool in_report)
+{
+	line_text t;
+	oom_line type;
+
+	line_text_init(&t, m, n);
+	type = classify_marker(&t);
+	return type == OOM_NONE && in_report ? classify_body(&t) : type;
 }
 
 /* ---- L1, L3, L4 ---- */
