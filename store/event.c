@@ -110,9 +110,11 @@ static const char *const sql_clear[] = {
     "DELETE FROM task WHERE event_id = ?1", "DELETE FROM kill WHERE event_id = ?1",
     "DELETE FROM bag WHERE event_id = ?1", "DELETE FROM raw WHERE event_id = ?1",
     "DELETE FROM event_key WHERE event_id = ?1"};
+/* In the order of the boot_host index, so no sort (and no sorter's memory)
+ * per event: learn_boot() picks the row. */
 static const char sql_boot_find[] =
-    "SELECT id, boot_id, boot_time FROM boot WHERE host = ?1 AND (boot_id = ?2 OR "
-    "(boot_time BETWEEN ?3 - 300.0 AND ?3 + 300.0)) ORDER BY boot_id = ?2 DESC LIMIT 1";
+    "SELECT id, boot_id, boot_id = ?2 FROM boot WHERE host = ?1 AND (boot_id = ?2 OR "
+    "(boot_time BETWEEN ?3 - 300.0 AND ?3 + 300.0)) ORDER BY boot_time, id";
 static const char sql_boot_insert[] =
     "INSERT INTO boot(host, boot_id, boot_time) VALUES (?1, ?2, ?3)";
 static const char sql_boot_update[] =
@@ -713,10 +715,38 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
 
 /* Records the boot an event dates (boot id, start), merging estimates of one
  * boot into its earliest. */
+/* The boot an event belongs to among the rows of sql_boot_find: the first
+ * with the event's boot id, else the first in the window with a boot id, else
+ * the first without (boot_id = ?2 is 1, 0 or NULL, ranked in that order). *id
+ * stays 0 when there is none, or when the pick has another journal boot id
+ * (the same time window but another boot). */
+static int pick_boot(oomsift_store *s, sqlite3_stmt *st, const oomsift_event *ev, int64_t *id)
+{
+	int best = -1; /* rank of the pick: 2 same id, 1 other id, 0 no id */
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int rank = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0
+		           : sqlite3_column_int(st, 2)               ? 2
+		                                                     : 1;
+		if (rank <= best)
+			continue;
+		best = rank;
+		const unsigned char *bid = sqlite3_column_text(st, 1);
+		*id = ev->boot_id && bid && strcmp((const char *)bid, ev->boot_id) != 0
+		          ? 0
+		          : sqlite3_column_int64(st, 0);
+		if (rank == 2)
+			break;
+	}
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(s, "cannot read the boots");
+}
+
 static int learn_boot(oomsift_store *s, const oomsift_event *ev)
 {
 	sqlite3_stmt *st;
 	int64_t id = 0;
+	int rc;
 
 	if (!ev->has_boot_time)
 		return 0;
@@ -725,12 +755,8 @@ static int learn_boot(oomsift_store *s, const oomsift_event *ev)
 	store_bind_text(st, 1, ev->host);
 	store_bind_text(st, 2, ev->boot_id);
 	sqlite3_bind_double(st, 3, ev->boot_time);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *bid = sqlite3_column_text(st, 1);
-		/* The same time window but another journal boot id: another boot. */
-		if (!(ev->boot_id && bid && strcmp((const char *)bid, ev->boot_id) != 0))
-			id = sqlite3_column_int64(st, 0);
-	}
+	if ((rc = pick_boot(s, st, ev, &id)) < 0)
+		return rc;
 	st = store_stmt(s, id ? sql_boot_update : sql_boot_insert);
 	if (!st)
 		return OOMSIFT_ESTORE;
