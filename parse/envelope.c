@@ -420,6 +420,73 @@ static void strip_kernel_ts(oomsift_envelope *env, oomsift_record *rec)
 		set_msg(rec, c.p, c.end);
 }
 
+/* PCRE2's \s (no UTF): space, \t, \n, \v, \f, \r. */
+static bool is_re_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static oomsift_span span_of(const char *from, const char *to)
+{
+	return (oomsift_span){from, (size_t)(to - from)};
+}
+
+/* pat_tail without PCRE for its common shape, "host " where the host holds
+ * no ':' or '[': then only the last alternative can match, and it always
+ * does. Fills g[0..7] as oomsift_re_match would; false when the line has
+ * another shape (the regex decides). */
+static bool tail_fast(const char *s, const char *end, oomsift_span g[8])
+{
+	const char *p = s, *tag, *pid = NULL, *pid_end = NULL;
+
+	while (p < end && !is_re_space(*p) && *p != ':' && *p != '[')
+		p++;
+	if (p == s || p == end || *p != ' ')
+		return false;
+	memset(g, 0, 8 * sizeof(*g));
+	g[5] = span_of(s, p++);
+	/* optional "<facility.level> " */
+	if (p < end && *p == '<') {
+		const char *q = p + 1, *dot;
+		while (q < end && is_lower(*q))
+			q++;
+		dot = q;
+		if (dot > p + 1 && q < end && *q == '.') {
+			q++;
+			while (q < end && is_lower(*q))
+				q++;
+			if (q > dot + 1 && end - q >= 2 && q[0] == '>' && q[1] == ' ')
+				p = q + 2;
+		}
+	}
+	/* optional "tag[pid]: " or "tag: " (the space after ':' optional too) */
+	tag = p;
+	while (p < end && !is_re_space(*p) && *p != ':' && *p != '[')
+		p++;
+	if (p > tag && p < end && *p == '[') {
+		const char *q = p + 1;
+		while (q < end && is_digit(*q))
+			q++;
+		if (q > p + 1 && q < end && *q == ']') {
+			pid = p + 1;
+			pid_end = q;
+			p = q + 1;
+		}
+	}
+	if (p > tag && p < end && *p == ':') {
+		g[6] = span_of(tag, pid ? pid - 1 : p);
+		if (pid)
+			g[7] = span_of(pid, pid_end);
+		p++;
+		if (p < end && *p == ' ')
+			p++;
+	} else {
+		p = tag;
+	}
+	g[0] = span_of(s, p);
+	return true;
+}
+
 /* "host tag[pid]: " after a time stamp, then the message. need_ident: the
  * wrapper always prints an identifier (journalctl), so a line without one is
  * not of this wrapper. */
@@ -429,7 +496,8 @@ static bool read_tail(oomsift_envelope *env, cursor *c, oomsift_record *rec, boo
 	oomsift_span host, tag, pid_text;
 	int64_t pid;
 
-	if (!oomsift_re_match(&env->tail, c->p, (size_t)(c->end - c->p), g, 8))
+	if (!tail_fast(c->p, c->end, g) &&
+	    !oomsift_re_match(&env->tail, c->p, (size_t)(c->end - c->p), g, 8))
 		return false;
 	host = g[4].ptr ? g[4] : g[5];
 	tag = g[1].ptr ? g[1] : g[3].ptr ? g[3] : g[6];
@@ -997,9 +1065,22 @@ static bool pager_may_cut(oomsift_wrapper w)
 	}
 }
 
+/* memchr for the needle's first byte runs vectorised; memmem does not. */
+static const char *find_from_first_byte(const char *s, size_t len, const char *needle, size_t n)
+{
+	const char *end = s + len, *p = s;
+
+	while ((size_t)(end - p) >= n && (p = memchr(p, needle[0], (size_t)(end - p) - n + 1))) {
+		if (memcmp(p, needle, n) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 static bool has_ellipsis(const char *s, size_t len)
 {
-	return memmem(s, len, ellipsis, sizeof(ellipsis) - 1) != NULL;
+	return find_from_first_byte(s, len, ellipsis, sizeof(ellipsis) - 1) != NULL;
 }
 
 static void parse_unwrapped(oomsift_envelope *env, const char *line, size_t len, uint64_t lineno,
@@ -1057,7 +1138,7 @@ void oomsift_envelope_parse(oomsift_envelope *env, const char *line, size_t len,
 const char *oomsift_record_next_break(const char *msg, size_t len, size_t *width)
 {
 	const char *nl = memchr(msg, '\n', len);
-	const char *esc = memmem(msg, nl ? (size_t)(nl - msg) : len, "#012", 4);
+	const char *esc = find_from_first_byte(msg, nl ? (size_t)(nl - msg) : len, "#012", 4);
 
 	if (esc) {
 		*width = 4;

@@ -61,6 +61,9 @@ struct oomsift_assembler {
 	host_state *hosts;
 	size_t nhosts, hosts_cap;
 	size_t last_host;
+	/* hosts by name: open addressing over index + 1 (0 = empty), at most half full */
+	uint32_t *host_slots;
+	size_t host_slots_cap;
 	size_t nopen; /* hosts with a report open */
 	/* of those, hosts whose report is in a grace that ends by time: the
 	 * lines in between matter only when they hold a marker */
@@ -102,6 +105,7 @@ void oomsift_assembler_free(oomsift_assembler *a)
 		free(a->hosts[i].name);
 	}
 	free(a->hosts);
+	free(a->host_slots);
 	free(a->seen);
 	oom_patterns_free(a->pat);
 	us_ctx_free(a->us);
@@ -109,9 +113,40 @@ void oomsift_assembler_free(oomsift_assembler *a)
 	free(a);
 }
 
+static size_t host_slot(const oomsift_assembler *a, const char *name, size_t len)
+{
+	size_t mask = a->host_slots_cap - 1, i = (size_t)XXH3_64bits(name, len) & mask;
+
+	for (; a->host_slots[i]; i = (i + 1) & mask) {
+		const host_state *h = &a->hosts[a->host_slots[i] - 1];
+		if (h->name_len == len && memcmp(h->name, name, len) == 0)
+			break;
+	}
+	return i;
+}
+
+/* Keeps the name index at most half full: rebuilt twice as large. */
+static int grow_host_slots(oomsift_assembler *a)
+{
+	size_t cap = a->host_slots_cap ? a->host_slots_cap * 2 : 64;
+	uint32_t *slots;
+
+	if ((a->nhosts + 1) * 2 <= a->host_slots_cap)
+		return 0;
+	if (!(slots = calloc(cap, sizeof(*slots))))
+		return OOMSIFT_ENOMEM;
+	free(a->host_slots);
+	a->host_slots = slots;
+	a->host_slots_cap = cap;
+	for (size_t i = 0; i < a->nhosts; i++)
+		slots[host_slot(a, a->hosts[i].name, a->hosts[i].name_len)] = (uint32_t)i + 1;
+	return 0;
+}
+
 static host_state *host_get(oomsift_assembler *a, const char *name, size_t len)
 {
 	host_state *h;
+	size_t slot;
 
 	if (!name) {
 		name = a->default_host;
@@ -122,12 +157,12 @@ static host_state *host_get(oomsift_assembler *a, const char *name, size_t len)
 		if (h->name_len == len && memcmp(h->name, name, len) == 0)
 			return h;
 	}
-	for (size_t i = 0; i < a->nhosts; i++) {
-		h = &a->hosts[i];
-		if (h->name_len == len && memcmp(h->name, name, len) == 0) {
-			a->last_host = i;
-			return h;
-		}
+	if (grow_host_slots(a) < 0)
+		return NULL;
+	slot = host_slot(a, name, len);
+	if (a->host_slots[slot]) {
+		a->last_host = a->host_slots[slot] - 1;
+		return &a->hosts[a->last_host];
 	}
 	if (oomsift_vec_reserve((void **)&a->hosts, &a->hosts_cap, sizeof(*h), a->nhosts + 1,
 	                        MAX_HOSTS) < 0)
@@ -144,6 +179,7 @@ static host_state *host_get(oomsift_assembler *a, const char *name, size_t len)
 		us_host_free(h->us);
 		return NULL;
 	}
+	a->host_slots[slot] = (uint32_t)a->nhosts + 1;
 	a->last_host = a->nhosts++;
 	return h;
 }
@@ -703,8 +739,8 @@ static int feed_record(oomsift_assembler *a, host_state *h, const oomsift_record
 		keep_raw(h, rec, line, line_len);
 		return 0;
 	}
-	type = oom_classify_marker(rec->msg, rec->msg_len);
-	if (type != OOM_NONE) {
+	type = oom_classify(rec->msg, rec->msg_len, h->ev && h->st == ST_OPEN && !h->suspended);
+	if (type != OOM_NONE && type <= OOM_BOOT) { /* a marker */
 		rc = on_marker(a, h, type, rec, line, line_len);
 		if (rc < 0 || (rc = on_userspace_marker(a, h, type, rec)) < 0)
 			return rc;
@@ -714,7 +750,7 @@ static int feed_record(oomsift_assembler *a, host_state *h, const oomsift_record
 	if (!h->ev || h->st != ST_OPEN)
 		return 0;
 	if (!h->suspended)
-		on_body(a, h, oom_classify_body(rec->msg, rec->msg_len), rec);
+		on_body(a, h, type, rec);
 	keep_raw(h, rec, line, line_len);
 	return 0;
 }

@@ -164,91 +164,158 @@ static int64_t num_after(const char *s, size_t len, const char *key)
 
 /* ---- classification ---- */
 
-oom_line oom_classify_marker(const char *m, size_t n)
+/* A line and the set of its byte pairs (bigrams, hashed to 256 bits). A
+ * needle whose byte pairs are not all in the set cannot occur in the line, so
+ * most of the ~20 substring tests per line end after a bit test or two and
+ * only the rest run memmem: the answers are those of memmem alone. */
+typedef struct line_text {
+	const char *s;
+	size_t n;
+	uint64_t pairs[4];
+} line_text;
+
+static unsigned pair_bit(char a, char b)
 {
-	if (has(m, n, " invoked oom-killer: ") ||
+	return ((unsigned)(unsigned char)a * 37u + (unsigned)(unsigned char)b) & 255u;
+}
+
+static void line_text_init(line_text *t, const char *s, size_t n)
+{
+	t->s = s;
+	t->n = n;
+	memset(t->pairs, 0, sizeof(t->pairs));
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned h = pair_bit(s[i], s[i + 1]);
+		t->pairs[h >> 6] |= 1ull << (h & 63);
+	}
+}
+
+/* Whether needle occurs in the line. */
+static bool in(const line_text *t, const char *needle)
+{
+	size_t len = strlen(needle);
+
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned h = pair_bit(needle[i], needle[i + 1]);
+		if (!(t->pairs[h >> 6] & (1ull << (h & 63))))
+			return false;
+	}
+	return memmem(t->s, t->n, needle, len) != NULL;
+}
+
+static oom_line classify_marker(const line_text *t)
+{
+	const char *m = t->s;
+	size_t n = t->n;
+
+	if (in(t, " invoked oom-killer: ") ||
 	    (n > 19 && memcmp(m, "invoked oom-killer: ", 20) == 0))
 		return OOM_INVOKED;
-	if (has(m, n, "Killed process "))
+	if (in(t, "Killed process "))
 		return OOM_KILLED;
-	if (has(m, n, "ill process ")) {
-		if (has(m, n, " sharing same memory"))
+	if (in(t, "ill process ")) {
+		if (in(t, " sharing same memory"))
 			return OOM_SHARED_MM;
-		if (has(m, n, ") score "))
+		if (in(t, ") score "))
 			return OOM_KILL_SELECT;
 	}
-	if (has(m, n, "oom-kill:constraint="))
+	if (in(t, "oom-kill:constraint="))
 		return OOM_SUMMARY;
-	if (has(m, n, "oom_reaper: reaped process "))
+	if (in(t, "oom_reaper: reaped process "))
 		return OOM_REAPED;
-	if (has(m, n, "oom_reaper: unable to reap pid:"))
+	if (in(t, "oom_reaper: unable to reap pid:"))
 		return OOM_UNABLE_REAP;
-	if (has(m, n, "due to memory.oom.group set"))
+	if (in(t, "due to memory.oom.group set"))
 		return OOM_GROUP;
-	if (has(m, n, "Out of memory and no killable processes"))
+	if (in(t, "Out of memory and no killable processes"))
 		return OOM_NO_KILLABLE;
-	if (has(m, n, "Kernel panic - not syncing: ") && !has(m, n, "---[ end Kernel panic"))
+	if (in(t, "Kernel panic - not syncing: ") && !in(t, "---[ end Kernel panic"))
 		return OOM_PANIC;
-	if (has(m, n, "Manual OOM execution"))
+	if (in(t, "Manual OOM execution"))
 		return OOM_SYSRQ;
-	if (has(m, n, "page allocation failure") || has(m, n, "page allocation stalls for") ||
-	    has(m, n, "vmalloc error: ") || has(m, n, "vmalloc: allocation failure") ||
+	if (in(t, "page allocation failure") || in(t, "page allocation stalls for") ||
+	    in(t, "vmalloc error: ") || in(t, "vmalloc: allocation failure") ||
 	    /* 6.6+ "not enough", 6.1-stable "no enough" */
-	    has(m, n, " enough memory for the allocation") || has(m, n, "Show Memory"))
+	    in(t, " enough memory for the allocation") || in(t, "Show Memory"))
 		return OOM_LOOKALIKE;
 	if (n >= 14 && memcmp(m, "Linux version ", 14) == 0)
 		return OOM_BOOT;
 	return OOM_NONE;
 }
 
-oom_line oom_classify_body(const char *m, size_t n)
+static oom_line classify_body(const line_text *t)
 {
-	if (has(m, n, " cpuset=") && has(m, n, " mems_allowed="))
+	if (in(t, " cpuset=") && in(t, " mems_allowed="))
 		return OOM_CPUSET;
-	if ((has(m, n, "CPU: ") && has(m, n, " PID: ") && has(m, n, " Comm: ")) ||
-	    (has(m, n, "Pid: ") && has(m, n, ", comm: ")))
+	if ((in(t, "CPU: ") && in(t, " PID: ") && in(t, " Comm: ")) ||
+	    (in(t, "Pid: ") && in(t, ", comm: ")))
 		return OOM_STACK_HDR;
-	if (has(m, n, "Hardware name: "))
+	if (in(t, "Hardware name: "))
 		return OOM_HARDWARE;
-	if (has(m, n, "Workqueue: "))
+	if (in(t, "Workqueue: "))
 		return OOM_WORKQUEUE;
-	if (has(m, n, "Task in ") && has(m, n, " killed as a result of limit of "))
+	if (in(t, "Task in ") && in(t, " killed as a result of limit of "))
 		return OOM_TASK_IN;
-	if (has(m, n, "Memory limit reached of cgroup "))
+	if (in(t, "Memory limit reached of cgroup "))
 		return OOM_LIMIT_REACHED;
-	if (has(m, n, ": usage ") && has(m, n, "kB, limit "))
+	if (in(t, ": usage ") && in(t, "kB, limit "))
 		return OOM_MEMCG_COUNTER;
-	if (has(m, n, "Memory cgroup stats for "))
+	if (in(t, "Memory cgroup stats for "))
 		return OOM_MEMCG_STATS;
-	if (has(m, n, "Mem-Info:"))
+	if (in(t, "Mem-Info:"))
 		return OOM_MEMINFO;
-	if (has(m, n, " per-cpu:") || (has(m, n, ": hi:") && has(m, n, "btch:")))
+	if (in(t, " per-cpu:") || (in(t, ": hi:") && in(t, "btch:")))
 		return OOM_PERCPU;
-	if (has(m, n, "hugepages_total="))
+	if (in(t, "hugepages_total="))
 		return OOM_HUGEPAGES;
-	if (has(m, n, "all_unreclaimable?") && has(m, n, " active_anon:") && !has(m, n, " free:"))
+	if (in(t, "all_unreclaimable?") && in(t, " active_anon:") && !in(t, " free:"))
 		return OOM_NODE;
-	if (has(m, n, " free:") && has(m, n, "kB min:"))
+	if (in(t, " free:") && in(t, "kB min:"))
 		return OOM_ZONE;
-	if (has(m, n, "free:") && has(m, n, " min:") && has(m, n, "kB"))
+	if (in(t, "free:") && in(t, " min:") && in(t, "kB"))
 		return OOM_ZONE;
-	if (has(m, n, "lowmem_reserve[]:"))
+	if (in(t, "lowmem_reserve[]:"))
 		return OOM_LOWMEM;
-	if (has(m, n, "kB ") && has(m, n, "*") && has(m, n, " = "))
+	if (in(t, "kB ") && in(t, "*") && in(t, " = "))
 		return OOM_BUDDY;
-	if (has(m, n, "Free swap ") || has(m, n, "Total swap = "))
+	if (in(t, "Free swap ") || in(t, "Total swap = "))
 		return OOM_SWAP;
-	if (has(m, n, " pages RAM") || has(m, n, " total pagecache pages") ||
-	    has(m, n, " pages reserved") || has(m, n, " pages in swap cache") ||
-	    has(m, n, " pages HighMem") || has(m, n, " pages shared") ||
-	    has(m, n, " pages non-shared") || has(m, n, " pages cma reserved") ||
-	    has(m, n, " pages hwpoisoned") || has(m, n, " pages in pagetable cache"))
+	if (in(t, " pages RAM") || in(t, " total pagecache pages") || in(t, " pages reserved") ||
+	    in(t, " pages in swap cache") || in(t, " pages HighMem") || in(t, " pages shared") ||
+	    in(t, " pages non-shared") || in(t, " pages cma reserved") ||
+	    in(t, " pages hwpoisoned") || in(t, " pages in pagetable cache"))
 		return OOM_SHOW_MEM;
-	if (has(m, n, "Tasks state (memory values in pages)"))
+	if (in(t, "Tasks state (memory values in pages)"))
 		return OOM_TASKS_STATE;
-	if (has(m, n, "pid") && has(m, n, " name") && has(m, n, "total_vm"))
+	if (in(t, "pid") && in(t, " name") && in(t, "total_vm"))
 		return OOM_TASK_HEADER;
 	return OOM_NONE;
+}
+
+oom_line oom_classify_marker(const char *m, size_t n)
+{
+	line_text t;
+
+	line_text_init(&t, m, n);
+	return classify_marker(&t);
+}
+
+oom_line oom_classify_body(const char *m, size_t n)
+{
+	line_text t;
+
+	line_text_init(&t, m, n);
+	return classify_body(&t);
+}
+
+oom_line oom_classify(const char *m, size_t n, bool in_report)
+{
+	line_text t;
+	oom_line type;
+
+	line_text_init(&t, m, n);
+	type = classify_marker(&t);
+	return type == OOM_NONE && in_report ? classify_body(&t) : type;
 }
 
 /* ---- L1, L3, L4 ---- */

@@ -68,6 +68,10 @@ oom_line oom_classify_marker(const char *msg, size_t len);
  * recognised only in context (task rows, Mem-Info counters, memcg statistics). */
 oom_line oom_classify_body(const char *msg, size_t len);
 
+/* oom_classify_marker(), then for a line of an open report that is no marker
+ * oom_classify_body(), with one pass over the line. */
+oom_line oom_classify(const char *msg, size_t len, bool in_report);
+
 /* Task-table column layout read from a header line (L8). */
 #define OOM_MAX_COLS 24
 typedef struct oom_columns {

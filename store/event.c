@@ -54,8 +54,9 @@ static const char sql_keys_of[] =
     "SELECT kind, key, uptime_s, ts_unix FROM event_key WHERE event_id = ?1";
 static const char sql_event_meta[] =
     "SELECT boot_id, boot_time, has_header + has_kill + (task_rows IS NOT NULL) "
-    "+ (truncated = 0) + (ts_quality = 'exact'), length(r.text), ts_unix "
-    "FROM event LEFT JOIN raw r ON r.event_id = event.id WHERE id = ?1";
+    "+ (truncated = 0) + (ts_quality = 'exact'), ts_unix FROM event WHERE id = ?1";
+/* length() counts the characters of the whole text: only for the match. */
+static const char sql_raw_len[] = "SELECT length(text) FROM raw WHERE event_id = ?1";
 static const char sql_seen_in_source[] =
     "SELECT 1 FROM event_source WHERE event_id = ?1 AND source_id = ?2 AND line != ?3";
 static const char sql_sighting[] =
@@ -69,25 +70,51 @@ static const char sql_fill_links[] =
     "AND ?3 IS NOT NULL) OR (seen_by IS NULL AND ?4 IS NOT NULL) OR (container_id IS NULL AND "
     "?5 IS NOT NULL) THEN NULL ELSE classified_with END WHERE id = ?1";
 static const char sql_by_fp[] = "SELECT id FROM event WHERE fingerprint = ?1";
-static const char sql_task[] =
-    "INSERT INTO task(event_id, row, pid, uid, tgid, total_vm_pages, rss_pages, rss_anon_pages, "
-    "rss_file_pages, rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, nr_puds, swapents, cpu, "
-    "oom_adj, oom_score_adj, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-    "?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+/* Task and bag rows go in multi-row INSERTs of 64, 16, 4 and 1 rows: one
+ * statement step per batch instead of per row (the rows of one event are
+ * bound in order, so a batch stores exactly what single INSERTs would). */
+#define ROWS4(v)  v "," v "," v "," v
+#define ROWS16(v) ROWS4(v) "," ROWS4(v) "," ROWS4(v) "," ROWS4(v)
+#define ROWS64(v) ROWS16(v) "," ROWS16(v) "," ROWS16(v) "," ROWS16(v)
+#define TASK_COLS 19
+#define TASK_INSERT                                                                                \
+	"INSERT INTO task(event_id, row, pid, uid, tgid, total_vm_pages, rss_pages, "              \
+	"rss_anon_pages, rss_file_pages, rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, "      \
+	"nr_puds, swapents, cpu, oom_adj, oom_score_adj, name) VALUES "
+#define TASK_VALUES "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define BAG_COLS    5
+#define BAG_INSERT  "INSERT OR IGNORE INTO bag(event_id, section, key, value, unit) VALUES "
+#define BAG_VALUES  "(?,?,?,?,?)"
+
+typedef struct row_batch {
+	size_t rows;
+	const char *sql;
+} row_batch;
+
+/* Largest first: a count is split greedily (83 = 64 + 16 + 1 + 1 + 1). */
+static const row_batch task_batches[] = {{64, TASK_INSERT ROWS64(TASK_VALUES)},
+                                         {16, TASK_INSERT ROWS16(TASK_VALUES)},
+                                         {4, TASK_INSERT ROWS4(TASK_VALUES)},
+                                         {1, TASK_INSERT TASK_VALUES}};
+static const row_batch bag_batches[] = {{64, BAG_INSERT ROWS64(BAG_VALUES)},
+                                        {16, BAG_INSERT ROWS16(BAG_VALUES)},
+                                        {4, BAG_INSERT ROWS4(BAG_VALUES)},
+                                        {1, BAG_INSERT BAG_VALUES}};
+#define NBATCHES (sizeof(task_batches) / sizeof(task_batches[0]))
 static const char sql_kill[] =
     "INSERT INTO kill(event_id, seq, kind, pid, comm, uid, total_vm_kb, anon_rss_kb, "
     "file_rss_kb, shmem_rss_kb, pgtables_kb, oom_score_adj, reason, oom_group) VALUES (?1, ?2, "
     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-static const char sql_bag[] = "INSERT OR IGNORE INTO bag(event_id, section, key, value, unit) "
-                              "VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char sql_raw[] = "INSERT INTO raw(event_id, text) VALUES (?1, ?2)";
 static const char *const sql_clear[] = {
     "DELETE FROM task WHERE event_id = ?1", "DELETE FROM kill WHERE event_id = ?1",
     "DELETE FROM bag WHERE event_id = ?1", "DELETE FROM raw WHERE event_id = ?1",
     "DELETE FROM event_key WHERE event_id = ?1"};
+/* In the order of the boot_host index, so no sort (and no sorter's memory)
+ * per event: learn_boot() picks the row. */
 static const char sql_boot_find[] =
-    "SELECT id, boot_id, boot_time FROM boot WHERE host = ?1 AND (boot_id = ?2 OR "
-    "(boot_time BETWEEN ?3 - 300.0 AND ?3 + 300.0)) ORDER BY boot_id = ?2 DESC LIMIT 1";
+    "SELECT id, boot_id, boot_id = ?2 FROM boot WHERE host = ?1 AND (boot_id = ?2 OR "
+    "(boot_time BETWEEN ?3 - 300.0 AND ?3 + 300.0)) ORDER BY boot_time, id";
 static const char sql_boot_insert[] =
     "INSERT INTO boot(host, boot_id, boot_time) VALUES (?1, ?2, ?3)";
 static const char sql_boot_update[] =
@@ -242,25 +269,35 @@ static void bind_event(sqlite3_stmt *st, const oomsift_event *ev, int64_t source
 
 /* ---- children: task rows, kills, bags, raw text, keys ---- */
 
+/* Binds task row r of ev from parameter `first` on. */
+static void bind_task(sqlite3_stmt *st, int first, int64_t id, const oomsift_event *ev, size_t r)
+{
+	const oomsift_task *t = &ev->tasks[r];
+	const int64_t *f = &t->pid;
+
+	sqlite3_bind_int64(st, first, id);
+	sqlite3_bind_int64(st, first + 1, (int64_t)r);
+	/* pid … oom_score_adj are laid out in schema order */
+	for (int c = 0; c < 16; c++)
+		store_bind_i64(st, first + 2 + c, f[c]);
+	store_bind_text(st, first + 18, t->name);
+}
+
 static int insert_tasks(oomsift_store *s, int64_t id, const oomsift_event *ev)
 {
-	for (size_t r = 0; r < ev->ntasks; r++) {
-		const oomsift_task *t = &ev->tasks[r];
-		const int64_t *f = &t->pid;
-		sqlite3_stmt *st = store_stmt(s, sql_task);
-		int rc;
+	size_t r = 0;
 
-		if (!st)
-			return OOMSIFT_ESTORE;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (int64_t)r);
-		/* pid … oom_score_adj are laid out in schema order */
-		for (int c = 0; c < 16; c++)
-			store_bind_i64(st, 3 + c, f[c]);
-		store_bind_text(st, 19, t->name);
-		if ((rc = store_step(s, st, "cannot store a task row")) < 0)
-			return rc;
-	}
+	for (size_t b = 0; b < NBATCHES; b++)
+		while (ev->ntasks - r >= task_batches[b].rows) {
+			sqlite3_stmt *st = store_stmt(s, task_batches[b].sql);
+			int rc;
+			if (!st)
+				return OOMSIFT_ESTORE;
+			for (size_t k = 0; k < task_batches[b].rows; k++, r++)
+				bind_task(st, 1 + (int)k * TASK_COLS, id, ev, r);
+			if ((rc = store_step(s, st, "cannot store a task row")) < 0)
+				return rc;
+		}
 	return 0;
 }
 
@@ -293,23 +330,30 @@ static int insert_kills(oomsift_store *s, int64_t id, const oomsift_event *ev)
 	return 0;
 }
 
+static void bind_bag(sqlite3_stmt *st, int first, int64_t id, const oomsift_kv *kv)
+{
+	sqlite3_bind_int64(st, first, id);
+	store_bind_text(st, first + 1, kv->section);
+	store_bind_text(st, first + 2, kv->key);
+	store_bind_i64(st, first + 3, kv->value);
+	store_bind_text(st, first + 4, kv->unit);
+}
+
 static int insert_bags(oomsift_store *s, int64_t id, const oomsift_event *ev)
 {
-	for (size_t i = 0; i < ev->nkvs; i++) {
-		const oomsift_kv *kv = &ev->kvs[i];
-		sqlite3_stmt *st = store_stmt(s, sql_bag);
-		int rc;
+	size_t i = 0;
 
-		if (!st)
-			return OOMSIFT_ESTORE;
-		sqlite3_bind_int64(st, 1, id);
-		store_bind_text(st, 2, kv->section);
-		store_bind_text(st, 3, kv->key);
-		store_bind_i64(st, 4, kv->value);
-		store_bind_text(st, 5, kv->unit);
-		if ((rc = store_step(s, st, "cannot store a memory value")) < 0)
-			return rc;
-	}
+	for (size_t b = 0; b < NBATCHES; b++)
+		while (ev->nkvs - i >= bag_batches[b].rows) {
+			sqlite3_stmt *st = store_stmt(s, bag_batches[b].sql);
+			int rc;
+			if (!st)
+				return OOMSIFT_ESTORE;
+			for (size_t k = 0; k < bag_batches[b].rows; k++, i++)
+				bind_bag(st, 1 + (int)k * BAG_COLS, id, &ev->kvs[i]);
+			if ((rc = store_step(s, st, "cannot store a memory value")) < 0)
+				return rc;
+		}
 	return 0;
 }
 
@@ -436,9 +480,8 @@ static int load_stored(oomsift_store *s, int64_t id, stored_event *se)
 	se->has_boot_time = sqlite3_column_type(st, 1) != SQLITE_NULL;
 	se->boot_time = sqlite3_column_double(st, 1);
 	se->score = sqlite3_column_int(st, 2);
-	se->raw_len = sqlite3_column_int64(st, 3);
-	se->has_ts = sqlite3_column_type(st, 4) != SQLITE_NULL;
-	se->ts_unix = sqlite3_column_double(st, 4);
+	se->has_ts = sqlite3_column_type(st, 3) != SQLITE_NULL;
+	se->ts_unix = sqlite3_column_double(st, 3);
 	if (!(st = store_stmt(s, sql_keys_of)))
 		return OOMSIFT_ESTORE;
 	sqlite3_bind_int64(st, 1, id);
@@ -455,6 +498,18 @@ static int load_stored(oomsift_store *s, int64_t id, stored_event *se)
 		k->has_ts = sqlite3_column_type(st, 3) != SQLITE_NULL;
 		k->ts_unix = sqlite3_column_double(st, 3);
 	}
+	return 0;
+}
+
+/* The stored raw text's length in characters (0 without raw text). */
+static int load_raw_len(oomsift_store *s, int64_t id, stored_event *se)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_raw_len);
+
+	if (!st)
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	se->raw_len = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	return 0;
 }
 
@@ -514,7 +569,7 @@ static int find_match(oomsift_store *s, const oomsift_event *ev, int64_t source_
 			return rc;
 		if (!seen) {
 			*id = ids[i];
-			return 0;
+			return load_raw_len(s, ids[i], match);
 		}
 	}
 	return 0;
@@ -660,10 +715,38 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
 
 /* Records the boot an event dates (boot id, start), merging estimates of one
  * boot into its earliest. */
+/* The boot an event belongs to among the rows of sql_boot_find: the first
+ * with the event's boot id, else the first in the window with a boot id, else
+ * the first without (boot_id = ?2 is 1, 0 or NULL, ranked in that order). *id
+ * stays 0 when there is none, or when the pick has another journal boot id
+ * (the same time window but another boot). */
+static int pick_boot(oomsift_store *s, sqlite3_stmt *st, const oomsift_event *ev, int64_t *id)
+{
+	int best = -1; /* rank of the pick: 2 same id, 1 other id, 0 no id */
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int rank = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0
+		           : sqlite3_column_int(st, 2)               ? 2
+		                                                     : 1;
+		if (rank <= best)
+			continue;
+		best = rank;
+		const unsigned char *bid = sqlite3_column_text(st, 1);
+		*id = ev->boot_id && bid && strcmp((const char *)bid, ev->boot_id) != 0
+		          ? 0
+		          : sqlite3_column_int64(st, 0);
+		if (rank == 2)
+			break;
+	}
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(s, "cannot read the boots");
+}
+
 static int learn_boot(oomsift_store *s, const oomsift_event *ev)
 {
 	sqlite3_stmt *st;
 	int64_t id = 0;
+	int rc;
 
 	if (!ev->has_boot_time)
 		return 0;
@@ -672,12 +755,8 @@ static int learn_boot(oomsift_store *s, const oomsift_event *ev)
 	store_bind_text(st, 1, ev->host);
 	store_bind_text(st, 2, ev->boot_id);
 	sqlite3_bind_double(st, 3, ev->boot_time);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *bid = sqlite3_column_text(st, 1);
-		/* The same time window but another journal boot id: another boot. */
-		if (!(ev->boot_id && bid && strcmp((const char *)bid, ev->boot_id) != 0))
-			id = sqlite3_column_int64(st, 0);
-	}
+	if ((rc = pick_boot(s, st, ev, &id)) < 0)
+		return rc;
 	st = store_stmt(s, id ? sql_boot_update : sql_boot_insert);
 	if (!st)
 		return OOMSIFT_ESTORE;

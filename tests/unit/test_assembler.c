@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -415,6 +416,52 @@ static void test_two_hosts_interleaved(void **state)
 	pipeline_free(&p);
 }
 
+/* Hosts are found by name through an index that grows (64 slots, at most
+ * half full): 100 interleaved hosts each keep their own report. */
+static void test_many_hosts_interleaved(void **state)
+{
+	enum { NHOSTS = 100 };
+	char line[256];
+	const char *one[1] = {line};
+	pipeline p;
+
+	(void)state;
+	pipeline_init(&p);
+	for (int step = 0; step < 2; step++)
+		for (int h = 0; h < NHOSTS; h++) {
+			if (step == 0)
+				snprintf(
+				    line, sizeof(line),
+				    "Nov  5 01:02:03 node%03d kernel: [100.000000] c%d invoked "
+				    "oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+				    "oom_score_adj=0",
+				    h, h);
+			else
+				snprintf(
+				    line, sizeof(line),
+				    "Nov  5 01:02:03 node%03d kernel: [100.000100] Out of memory: "
+				    "Killed process %d (c%d) total-vm:1000kB, anon-rss:900kB, "
+				    "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB "
+				    "oom_score_adj:0",
+				    h, 1000 + h, h);
+			FEED(&p, one);
+		}
+	pipeline_finish(&p);
+	assert_int_equal(p.out.n, NHOSTS);
+	for (int h = 0; h < NHOSTS; h++) {
+		char host[16], comm[16];
+		const oomsift_event *ev;
+		snprintf(host, sizeof(host), "node%03d", h);
+		snprintf(comm, sizeof(comm), "c%d", h);
+		ev = event_of_host(&p.out, host);
+		assert_non_null(ev);
+		assert_string_equal(ev->trigger_comm, comm);
+		assert_int_equal(ev->victim_pid, 1000 + h);
+		assert_int_equal(ev->nkills, 1);
+	}
+	pipeline_free(&p);
+}
+
 static void test_fingerprint_same_report_twice(void **state)
 {
 	pipeline p;
@@ -568,6 +615,7 @@ int main(void)
 	    cmocka_unit_test(test_uptime_gap_closes),
 	    cmocka_unit_test(test_uptime_backwards_closes),
 	    cmocka_unit_test(test_two_hosts_interleaved),
+	    cmocka_unit_test(test_many_hosts_interleaved),
 	    cmocka_unit_test(test_fingerprint_same_report_twice),
 	    cmocka_unit_test(test_fingerprint_stable_across_assemblers),
 	    cmocka_unit_test(test_boot_mark_closes_report),

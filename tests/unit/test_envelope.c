@@ -314,6 +314,50 @@ static void test_rfc3164_pri(void **state)
 	assert_span_equal(rec.msg, rec.msg_len, "msg");
 }
 
+/* The common "host tag[pid]: " shape is read without the regex; these are the
+ * edges where the regex's answer must come out all the same. */
+static void test_rfc3164_tail_shapes(void **state)
+{
+	static const struct {
+		const char *line, *host, *ident, *msg;
+		int64_t pid;
+	} cases[] = {
+	    {"Nov  5 01:02:03 web01 sshd[12x]: m", "web01", NULL, "sshd[12x]: m", -1},
+	    {"Nov  5 01:02:03 web01 sshd[12] m", "web01", NULL, "sshd[12] m", -1},
+	    {"Nov  5 01:02:03 web01 sshd[]: m", "web01", NULL, "sshd[]: m", -1},
+	    {"Nov  5 01:02:03 web01 cron:m", "web01", "cron", "m", -1},
+	    {"Nov  5 01:02:03 web01 cron[7]:m", "web01", "cron", "m", 7},
+	    {"Nov  5 01:02:03 web01 cron[7]:  m", "web01", "cron", " m", 7},
+	    {"Nov  5 01:02:03 web01 <kern.> kernel: m", "web01", NULL, "<kern.> kernel: m", -1},
+	    /* no space after '>': the whole token is the tag */
+	    {"Nov  5 01:02:03 web01 <kern.warn>kernel: m", "web01", "<kern.warn>kernel", "m", -1},
+	    {"Nov  5 01:02:03 web01 <kern.warn> m x", "web01", NULL, "m x", -1},
+	    {"Nov  5 01:02:03 web01 ", "web01", NULL, "", -1},
+	    {"Nov  5 01:02:03 web01 sshd", "web01", NULL, "sshd", -1},
+	    /* hosts with '[' or ':' take the regex */
+	    {"Nov  5 01:02:03 web[1] sshd: m", "web[1]", "sshd", "m", -1},
+	    {"Nov  5 01:02:03 sshd[9]: m", NULL, "sshd", "m", 9},
+	};
+	oomsift_record rec;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		parse1(cases[i].line, &rec);
+		assert_int_equal(rec.wrapper, OOMSIFT_WRAP_RFC3164);
+		if (cases[i].host)
+			assert_span_equal(rec.host, rec.host_len, cases[i].host);
+		else
+			assert_null(rec.host);
+		if (cases[i].ident)
+			assert_span_equal(rec.ident, rec.ident_len, cases[i].ident);
+		else
+			assert_null(rec.ident);
+		assert_int_equal(rec.pid, cases[i].pid);
+		assert_int_equal(rec.msg_len, strlen(cases[i].msg));
+		assert_memory_equal(rec.msg, cases[i].msg, rec.msg_len);
+	}
+}
+
 /* ---- bare text and continuation lines ---- */
 
 static void test_bare_kernel_tag(void **state)
@@ -1173,6 +1217,7 @@ int main(void)
 	    cmocka_unit_test(test_rfc3164_facility_level),
 	    cmocka_unit_test(test_rfc3164_other_tag),
 	    cmocka_unit_test(test_rfc3164_pri),
+	    cmocka_unit_test(test_rfc3164_tail_shapes),
 	    cmocka_unit_test(test_bare_kernel_tag),
 	    cmocka_unit_test(test_bare_line),
 	    cmocka_unit_test(test_continuation),

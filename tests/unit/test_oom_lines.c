@@ -1176,6 +1176,25 @@ static void test_classify_body(void **state)
 	assert_int_equal(oom_classify_body(M("e1000e: eth0 NIC Link is Up")), OOM_NONE);
 }
 
+/* Classification rules needles out by the line's byte pairs before memmem: a
+ * needle at either end of the line is found, and a line holding every byte
+ * pair of a needle but not the needle falls through to memmem's "no". */
+static void test_classify_pair_filter(void **state)
+{
+	(void)state;
+	assert_int_equal(oom_classify_body(M("Mem-Info:")), OOM_MEMINFO);
+	assert_int_equal(oom_classify_body(M("xMem-IxInfo:")), OOM_NONE);
+	assert_int_equal(oom_classify_body(M("Workqueue:")), OOM_NONE); /* needs the space */
+	assert_int_equal(oom_classify_body(M("x Workqueue: ")), OOM_WORKQUEUE);
+	assert_int_equal(oom_classify_marker(M("oom_reaper: reaped process ")), OOM_REAPED);
+	assert_int_equal(oom_classify_marker(M("oom_reaper: reaped proces")), OOM_NONE);
+	/* a one-byte needle ("*" of a buddy line) has no pair to test */
+	assert_int_equal(oom_classify_body(M("Node 0 DMA: 1*4kB = 4kB")), OOM_BUDDY);
+	assert_int_equal(oom_classify_body(M("Node 0 DMA: 1x4kB = 4kB")), OOM_NONE);
+	assert_int_equal(oom_classify_body(M("")), OOM_NONE);
+	assert_int_equal(oom_classify_marker(M("")), OOM_NONE);
+}
+
 /* Fixed: oom_apply_summary() ended mems_allowed= at the first ',', but the kernel
  * prints it with %*pbl, so a nodemask of non-adjacent nodes holds commas
  * ("0,2", "0-1,3"; kernel-formats.md Appendix B L9: mems_allowed=([\d,-]*)).
@@ -1247,6 +1266,7 @@ int main(void)
 	    cmocka_unit_test(test_classify_panic_end_marker),
 	    cmocka_unit_test(test_classify_markers),
 	    cmocka_unit_test(test_classify_body),
+	    cmocka_unit_test(test_classify_pair_filter),
 	    /* Regression tests of fixed bugs. */
 	    cmocka_unit_test(test_l9_mems_allowed_with_comma),
 	    cmocka_unit_test(test_l5_memcg_stat_v1_total_counts),

@@ -496,6 +496,63 @@ static void test_load_round_trip(void **state)
 	oomsift_store_free(s);
 }
 
+/* Task and bag rows go in batches of 64, 16, 4 and 1: a count that needs
+ * every size (64 + 16 + 4 + 1 + 1 + 1 = 87) stores each row once, in order,
+ * with its NULLs, and a repeated bag key keeps its first value. */
+static void test_batched_rows(void **state)
+{
+	enum { NTASKS = 87, NKVS = 87 };
+	oomsift_store *s = open_memory();
+	oomsift_event *ev = make_event(0x13), *got = NULL;
+	static const char *const sections[] = {"meminfo", "node 0"};
+	char name[16];
+	int64_t src, id;
+	bool inserted;
+
+	(void)state;
+	ev->tasks = realloc(ev->tasks, NTASKS * sizeof(*ev->tasks));
+	assert_non_null(ev->tasks);
+	ev->tasks_cap = ev->ntasks = NTASKS;
+	for (int i = 0; i < NTASKS; i++) {
+		oomsift_task *t = &ev->tasks[i];
+		int64_t *f = &t->pid;
+		for (size_t c = 0; c < offsetof(oomsift_task, name) / sizeof(int64_t); c++)
+			f[c] = i % 3 ? 1000 * i + (int64_t)c : UNSET;
+		t->pid = 100 + i;
+		snprintf(name, sizeof(name), "task%d", i);
+		t->name = sdup(ev, name);
+	}
+	ev->kvs = calloc(NKVS, sizeof(*ev->kvs));
+	assert_non_null(ev->kvs);
+	ev->kvs_cap = ev->nkvs = NKVS;
+	for (int i = 0; i < NKVS; i++) {
+		/* the last key repeats the first one's */
+		snprintf(name, sizeof(name), "k%d", i == NKVS - 1 ? 0 : i);
+		ev->kvs[i] =
+		    (oomsift_kv){sections[i == NKVS - 1 ? 0 : i % 2], sdup(ev, name), i, "pages"};
+	}
+	src = add_source(s, "kern.log");
+	assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+	assert_true(inserted);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM task WHERE event_id = ?1", id),
+	                 NTASKS);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM bag WHERE event_id = ?1", id),
+	                 NKVS - 1);
+	assert_int_equal(
+	    count_rows(s, "SELECT value FROM bag WHERE event_id = ?1 AND key = 'k0'", id), 0);
+	assert_int_equal(oomsift_store_load_event(s, id, false, &got), 0);
+	assert_int_equal(got->ntasks, NTASKS);
+	for (int i = 0; i < NTASKS; i++) {
+		const int64_t *want = &ev->tasks[i].pid, *have = &got->tasks[i].pid;
+		for (size_t c = 0; c < offsetof(oomsift_task, name) / sizeof(int64_t); c++)
+			assert_int_equal(have[c], want[c]);
+		assert_string_equal(got->tasks[i].name, ev->tasks[i].name);
+	}
+	oomsift_event_free(got);
+	oomsift_event_free(ev);
+	oomsift_store_free(s);
+}
+
 static void test_load_missing(void **state)
 {
 	oomsift_store *s = open_memory();
@@ -860,6 +917,7 @@ int main(void)
 	    cmocka_unit_test(test_match_by_key_lines),
 	    cmocka_unit_test(test_sources_resume_and_rotation),
 	    cmocka_unit_test(test_load_round_trip),
+	    cmocka_unit_test(test_batched_rows),
 	    cmocka_unit_test(test_load_missing),
 	    cmocka_unit_test(test_file_mode_0600),
 	    cmocka_unit_test(test_readonly_missing_file),
