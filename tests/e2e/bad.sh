@@ -143,5 +143,17 @@ expect_code "numbers: show" 0 "$bin" show --db "$tmp/numbers_limits.db" 1
 expect_code "numbers: show json" 0 "$bin" show --db "$tmp/numbers_limits.db" -f json 1
 expect_grep "numbers: rss saturates" '"rss_kb": *9223372036854775807' "$tmp/out"
 
+# ---- caps: task rows per report (200000) and raw text per report (4 MiB):
+# past them the event is still stored, whole in its parsed fields ----
+one=$data/behaviour/synthetic_marker_text_in_comm.log
+{ head -n 6 "$one"
+  seq 1 200010 | awk '{ printf "[ 9001.000202] [%7d]     0 %7d     1000      100    40960        0             0 t%d\n", $1 + 10000, $1 + 10000, $1 }'
+  tail -n 2 "$one"; } >"$gen/tasks.txt"
+expect_code "caps: 200010 task rows" 0 "$bin" ingest -q --no-classify --db "$tmp/caps.db" "$gen/tasks.txt"
+expect_eq "caps: task rows stop at 200000, the kill is kept" \
+	"$(sqlite3 "$tmp/caps.db" 'SELECT task_rows || " " || complete || " " || victim_pid FROM oom_events')" "200000 1 4242"
+expect_eq "caps: raw text stops at 4 MiB" \
+	"$(sqlite3 "$tmp/caps.db" 'SELECT length(text) <= 4 * 1048576 AND length(text) > 4 * 1048576 - 200 FROM raw')" 1
+
 echo "bad e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
