@@ -336,17 +336,13 @@ static void field_trigger(out *o, const oomsift_event *ev)
 static void victim_size(const oomsift_event *ev, char *text, size_t len)
 {
 	char a[32], b[32], c[32], d[32], e[32];
-	int64_t rss = ev->victim_anon_rss_kb;
+	int64_t rss = oomsift_view_victim_rss_kb(ev);
 
 	if (ev->victim_anon_rss_kb == OOMSIFT_UNSET) {
-		if (ev->victim_vmrss_kb != OOMSIFT_UNSET)
-			snprintf(text, len, "rss %s", view_size(ev->victim_vmrss_kb, a, sizeof(a)));
+		if (rss != OOMSIFT_UNSET)
+			snprintf(text, len, "rss %s", view_size(rss, a, sizeof(a)));
 		return;
 	}
-	if (ev->victim_file_rss_kb != OOMSIFT_UNSET)
-		rss += ev->victim_file_rss_kb;
-	if (ev->victim_shmem_rss_kb != OOMSIFT_UNSET)
-		rss += ev->victim_shmem_rss_kb;
 	snprintf(text, len, "rss %s (anon %s, file %s, shmem %s), total-vm %s",
 	         view_size(rss, a, sizeof(a)), view_size(ev->victim_anon_rss_kb, b, sizeof(b)),
 	         view_size(ev->victim_file_rss_kb, c, sizeof(c)),

@@ -74,15 +74,6 @@ static void trigger(jsonw *w, const oomsift_event *ev)
 	jsonw_close(w, '}');
 }
 
-static int64_t victim_rss_kb(const oomsift_event *ev)
-{
-	if (ev->victim_anon_rss_kb == OOMSIFT_UNSET)
-		return ev->victim_vmrss_kb;
-	return ev->victim_anon_rss_kb +
-	       (ev->victim_file_rss_kb == OOMSIFT_UNSET ? 0 : ev->victim_file_rss_kb) +
-	       (ev->victim_shmem_rss_kb == OOMSIFT_UNSET ? 0 : ev->victim_shmem_rss_kb);
-}
-
 static void victim(jsonw *w, const oomsift_event *ev)
 {
 	if (ev->victim_pid == OOMSIFT_UNSET && !ev->victim_comm) {
@@ -95,7 +86,7 @@ static void victim(jsonw *w, const oomsift_event *ev)
 		jsonw_bool(w, "killed", ev->has_kill);
 		jsonw_str(w, "kill_reason", ev->kill_reason);
 		jsonw_int(w, "kill_score", ev->kill_score);
-		jsonw_int(w, "rss_kb", victim_rss_kb(ev));
+		jsonw_int(w, "rss_kb", oomsift_view_victim_rss_kb(ev));
 		jsonw_int(w, "anon_rss_kb", ev->victim_anon_rss_kb);
 		jsonw_int(w, "file_rss_kb", ev->victim_file_rss_kb);
 		jsonw_int(w, "shmem_rss_kb", ev->victim_shmem_rss_kb);

@@ -258,16 +258,29 @@ oomsift_query_sink out_sink(out_writer *w)
 }
 
 /* Escapes a cell of a GitHub table: a pipe would end the cell, a newline the
- * row, and a backslash would escape what follows it. */
+ * row, and a backslash would escape what follows it. Log text stays text:
+ * markup (a task named "<img ...>") is written as entities, a control
+ * character as '?'. */
 static void markdown_cell(FILE *f, const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '|' || *s == '\\')
+		unsigned char c = (unsigned char)*s;
+		if (c == '|' || c == '\\')
 			fputc('\\', f);
-		if (*s == '\n')
+		if (c == '\n')
 			fputs("<br>", f);
-		else if (*s != '\r')
-			fputc(*s, f);
+		else if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '&')
+			fputs("&amp;", f);
+		else if (c == '\r')
+			continue;
+		else if ((c < 0x20 && c != '\t') || c == 0x7f)
+			fputc('?', f);
+		else
+			fputc(c, f);
 	}
 }
 

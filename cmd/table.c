@@ -209,13 +209,20 @@ static void pad(line_out *o, size_t n)
 	o->spaces += n;
 }
 
+/* Cells hold log text: a control character (an escape sequence in a task
+ * name) would drive the terminal, so it is shown as '?', as show does.
+ * Newlines and tabs of a plain cell stay; csv and json keep every byte. */
 static void put_text(line_out *o, const char *s, size_t n)
 {
 	if (!n)
 		return;
 	for (; o->spaces; o->spaces--)
 		fputc(' ', o->f);
-	fwrite(s, 1, n, o->f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool control = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+		fputc(control ? '?' : c, o->f);
+	}
 }
 
 static void end_line(line_out *o)

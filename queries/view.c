@@ -12,9 +12,51 @@
 /* Task-table sizes are pages; 4 KiB on x86-64 (docs/schema.md). */
 #define PAGE_KB 4
 
+/* Log values are untrusted: a sum or a product past the 64-bit range stops
+ * at the limit instead of wrapping (a task table may print 2^63-1 pages). */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN + 1; /* INT64_MIN is OOMSIFT_UNSET */
+	return r;
+}
+
+static int64_t sat_mul(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return (a < 0) != (b < 0) ? INT64_MIN + 1 : INT64_MAX;
+	return r;
+}
+
+static int64_t sat_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN + 1;
+	return r;
+}
+
+int64_t oomsift_view_victim_rss_kb(const oomsift_event *ev)
+{
+	int64_t rss = ev->victim_anon_rss_kb;
+
+	if (rss == OOMSIFT_UNSET)
+		return ev->victim_vmrss_kb;
+	if (ev->victim_file_rss_kb != OOMSIFT_UNSET)
+		rss = sat_add(rss, ev->victim_file_rss_kb);
+	if (ev->victim_shmem_rss_kb != OOMSIFT_UNSET)
+		rss = sat_add(rss, ev->victim_shmem_rss_kb);
+	return rss;
+}
+
 static void add_kb(int64_t *sum, int64_t kb)
 {
-	*sum = (*sum == OOMSIFT_UNSET ? 0 : *sum) + kb;
+	*sum = sat_add(*sum == OOMSIFT_UNSET ? 0 : *sum, kb);
 }
 
 /* A bag value in KiB, from its unit. */
@@ -24,7 +66,7 @@ static int64_t bag_kb(const oomsift_kv *kv)
 		return kv->value;
 	if (strcmp(kv->unit, "bytes") == 0)
 		return kv->value / 1024;
-	return kv->value * PAGE_KB; /* pages */
+	return sat_mul(kv->value, PAGE_KB); /* pages */
 }
 
 static bool is_set(int64_t v)
@@ -134,7 +176,7 @@ static bool host_figures(const oomsift_event *ev, mem_figures *m)
 			add_kb(&m->zone_kernel_stack, bag_kb(kv));
 		} else if (sscanf(kv->section, "hugepages node %*d size %llukB", &size_kb) == 1 &&
 		           strcmp(kv->key, "total") == 0) {
-			add_kb(&m->hugepages, kv->value * (int64_t)size_kb);
+			add_kb(&m->hugepages, sat_mul(kv->value, (int64_t)size_kb));
 		}
 	}
 	if (!is_set(m->kernel_stack))
@@ -207,7 +249,7 @@ static void host_picture(const oomsift_event *ev, const mem_figures *m, oomsift_
 	mem->scope = OOMSIFT_VIEW_SCOPE_HOST;
 	mem->section = "Mem-Info";
 	mem->total_name = "RAM";
-	mem->total_kb = is_set(ev->ram_pages) ? ev->ram_pages * PAGE_KB : OOMSIFT_UNSET;
+	mem->total_kb = is_set(ev->ram_pages) ? sat_mul(ev->ram_pages, PAGE_KB) : OOMSIFT_UNSET;
 	put_share(mem, "anon", "process memory (anon lists)", m->anon, false);
 	put_share(mem, "shmem", "tmpfs, shared memory; in anon", m->shmem, true);
 	put_share(mem, "file", "page cache (file lists)", m->file, false);
@@ -218,14 +260,15 @@ static void host_picture(const oomsift_event *ev, const mem_figures *m, oomsift_
 	put_share(mem, "kernel stacks", NULL, m->kernel_stack, false);
 	put_share(mem, "huge pages", "the hugetlbfs pool", nonzero(m->hugepages), false);
 	put_share(mem, "reserved", "kernel image, memmap, firmware",
-	          is_set(ev->reserved_pages) ? ev->reserved_pages * PAGE_KB : OOMSIFT_UNSET, false);
+	          is_set(ev->reserved_pages) ? sat_mul(ev->reserved_pages, PAGE_KB) : OOMSIFT_UNSET,
+	          false);
 	put_share(mem, "free", NULL, m->free, false);
 	/* What the counters leave out, only when the main ones were all printed. */
 	sum = rows_sum(mem);
 	if (is_set(mem->total_kb) && is_set(m->anon) && is_set(m->file) && is_set(m->slab) &&
 	    is_set(m->free) && mem->total_kb > sum)
-		put_share(mem, "other", "none of the above: drivers, etc.", mem->total_kb - sum,
-		          false);
+		put_share(mem, "other", "none of the above: drivers, etc.",
+		          sat_sub(mem->total_kb, sum), false);
 }
 
 static void cgroup_picture(const oomsift_event *ev, const mem_figures *m, oomsift_view_memory *mem)
@@ -249,9 +292,10 @@ static void cgroup_picture(const oomsift_event *ev, const mem_figures *m, oomsif
 	put_share(mem, "vmalloc", NULL, nonzero(m->vmalloc), false);
 	sum = rows_sum(mem);
 	if (is_set(usage) && is_set(sum) && usage > sum)
-		put_share(mem, "other", "charged, in no statistic above", usage - sum, false);
+		put_share(mem, "other", "charged, in no statistic above", sat_sub(usage, sum),
+		          false);
 	if (has_limit && is_set(usage) && limit > usage)
-		put_share(mem, "unused", "limit - usage", limit - usage, false);
+		put_share(mem, "unused", "limit - usage", sat_sub(limit, usage), false);
 }
 
 /* The cgroup's own statistics when a memory cgroup hit its limit and the
@@ -302,7 +346,8 @@ static void top_tasks(oomsift_view *v)
 	for (size_t i = 0; i < ev->ntasks; i++) {
 		size_t at = n;
 		if (is_set(ev->tasks[i].rss))
-			v->tasks_rss_kb += ev->tasks[i].rss * PAGE_KB;
+			v->tasks_rss_kb =
+			    sat_add(v->tasks_rss_kb, sat_mul(ev->tasks[i].rss, PAGE_KB));
 		while (at > 0 &&
 		       ranks_before(&ev->tasks[i], i, &ev->tasks[rows[at - 1]], rows[at - 1]))
 			at--;
@@ -317,8 +362,8 @@ static void top_tasks(oomsift_view *v)
 		const oomsift_task *t = &ev->tasks[rows[i]];
 		oomsift_view_task *vt = &v->top[i];
 		vt->task = t;
-		vt->rss_kb = is_set(t->rss) ? t->rss * PAGE_KB : OOMSIFT_UNSET;
-		vt->swap_kb = is_set(t->swapents) ? t->swapents * PAGE_KB : OOMSIFT_UNSET;
+		vt->rss_kb = is_set(t->rss) ? sat_mul(t->rss, PAGE_KB) : OOMSIFT_UNSET;
+		vt->swap_kb = is_set(t->swapents) ? sat_mul(t->swapents, PAGE_KB) : OOMSIFT_UNSET;
 		vt->share =
 		    is_set(vt->rss_kb) && is_set(v->memory.total_kb) && v->memory.total_kb > 0
 		        ? (double)vt->rss_kb / (double)v->memory.total_kb

@@ -38,7 +38,10 @@ static int exec(oomsift_store *s, const char *sql)
 	char *err = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		int rc = oomsift_error_set(OOMSIFT_ESTORE, "store: %s", err ? err : "error");
+		/* Name the file: "file is not a database" alone does not say which. */
+		const char *file = sqlite3_db_filename(s->db, "main");
+		int rc = oomsift_error_set(OOMSIFT_ESTORE, "store '%s': %s", file ? file : "",
+		                           err ? err : "error");
 		sqlite3_free(err);
 		return rc;
 	}

@@ -145,6 +145,11 @@ int oomsift_view_list(oomsift_store *s, oomsift_view_subject_cb cb, void *ctx);
 
 /* "header", "stack", "meminfo", "task_table", "kill", "line" (as in JSON),
  * and what each part is, as a phrase for people. */
+/* The victim's resident size in KiB: anon + file + shmem rss when the kill
+ * line printed them, else its VmRSS; OOMSIFT_UNSET when neither is known.
+ * The figures come from the log, so a sum past 64 bits stops at INT64_MAX. */
+int64_t oomsift_view_victim_rss_kb(const oomsift_event *ev);
+
 const char *oomsift_view_part_name(oomsift_view_part part);
 const char *oomsift_view_part_text(oomsift_view_part part);
 
