@@ -23,6 +23,14 @@
 #define CLASSIFY_SQL_CACHE 64
 /* Longest history or trend statement: a few dozen column names. */
 #define CLASSIFY_SQL_MAX 8192
+/* Series of history and trend conditions kept during a run
+ * (store/classify_series.c): their memory, their number, the buckets of
+ * their table. A series larger than a quarter of the memory is not kept; a
+ * key longer than CLASSIFY_SERIES_KEY_MAX is not cached. */
+#define CLASSIFY_SERIES_MAX_BYTES (32u << 20)
+#define CLASSIFY_SERIES_MAX_COUNT 65536
+#define CLASSIFY_SERIES_BUCKETS   8192
+#define CLASSIFY_SERIES_KEY_MAX   (64u << 10)
 
 /* The columns of one public view, as SQLite names them: the only names that
  * history and trend conditions may paste into SQL. */
@@ -32,6 +40,15 @@ typedef struct view_cols {
 	size_t n;
 } view_cols;
 
+/* The points of one history or trend query over all time
+ * (store/classify_series.c). */
+typedef struct classify_series classify_series;
+
+typedef struct series_cache {
+	classify_series **buckets; /* CLASSIFY_SERIES_BUCKETS, allocated on first use */
+	size_t bytes, count;
+} series_cache;
+
 typedef struct classifier {
 	oomsift_store *s;
 	view_cols cols[2]; /* by oomsift_rule_subject */
@@ -40,6 +57,7 @@ typedef struct classifier {
 		sqlite3_stmt *st;
 	} cache[CLASSIFY_SQL_CACHE];
 	size_t ncache, next_evict;
+	series_cache series;
 } classifier;
 
 /* Derived fields of an event (FIELDS.md), computed in groups on demand. */
@@ -114,6 +132,23 @@ oomsift_rule_ctx classify_subject_ctx(subject_ctx *x);
 /* Copies n bytes into the subject's arena (NUL-terminated) at *out; fails
  * with OOMSIFT_ENOMEM, or OOMSIFT_ELIMIT past CLASSIFY_ARENA_MAX. */
 int classify_strndup(subject_ctx *x, const char *s, size_t n, const char **out);
+
+/* The cached series of key (len bytes), or NULL: not cached, or (*too_big)
+ * cached as too large to keep, to be asked of SQLite window by window. */
+const classify_series *series_find(const series_cache *sc, const char *key, size_t len,
+                                   bool *too_big);
+/* Steps st to its end and keeps its rows as the series of key: column 0 the
+ * time axis (ascending), column 1 (ncols 2) the figure, rows whose figure is
+ * NULL left out. *out is the series, or NULL when it is too large to keep
+ * (remembered as such). Empties the cache first when it is full. Fails with
+ * OOMSIFT_ENOMEM or the store's error; st is not reset. */
+int series_load(series_cache *sc, oomsift_store *store, const char *key, size_t len,
+                sqlite3_stmt *st, int ncols, const classify_series **out);
+/* The points of s whose time is in [from, to], in order: their count, and
+ * their times and figures (NULL for a one-column series) at *t and *v. */
+size_t series_window(const classify_series *s, double from, double to, const double **t,
+                     const double **v);
+void series_cache_free(series_cache *sc);
 
 /* The view a subject kind is a row of, and its name in classification. */
 const char *classify_subject_view(oomsift_rule_subject kind);

@@ -218,7 +218,7 @@ static void test_schema_5(void **state)
 	oomsift_store *s = open_store();
 	char out[2048];
 
-	assert_int_equal(sql_int(s, "PRAGMA user_version"), 5);
+	assert_int_equal(sql_int(s, "PRAGMA user_version"), OOMSIFT_SCHEMA_VERSION);
 	/* cause is appended: every released column keeps its place */
 	assert_int_equal(sql_int(s, "SELECT cid FROM pragma_table_info('oom_events') "
 	                            "WHERE name = 'cause'"),
