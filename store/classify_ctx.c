@@ -218,6 +218,9 @@ int classifier_init(classifier *c, oomsift_store *s)
 
 	memset(c, 0, sizeof(*c));
 	c->s = s;
+	oomsift_buf_init(&c->names, CLASSIFY_TOP_NAME_BYTES);
+	if (!(c->tasks = malloc(CLASSIFY_TOP_TASKS * sizeof(*c->tasks))))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	if ((rc = read_columns(c, OOMSIFT_SUBJECT_EVENT)) < 0 ||
 	    (rc = read_columns(c, OOMSIFT_SUBJECT_MEMORY_EVENT)) < 0)
 		classifier_free(c);
@@ -234,6 +237,8 @@ void classifier_free(classifier *c)
 		free(c->cache[i].sql);
 	}
 	series_cache_free(&c->series);
+	oomsift_buf_free(&c->names);
+	free(c->tasks);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -485,7 +490,58 @@ static int load_tasks(subject_ctx *x)
 
 static int ensure(subject_ctx *x, unsigned group);
 
-static int load_top_name(subject_ctx *x)
+static int named_task_cmp(const void *pa, const void *pb)
+{
+	const named_task *a = pa, *b = pb;
+	int c = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
+
+	if (c)
+		return c;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return a->row < b->row ? -1 : a->row > b->row;
+}
+
+/* Reads the named tasks of the subject into the classifier's buffers;
+ * *fits false when they do not fit (top_name is then asked of SQLite). */
+static int read_named_tasks(subject_ctx *x, size_t *n, bool *fits)
+{
+	classifier *c = x->c;
+	sqlite3_stmt *st = store_stmt(c->s, sql_tasks);
+	int rc;
+
+	*n = 0;
+	*fits = true;
+	c->names.len = 0;
+	if (!st)
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, x->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		task_key k = task_key_of(st);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		if (sqlite3_column_type(st, 1) != SQLITE_TEXT || *n == CLASSIFY_TOP_TASKS ||
+		    oomsift_buf_append(&c->names, sqlite3_column_text(st, 1), len) < 0) {
+			*fits = false;
+			break;
+		}
+		c->tasks[(*n)++] = (named_task){.off = c->names.len - len,
+		                                .len = len,
+		                                .rss = k.rss,
+		                                .row = k.row,
+		                                .has_rss = k.has_rss};
+	}
+	sqlite3_reset(st);
+	if (*fits && rc != SQLITE_DONE)
+		return store_error(c->s, "cannot read a task table");
+	for (size_t i = 0; *fits && i < *n; i++) /* the buffer has stopped moving */
+		c->tasks[i].name = c->names.data + c->tasks[i].off;
+	return 0;
+}
+
+/* top_name in SQL: a task table too large for the classifier's buffers. */
+static int top_name_sql(subject_ctx *x)
 {
 	oomsift_value *d = x->derived;
 	sqlite3_stmt *st = store_stmt(x->c->s, sql_top_name);
@@ -493,11 +549,6 @@ static int load_top_name(subject_ctx *x)
 
 	if (!st)
 		return OOMSIFT_ESTORE;
-	if ((rc = ensure(x, G_TASKS)) < 0 || (rc = ensure(x, G_MEM)) < 0)
-		return rc;
-	for (int i = D_TOP_NAME; i <= D_TOP_SHARE; i++)
-		d[i] = v_null;
-	d[D_TOP_LIMIT_SHARE] = v_null;
 	sqlite3_bind_int64(st, 1, x->id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL) {
@@ -506,12 +557,70 @@ static int load_top_name(subject_ctx *x)
 			return rc;
 		d[D_TOP_COUNT] = v_int(sqlite3_column_int64(st, 1));
 		d[D_TOP_RSS_KB] = v_int(sqlite3_column_int64(st, 2) * PAGE_KB);
-		d[D_TOP_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_TASKS_RSS_KB]);
-		d[D_TOP_LIMIT_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_MEM_LIMIT_KB]);
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		return store_error(x->c->s, "cannot read a task table");
 	}
 	sqlite3_reset(st);
+	return 0;
+}
+
+/* top_name from the classifier's buffers: the name whose tasks hold the most
+ * (sum of rss_pages, NULL last), ties: the name of the lower first row. */
+static int top_name_of(subject_ctx *x, size_t n)
+{
+	classifier *c = x->c;
+	oomsift_value *d = x->derived;
+	const named_task *best = NULL;
+	int64_t best_sum = 0, best_count = 0;
+
+	qsort(c->tasks, n, sizeof(*c->tasks), named_task_cmp);
+	for (size_t i = 0, j; i < n; i = j) {
+		int64_t sum = 0, count = 0;
+		bool has = false;
+		for (j = i; j < n && c->tasks[j].len == c->tasks[i].len &&
+		            memcmp(c->tasks[j].name, c->tasks[i].name, c->tasks[i].len) == 0;
+		     j++) {
+			count++;
+			if (c->tasks[j].has_rss) {
+				if (__builtin_add_overflow(sum, c->tasks[j].rss, &sum))
+					return top_name_sql(x); /* SQLite's error */
+				has = true;
+			}
+		}
+		/* c->tasks[i] has the group's lowest row (the sort's last key) */
+		if (has &&
+		    (!best || sum > best_sum || (sum == best_sum && c->tasks[i].row < best->row))) {
+			best = &c->tasks[i];
+			best_sum = sum;
+			best_count = count;
+		}
+	}
+	if (!best)
+		return 0;
+	d[D_TOP_COUNT] = v_int(best_count);
+	d[D_TOP_RSS_KB] = v_int(best_sum * PAGE_KB);
+	return text_value(x, best->name, best->len, &d[D_TOP_NAME]);
+}
+
+static int load_top_name(subject_ctx *x)
+{
+	oomsift_value *d = x->derived;
+	size_t n;
+	bool fits;
+	int rc;
+
+	if ((rc = ensure(x, G_TASKS)) < 0 || (rc = ensure(x, G_MEM)) < 0)
+		return rc;
+	for (int i = D_TOP_NAME; i <= D_TOP_SHARE; i++)
+		d[i] = v_null;
+	d[D_TOP_LIMIT_SHARE] = v_null;
+	if ((rc = read_named_tasks(x, &n, &fits)) < 0 ||
+	    (rc = fits ? top_name_of(x, n) : top_name_sql(x)) < 0)
+		return rc;
+	if (d[D_TOP_RSS_KB].type == OOMSIFT_VALUE_NULL)
+		return 0;
+	d[D_TOP_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_TASKS_RSS_KB]);
+	d[D_TOP_LIMIT_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_MEM_LIMIT_KB]);
 	return 0;
 }
 
@@ -796,6 +905,9 @@ typedef struct time_axis {
 
 #define AXIS_SOURCE_PARAM 99
 
+static const char uptime_where[] =
+    "e.ts_unix IS NULL AND e.source IS ?99 AND e.uptime_s BETWEEN ?2 AND ?3";
+
 static void axis_of(subject_ctx *x, time_axis *a)
 {
 	a->t = row_get(x, "ts_unix");
@@ -805,7 +917,7 @@ static void axis_of(subject_ctx *x, time_axis *a)
 	if (!has_time(&a->t)) {
 		a->t = row_get(x, "uptime_s");
 		a->col = "e.uptime_s";
-		a->where = "e.ts_unix IS NULL AND e.source IS ?99 AND e.uptime_s BETWEEN ?2 AND ?3";
+		a->where = uptime_where;
 	}
 	a->ok = has_time(&a->t);
 }
@@ -827,10 +939,11 @@ static void bind_window(sqlite3_stmt *st, const oomsift_value *host, const time_
 /* What a history or trend query binds besides its window. */
 typedef struct series_query {
 	const char *sql; /* of the whole series: ?2 .. ?3 is all time */
-	int ncols;       /* 1: times (history), 2: times and figures (trend) */
+	enum series_kind kind;
 	const oomsift_value *host;
 	const time_axis *axis;
-	const char *name; /* ?4 of a task_rss_kb trend, else NULL */
+	const char *name; /* ?4 of a task_rss_kb trend, else NULL; not bound to a
+	                   * SERIES_NAMED statement, which holds every name */
 	const char *const *same;
 	size_t nsame;
 	int first_same; /* the parameter of same[0] */
@@ -875,9 +988,11 @@ static int series_key(subject_ctx *x, const series_query *q, oomsift_buf *key)
 	oomsift_value v;
 	int rc;
 
+	/* the source is bound only on the uptime axis */
+	v = q->axis->where == uptime_where ? q->axis->source : v_null;
 	if (oomsift_buf_append(key, q->sql, strlen(q->sql) + 1) < 0 ||
-	    key_value(key, q->host) < 0 || key_value(key, &q->axis->source) < 0 ||
-	    (v = v_text(q->name), key_value(key, &v) < 0))
+	    key_value(key, q->host) < 0 || key_value(key, &v) < 0 ||
+	    (v = v_text(q->kind == SERIES_NAMED ? NULL : q->name), key_value(key, &v) < 0))
 		return OOMSIFT_ELIMIT;
 	for (size_t i = 0; i < q->nsame; i++) {
 		if ((rc = field(x, q->same[i], &v)) < 0)
@@ -926,10 +1041,10 @@ static int series_of(subject_ctx *x, const series_query *q, const classify_serie
 		return OOMSIFT_ESTORE;
 	}
 	bind_window(st, q->host, q->axis, -INFINITY, INFINITY);
-	if (q->name)
+	if (q->name && q->kind != SERIES_NAMED)
 		sqlite3_bind_text(st, 4, q->name, -1, SQLITE_STATIC);
 	if ((rc = bind_same(x, st, q->same, q->nsame, q->first_same)) == 0)
-		rc = series_load(sc, x->c->s, key.data, key.len, st, q->ncols, out);
+		rc = series_load(sc, x->c->s, key.data, key.len, st, q->kind, out);
 	sqlite3_reset(st);
 	oomsift_buf_free(&key);
 	return rc;
@@ -999,7 +1114,7 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 		goto out;
 	}
 	q = (series_query){.sql = points.data,
-	                   .ncols = 1,
+	                   .kind = SERIES_TIMES,
 	                   .host = &host,
 	                   .axis = &axis,
 	                   .same = h->same,
@@ -1009,7 +1124,7 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 		goto out;
 	t = ts_of(&axis.t);
 	if (s)
-		*count = (int64_t)series_window(s, t - h->window_s, t, &pt, &pv);
+		*count = (int64_t)series_window(s, NULL, t - h->window_s, t, &pt, &pv);
 	else
 		rc = history_direct(x, h, &q, sql.data, count);
 out:
@@ -1081,10 +1196,11 @@ static int fit_rows(subject_ctx *x, sqlite3_stmt *st, oomsift_trend *out)
 	return 0;
 }
 
-static void fit_series(const classify_series *s, double from, double to, oomsift_trend *out)
+static void fit_series(const classify_series *s, const series_query *q, double from, double to,
+                       oomsift_trend *out)
 {
 	const double *t, *v;
-	size_t n = series_window(s, from, to, &t, &v);
+	size_t n = series_window(s, q->kind == SERIES_NAMED ? q->name : NULL, from, to, &t, &v);
 	trend_fit f = {0};
 
 	for (size_t i = 0; i < n; i++)
@@ -1093,13 +1209,13 @@ static void fit_series(const classify_series *s, double from, double to, oomsift
 }
 
 static int trend_direct(subject_ctx *x, const oomsift_trend_spec *t, const series_query *q,
-                        oomsift_trend *out)
+                        const char *sql, oomsift_trend *out)
 {
 	double ts = ts_of(&q->axis->t);
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!(st = cached_stmt(x->c, q->sql)))
+	if (!(st = cached_stmt(x->c, sql)))
 		return OOMSIFT_ESTORE;
 	bind_window(st, q->host, q->axis, ts - t->window_s, ts);
 	if (t->name)
@@ -1110,20 +1226,64 @@ static int trend_direct(subject_ctx *x, const oomsift_trend_spec *t, const serie
 	return rc;
 }
 
+/* Appends ` AND` the same fields and the order of a trend's statement. */
+static int trend_tail(subject_ctx *x, const oomsift_trend_spec *t, oomsift_buf *sql,
+                      const char *order)
+{
+	int rc;
+
+	if ((rc = append_same(sql, &x->c->cols[OOMSIFT_SUBJECT_EVENT], t->same, t->nsame, 5,
+	                      "trend")) < 0)
+		return rc;
+	if (oomsift_buf_printf(sql, " %s", order) < 0)
+		return oomsift_error_set(OOMSIFT_ELIMIT, "rules: trend compares too many fields");
+	return 0;
+}
+
+/* The statements of a trend: sql, the points of the window (?2 .. ?3);
+ * series, the points of all time. A task_rss_kb series holds every task name
+ * of the host, by name: one pass over the host's task tables serves every
+ * name asked for. */
+static int trend_sql(subject_ctx *x, const oomsift_trend_spec *t, const time_axis *a,
+                     oomsift_buf *sql, oomsift_buf *series, enum series_kind *kind)
+{
+	char order[64];
+	int rc;
+
+	snprintf(order, sizeof(order), "ORDER BY %s, e.id", a->col);
+	if (oomsift_buf_printf(sql, "SELECT %s, %s FROM oom_events e WHERE e.host = ?1 AND %s",
+	                       a->col, trend_figure(t->figure), a->where) < 0)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	if ((rc = trend_tail(x, t, sql, order)) < 0)
+		return rc;
+	*kind = SERIES_FIGURES;
+	if (strcmp(t->figure, "task_rss_kb") != 0)
+		return oomsift_buf_append(series, sql->data, sql->len + 1) < 0
+		           ? oomsift_error_set(OOMSIFT_ENOMEM, "out of memory")
+		           : 0;
+	*kind = SERIES_NAMED;
+	if (oomsift_buf_printf(series,
+	                       "SELECT %s, t.name, sum(t.rss_pages) * 4 FROM oom_events e "
+	                       "JOIN oom_tasks t ON t.event_id = e.id WHERE e.host = ?1 AND %s",
+	                       a->col, a->where) < 0)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	snprintf(order, sizeof(order), "GROUP BY e.id, t.name ORDER BY t.name, %s, e.id", a->col);
+	return trend_tail(x, t, series, order);
+}
+
 static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 {
 	subject_ctx *x = data;
-	const char *figure = trend_figure(t->figure);
 	const classify_series *s;
 	oomsift_value host;
 	time_axis axis;
-	oomsift_buf sql;
+	oomsift_buf sql, series;
 	series_query q;
 	double ts;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!figure)
+	if (!trend_figure(t->figure))
 		return oomsift_error_set(OOMSIFT_ERULE, "rules: no trend figure '%s'",
 		                         t->figure ? t->figure : "");
 	if (strcmp(t->figure, "task_rss_kb") == 0 && !t->name)
@@ -1133,37 +1293,29 @@ static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 	host = row_get(x, "host");
 	axis_of(x, &axis);
 	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
-	if (oomsift_buf_printf(&sql, "SELECT %s, %s FROM oom_events e WHERE e.host = ?1 AND %s",
-	                       axis.col, figure, axis.where) < 0) {
-		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = append_same(&sql, &x->c->cols[OOMSIFT_SUBJECT_EVENT], t->same, t->nsame, 5,
-	                      "trend")) < 0)
-		goto out;
-	if (oomsift_buf_printf(&sql, " ORDER BY %s, e.id", axis.col) < 0) {
-		rc = oomsift_error_set(OOMSIFT_ELIMIT, "rules: trend compares too many fields");
-		goto out;
-	}
-	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT)
-		goto out; /* no window: no points */
-	q = (series_query){.sql = sql.data,
-	                   .ncols = 2,
+	oomsift_buf_init(&series, CLASSIFY_SQL_MAX);
+	q = (series_query){.sql = NULL,
 	                   .host = &host,
 	                   .axis = &axis,
 	                   .name = t->name,
 	                   .same = t->same,
 	                   .nsame = t->nsame,
 	                   .first_same = 5};
+	if ((rc = trend_sql(x, t, &axis, &sql, &series, &q.kind)) < 0)
+		goto out;
+	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT)
+		goto out; /* no window: no points */
+	q.sql = series.data;
 	if ((rc = series_of(x, &q, &s)) < 0)
 		goto out;
 	ts = ts_of(&axis.t);
 	if (s)
-		fit_series(s, ts - t->window_s, ts, out);
+		fit_series(s, &q, ts - t->window_s, ts, out);
 	else
-		rc = trend_direct(x, t, &q, out);
+		rc = trend_direct(x, t, &q, sql.data, out);
 out:
 	oomsift_buf_free(&sql);
+	oomsift_buf_free(&series);
 	return rc;
 }
 

@@ -40,6 +40,19 @@ typedef struct view_cols {
 	size_t n;
 } view_cols;
 
+/* Named tasks of one task table that top_name groups in C, and the bytes of
+ * their names; a larger table is grouped by SQLite. */
+#define CLASSIFY_TOP_TASKS      8192
+#define CLASSIFY_TOP_NAME_BYTES (256u << 10)
+
+/* One named task of a task table, for top_name. */
+typedef struct named_task {
+	const char *name; /* in classifier.names, once they are all read */
+	size_t off, len;
+	int64_t rss, row;
+	bool has_rss;
+} named_task;
+
 /* The points of one history or trend query over all time
  * (store/classify_series.c). */
 typedef struct classify_series classify_series;
@@ -58,6 +71,8 @@ typedef struct classifier {
 	} cache[CLASSIFY_SQL_CACHE];
 	size_t ncache, next_evict;
 	series_cache series;
+	oomsift_buf names; /* of the named tasks being grouped */
+	named_task *tasks; /* CLASSIFY_TOP_TASKS */
 } classifier;
 
 /* Derived fields of an event (FIELDS.md), computed in groups on demand. */
@@ -133,21 +148,27 @@ oomsift_rule_ctx classify_subject_ctx(subject_ctx *x);
  * with OOMSIFT_ENOMEM, or OOMSIFT_ELIMIT past CLASSIFY_ARENA_MAX. */
 int classify_strndup(subject_ctx *x, const char *s, size_t n, const char **out);
 
+/* What the rows of a series statement hold: column 0 is the time axis
+ * (ascending), then the figure (SERIES_FIGURES), or a task name and the
+ * figure (SERIES_NAMED, ordered by name, then time). */
+enum series_kind { SERIES_TIMES, SERIES_FIGURES, SERIES_NAMED };
+
 /* The cached series of key (len bytes), or NULL: not cached, or (*too_big)
  * cached as too large to keep, to be asked of SQLite window by window. */
 const classify_series *series_find(const series_cache *sc, const char *key, size_t len,
                                    bool *too_big);
-/* Steps st to its end and keeps its rows as the series of key: column 0 the
- * time axis (ascending), column 1 (ncols 2) the figure, rows whose figure is
- * NULL left out. *out is the series, or NULL when it is too large to keep
- * (remembered as such). Empties the cache first when it is full. Fails with
- * OOMSIFT_ENOMEM or the store's error; st is not reset. */
+/* Steps st to its end and keeps its rows as the series of key; rows whose
+ * figure is NULL (or, SERIES_NAMED, whose name is not text) are no points.
+ * *out is the series, or NULL when it is too large to keep (remembered as
+ * such). Empties the cache first when it is full. Fails with OOMSIFT_ENOMEM
+ * or the store's error; st is not reset. */
 int series_load(series_cache *sc, oomsift_store *store, const char *key, size_t len,
-                sqlite3_stmt *st, int ncols, const classify_series **out);
-/* The points of s whose time is in [from, to], in order: their count, and
- * their times and figures (NULL for a one-column series) at *t and *v. */
-size_t series_window(const classify_series *s, double from, double to, const double **t,
-                     const double **v);
+                sqlite3_stmt *st, enum series_kind kind, const classify_series **out);
+/* The points of s (of one name for SERIES_NAMED, else name NULL) whose time
+ * is in [from, to], in order: their count, and their times and figures (NULL
+ * for SERIES_TIMES) at *t and *v. */
+size_t series_window(const classify_series *s, const char *name, double from, double to,
+                     const double **t, const double **v);
 void series_cache_free(series_cache *sc);
 
 /* The view a subject kind is a row of, and its name in classification. */

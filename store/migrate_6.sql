@@ -13,3 +13,12 @@ CREATE INDEX event_classified_host_ts ON event(host, ts_unix)
   WHERE classified_with != '-';
 CREATE INDEX memory_event_classified_host_ts ON memory_event(host, ts_unix)
   WHERE classified_with != '-';
+
+-- event_host_victim_ts, event_host_memcg_ts: the events of one host and one
+-- victim name or one memory cgroup, by time. They serve the history and
+-- trend conditions of the built-in rules (worker_storm: the kills of the
+-- same victim_comm; leak_trend_cgroup: the usage of the same oom_memcg),
+-- which read such a series once per host and name in a classification run.
+
+CREATE INDEX event_host_victim_ts ON event(host, victim_comm, ts_unix);
+CREATE INDEX event_host_memcg_ts ON event(host, oom_memcg, ts_unix);
