@@ -28,10 +28,12 @@ static const char sql_tasks[] =
 static const char sql_top_name[] =
     "SELECT name, count(*), sum(rss_pages) FROM oom_tasks WHERE event_id = ?1 "
     "AND name IS NOT NULL GROUP BY name ORDER BY sum(rss_pages) DESC, min(row) LIMIT 1";
+/* The key comparisons come before the LIKEs: most rows of a bag (zones,
+ * memory.stat) then cost no pattern match. */
 static const char sql_meminfo[] =
     "SELECT section, key, value, unit FROM oom_meminfo WHERE event_id = ?1 AND value IS NOT NULL "
-    "AND (section = 'meminfo' OR (section LIKE 'node %' AND key = 'kernel_stack') "
-    "OR (section LIKE 'hugepages node %' AND key = 'total'))";
+    "AND (section = 'meminfo' OR (key = 'kernel_stack' AND section LIKE 'node %') "
+    "OR (key = 'total' AND section LIKE 'hugepages node %'))";
 /* The latest collection at or before ?3, else the earliest after it; with
  * no time (?3 NULL), the latest. */
 static const char sql_fact[] =
