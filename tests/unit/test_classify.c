@@ -685,6 +685,49 @@ static void test_history(void **state)
 	oomsift_store_free(s);
 }
 
+/* An event of host h2 without a wall time: only its uptime, in a source. */
+static int64_t put_uptime_event(oomsift_store *s, int64_t source, double uptime)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+	         "INSERT OR IGNORE INTO source(id, path, first_ingested, last_ingested) VALUES "
+	         "(%lld, 'dmesg-%lld', 'x', 'x')",
+	         (long long)source, (long long)source);
+	exec(s, sql);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO event(fingerprint, host, kind, kills, manual, no_killable, "
+	         "has_header, has_kill, complete, source_id, line, ingested_at, uptime_s) VALUES "
+	         "(randomblob(16), 'h2', 'kernel_oom', 1, 0, 0, 1, 1, 1, %lld, 1, 'x', %f)",
+	         (long long)source, uptime);
+	exec(s, sql);
+	return sql_int(s, "SELECT max(id) FROM event");
+}
+
+/* Without wall times a history runs on the uptime of one source: the series
+ * of one source never answers for another. */
+static void test_history_uptime(void **state)
+{
+	oomsift_store *s = open_store();
+	int64_t last, other;
+	probe *p;
+
+	put_uptime_event(s, 1, 100);
+	put_uptime_event(s, 1, 200);
+	last = put_uptime_event(s, 1, 300);
+	other = put_uptime_event(s, 2, 250);
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, last);
+	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, NULL, 150), 2);
+	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, NULL, 1000), 3);
+	/* the same classifier (and its series) for the event of the other source */
+	classify_subject_end(&p->x);
+	classify_subject_begin(&p->x, &p->c, OOMSIFT_SUBJECT_EVENT, other);
+	p->ctx = classify_subject_ctx(&p->x);
+	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, NULL, 1000), 1);
+	probe_close(p);
+	oomsift_store_free(s);
+}
+
 static oomsift_trend trend_of(probe *p, const char *figure, const char *name, const char *same,
                               double window)
 {
@@ -1270,6 +1313,7 @@ int main(void)
 	    cmocka_unit_test(test_fields_memory_event),
 	    cmocka_unit_test(test_fields_unknown),
 	    cmocka_unit_test(test_history),
+	    cmocka_unit_test(test_history_uptime),
 	    cmocka_unit_test(test_trend),
 	    cmocka_unit_test(test_task_ranks),
 	    cmocka_unit_test(test_series),
