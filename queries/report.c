@@ -69,7 +69,7 @@ static const char sql_day_cause[] =
 
 static const char sql_hosts[] =
     KILLS ",\n"
-          "     h AS (SELECT host, count(*) AS n FROM k GROUP BY host),\n"
+          "     h AS MATERIALIZED (SELECT host, count(*) AS n FROM k GROUP BY host),\n"
           "     hp AS (SELECT host, count(*) AS n FROM kp GROUP BY host),\n"
           "     inc AS (SELECT host, sum(first) AS n FROM\n"
           "               (SELECT host, " INCIDENT_START " AS first FROM k)\n"
@@ -130,16 +130,17 @@ static const char sql_problems[] =
           "ORDER BY b.n IS NOT NULL, p.n DESC, p.host, p.cause, p.victim_comm";
 
 /* RSS of the tasks of one name in each event's task table, over the leak
- * window, for the (host, name) pairs seen in enough events. */
+ * window, by host and name. Grouping by the order wanted (ts_unix follows
+ * from id) takes one sort; build_suspects drops the series of fewer than
+ * OOMSIFT_REPORT_LEAK_MIN_POINTS events (a window count took a second sort of
+ * every point). */
 static const char sql_leak_points[] =
-    "WITH pts AS (SELECT e.host, t.name, e.id, e.ts_unix, sum(t.rss_pages) * 4 AS rss_kb\n"
-    "             FROM oom_events e JOIN oom_tasks t ON t.event_id = e.id\n"
-    "             WHERE e.ts_unix >= :leak_start AND e.ts_unix < :end\n"
-    "               AND e.host GLOB :hosts AND t.name IS NOT NULL AND t.rss_pages IS NOT NULL\n"
-    "             GROUP BY e.host, t.name, e.id),\n"
-    "     n AS (SELECT *, count(*) OVER (PARTITION BY host, name) AS n FROM pts)\n"
-    "SELECT host, name, id, ts_unix, rss_kb FROM n WHERE n >= :min_points\n"
-    "ORDER BY host, name, ts_unix, id";
+    "SELECT e.host, t.name, e.id, e.ts_unix, sum(t.rss_pages) * 4 AS rss_kb\n"
+    "FROM oom_events e JOIN oom_tasks t ON t.event_id = e.id\n"
+    "WHERE e.ts_unix >= :leak_start AND e.ts_unix < :end\n"
+    "  AND e.host GLOB :hosts AND t.name IS NOT NULL AND t.rss_pages IS NOT NULL\n"
+    "GROUP BY e.host, t.name, e.ts_unix, e.id\n"
+    "ORDER BY e.host, t.name, e.ts_unix, e.id";
 
 /* The primary classifications of the period's kills that give advice, one row
  * per (cause, host, target) with the latest of them and their count. */
@@ -611,7 +612,7 @@ static void series_end(leak_state *ls)
 	if (!s->host)
 		return;
 	s->slope = oomsift_report_slope(s->n, s->sx, s->sy, s->sxy, s->sxx);
-	if (!series_grows(s)) {
+	if (s->n < OOMSIFT_REPORT_LEAK_MIN_POINTS || !series_grows(s)) {
 		series_clear(s);
 		return;
 	}

@@ -21,7 +21,10 @@
 /* ---- statements ---- */
 
 /* Newer subjects of the host of a new (or changed) one: their history and
- * trend rules may count it now. */
+ * trend rules may count it now. The join names the condition of the partial
+ * indexes event_classified_host_ts and memory_event_classified_host_ts
+ * (store/migrate_6.sql): a store where nothing is classified yet joins
+ * nothing, instead of every new subject with every subject of its month. */
 #define NEW_SUBJECTS                                                                               \
 	"(SELECT host, ts_unix FROM event WHERE classified_with IS NULL AND ts_unix IS NOT NULL "  \
 	"UNION ALL SELECT host, ts_unix FROM memory_event WHERE classified_with IS NULL "          \
@@ -29,12 +32,13 @@
 static const char sql_stale_events[] =
     "UPDATE event SET classified_with = '" STALE "' WHERE classified_with IS NOT NULL "
     "AND classified_with != '" STALE "' AND id IN (SELECT e.id FROM " NEW_SUBJECTS
-    " JOIN event e ON e.host = n.host AND e.ts_unix BETWEEN n.ts_unix AND n.ts_unix + ?1)";
+    " JOIN event e ON e.host = n.host AND e.ts_unix BETWEEN n.ts_unix AND n.ts_unix + ?1 "
+    "AND e.classified_with != '" STALE "')";
 static const char sql_stale_memevents[] =
     "UPDATE memory_event SET classified_with = '" STALE "' WHERE classified_with IS NOT NULL "
     "AND classified_with != '" STALE "' AND id IN (SELECT e.id FROM " NEW_SUBJECTS
     " JOIN memory_event e ON e.host = n.host AND e.ts_unix BETWEEN n.ts_unix AND "
-    "n.ts_unix + ?1)";
+    "n.ts_unix + ?1 AND e.classified_with != '" STALE "')";
 
 /* The next batch after id ?1 (?3 at most): [kind][all]. */
 static const char *const sql_next[2][2] = {

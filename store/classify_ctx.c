@@ -6,6 +6,7 @@
  * column names SQLite itself reported for the views (classifier_init).
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +19,21 @@
 
 static const char sql_event_row[] = "SELECT * FROM oom_events WHERE id = ?1";
 static const char sql_memevent_row[] = "SELECT * FROM memory_events WHERE id = ?1";
-/* The task table by size: row_number() is the rank of FIELDS.md (ties: the
- * lower row first); rows without a size come last. */
+/* The task table in its printed order; the rank of FIELDS.md (by size, ties:
+ * the lower row first, rows without a size last) is computed in load_tasks,
+ * which is much cheaper than a window function per event. */
 static const char sql_tasks[] =
-    "SELECT pid, name, rss_pages, oom_score_adj, "
-    "row_number() OVER (ORDER BY rss_pages DESC, row) FROM oom_tasks WHERE event_id = ?1 "
-    "ORDER BY 5";
+    "SELECT pid, name, rss_pages, oom_score_adj, row FROM oom_tasks WHERE event_id = ?1 "
+    "ORDER BY row";
 static const char sql_top_name[] =
     "SELECT name, count(*), sum(rss_pages) FROM oom_tasks WHERE event_id = ?1 "
     "AND name IS NOT NULL GROUP BY name ORDER BY sum(rss_pages) DESC, min(row) LIMIT 1";
+/* The key comparisons come before the LIKEs: most rows of a bag (zones,
+ * memory.stat) then cost no pattern match. */
 static const char sql_meminfo[] =
     "SELECT section, key, value, unit FROM oom_meminfo WHERE event_id = ?1 AND value IS NOT NULL "
-    "AND (section = 'meminfo' OR (section LIKE 'node %' AND key = 'kernel_stack') "
-    "OR (section LIKE 'hugepages node %' AND key = 'total'))";
+    "AND (section = 'meminfo' OR (key = 'kernel_stack' AND section LIKE 'node %') "
+    "OR (key = 'total' AND section LIKE 'hugepages node %'))";
 /* The latest collection at or before ?3, else the earliest after it; with
  * no time (?3 NULL), the latest. */
 static const char sql_fact[] =
@@ -217,6 +220,9 @@ int classifier_init(classifier *c, oomsift_store *s)
 
 	memset(c, 0, sizeof(*c));
 	c->s = s;
+	oomsift_buf_init(&c->names, CLASSIFY_TOP_NAME_BYTES);
+	if (!(c->tasks = malloc(CLASSIFY_TOP_TASKS * sizeof(*c->tasks))))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	if ((rc = read_columns(c, OOMSIFT_SUBJECT_EVENT)) < 0 ||
 	    (rc = read_columns(c, OOMSIFT_SUBJECT_MEMORY_EVENT)) < 0)
 		classifier_free(c);
@@ -232,6 +238,9 @@ void classifier_free(classifier *c)
 		sqlite3_finalize(c->cache[i].st);
 		free(c->cache[i].sql);
 	}
+	series_cache_free(&c->series);
+	oomsift_buf_free(&c->names);
+	free(c->tasks);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -359,11 +368,81 @@ static oomsift_value row_get(subject_ctx *x, const char *name)
 
 /* ---- derived fields ---- */
 
+/* A task row as the rank of FIELDS.md sees it. */
+typedef struct task_key {
+	bool has_rss;
+	int64_t rss, row;
+} task_key;
+
+static task_key task_key_of(sqlite3_stmt *st)
+{
+	return (task_key){.has_rss = sqlite3_column_type(st, 2) != SQLITE_NULL,
+	                  .rss = sqlite3_column_int64(st, 2),
+	                  .row = sqlite3_column_int64(st, 4)};
+}
+
+/* Whether a ranks before b: ORDER BY rss_pages DESC, row (NULL last). */
+static bool ranks_before(const task_key *a, const task_key *b)
+{
+	if (a->has_rss != b->has_rss)
+		return a->has_rss;
+	if (a->has_rss && a->rss != b->rss)
+		return a->rss > b->rss;
+	return a->row < b->row;
+}
+
+static bool is_pid(sqlite3_stmt *st, const oomsift_value *pid)
+{
+	return pid->type == OOMSIFT_VALUE_INT && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+	       sqlite3_column_int64(st, 0) == pid->i;
+}
+
+/* The largest task's name, pid and score adjustment (its row is current). */
+static int largest_task(subject_ctx *x, sqlite3_stmt *st)
+{
+	oomsift_value *d = x->derived;
+	int rc;
+
+	if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
+	    (rc = text_value(x, (const char *)sqlite3_column_text(st, 1),
+	                     (size_t)sqlite3_column_bytes(st, 1), &d[D_LARGEST_NAME])) < 0)
+		return rc;
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		d[D_LARGEST_PID] = v_int(sqlite3_column_int64(st, 0));
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+		d[D_LARGEST_ADJ] = v_int(sqlite3_column_int64(st, 3));
+	return 0;
+}
+
+/* Second pass over the task table: the largest task's columns, and the rank
+ * of the victim's row (the rows that rank before it, plus one). */
+static int rank_tasks(subject_ctx *x, sqlite3_stmt *st, const task_key *largest,
+                      const task_key *victim)
+{
+	int64_t before = 0;
+	int rc;
+
+	sqlite3_reset(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		task_key k = task_key_of(st);
+		if (victim && ranks_before(&k, victim))
+			before++;
+		if (largest && k.row == largest->row && (rc = largest_task(x, st)) < 0)
+			return rc;
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(x->c->s, "cannot read a task table");
+	if (victim)
+		x->derived[D_VICTIM_RANK] = v_int(before + 1);
+	return 0;
+}
+
 static int load_tasks(subject_ctx *x)
 {
 	oomsift_value *d = x->derived, victim_pid = row_get(x, "victim_pid");
 	sqlite3_stmt *st = store_stmt(x->c->s, sql_tasks);
 	int64_t rows = 0, rss_pages = 0, with_rss = 0;
+	task_key largest = {0}, victim = {0};
 	bool victim_seen = false;
 	int rc;
 
@@ -373,36 +452,29 @@ static int load_tasks(subject_ctx *x)
 		d[i] = v_null;
 	sqlite3_bind_int64(st, 1, x->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		bool has_rss = sqlite3_column_type(st, 2) != SQLITE_NULL;
-		int64_t rss = sqlite3_column_int64(st, 2);
+		task_key k = task_key_of(st);
 		rows++;
-		if (has_rss) {
-			rss_pages += rss;
+		if (k.has_rss) {
+			rss_pages += k.rss;
 			with_rss++;
+			if (with_rss == 1 || ranks_before(&k, &largest))
+				largest = k;
 		}
-		if (rows == 1 && has_rss) {
-			if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
-			    (rc = text_value(x, (const char *)sqlite3_column_text(st, 1),
-			                     (size_t)sqlite3_column_bytes(st, 1),
-			                     &d[D_LARGEST_NAME])) < 0)
-				return rc;
-			if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-				d[D_LARGEST_PID] = v_int(sqlite3_column_int64(st, 0));
-			d[D_LARGEST_RSS_KB] = v_int(rss * PAGE_KB);
-			if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-				d[D_LARGEST_ADJ] = v_int(sqlite3_column_int64(st, 3));
-		}
-		if (!victim_seen && victim_pid.type == OOMSIFT_VALUE_INT &&
-		    sqlite3_column_type(st, 0) != SQLITE_NULL &&
-		    sqlite3_column_int64(st, 0) == victim_pid.i) {
+		/* the victim's row: its pid's row that ranks first */
+		if (is_pid(st, &victim_pid) && (!victim_seen || ranks_before(&k, &victim))) {
 			victim_seen = true;
-			d[D_VICTIM_RANK] = v_int(sqlite3_column_int64(st, 4));
-			if (has_rss)
-				d[D_VICTIM_TASK_RSS_KB] = v_int(rss * PAGE_KB);
+			victim = k;
 		}
 	}
 	if (rc != SQLITE_DONE)
 		return store_error(x->c->s, "cannot read a task table");
+	if (with_rss)
+		d[D_LARGEST_RSS_KB] = v_int(largest.rss * PAGE_KB);
+	if (victim_seen && victim.has_rss)
+		d[D_VICTIM_TASK_RSS_KB] = v_int(victim.rss * PAGE_KB);
+	if ((with_rss || victim_seen) &&
+	    (rc = rank_tasks(x, st, with_rss ? &largest : NULL, victim_seen ? &victim : NULL)) < 0)
+		return rc;
 	sqlite3_reset(st);
 	/* No task table printed (task_rows NULL): every task field is NULL. */
 	if (row_get(x, "task_rows").type == OOMSIFT_VALUE_NULL && rows == 0)
@@ -420,7 +492,58 @@ static int load_tasks(subject_ctx *x)
 
 static int ensure(subject_ctx *x, unsigned group);
 
-static int load_top_name(subject_ctx *x)
+static int named_task_cmp(const void *pa, const void *pb)
+{
+	const named_task *a = pa, *b = pb;
+	int c = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
+
+	if (c)
+		return c;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return a->row < b->row ? -1 : a->row > b->row;
+}
+
+/* Reads the named tasks of the subject into the classifier's buffers;
+ * *fits false when they do not fit (top_name is then asked of SQLite). */
+static int read_named_tasks(subject_ctx *x, size_t *n, bool *fits)
+{
+	classifier *c = x->c;
+	sqlite3_stmt *st = store_stmt(c->s, sql_tasks);
+	int rc;
+
+	*n = 0;
+	*fits = true;
+	c->names.len = 0;
+	if (!st)
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, x->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		task_key k = task_key_of(st);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		if (sqlite3_column_type(st, 1) != SQLITE_TEXT || *n == CLASSIFY_TOP_TASKS ||
+		    oomsift_buf_append(&c->names, sqlite3_column_text(st, 1), len) < 0) {
+			*fits = false;
+			break;
+		}
+		c->tasks[(*n)++] = (named_task){.off = c->names.len - len,
+		                                .len = len,
+		                                .rss = k.rss,
+		                                .row = k.row,
+		                                .has_rss = k.has_rss};
+	}
+	sqlite3_reset(st);
+	if (*fits && rc != SQLITE_DONE)
+		return store_error(c->s, "cannot read a task table");
+	for (size_t i = 0; *fits && i < *n; i++) /* the buffer has stopped moving */
+		c->tasks[i].name = c->names.data + c->tasks[i].off;
+	return 0;
+}
+
+/* top_name in SQL: a task table too large for the classifier's buffers. */
+static int top_name_sql(subject_ctx *x)
 {
 	oomsift_value *d = x->derived;
 	sqlite3_stmt *st = store_stmt(x->c->s, sql_top_name);
@@ -428,11 +551,6 @@ static int load_top_name(subject_ctx *x)
 
 	if (!st)
 		return OOMSIFT_ESTORE;
-	if ((rc = ensure(x, G_TASKS)) < 0 || (rc = ensure(x, G_MEM)) < 0)
-		return rc;
-	for (int i = D_TOP_NAME; i <= D_TOP_SHARE; i++)
-		d[i] = v_null;
-	d[D_TOP_LIMIT_SHARE] = v_null;
 	sqlite3_bind_int64(st, 1, x->id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL) {
@@ -441,12 +559,70 @@ static int load_top_name(subject_ctx *x)
 			return rc;
 		d[D_TOP_COUNT] = v_int(sqlite3_column_int64(st, 1));
 		d[D_TOP_RSS_KB] = v_int(sqlite3_column_int64(st, 2) * PAGE_KB);
-		d[D_TOP_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_TASKS_RSS_KB]);
-		d[D_TOP_LIMIT_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_MEM_LIMIT_KB]);
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		return store_error(x->c->s, "cannot read a task table");
 	}
 	sqlite3_reset(st);
+	return 0;
+}
+
+/* top_name from the classifier's buffers: the name whose tasks hold the most
+ * (sum of rss_pages, NULL last), ties: the name of the lower first row. */
+static int top_name_of(subject_ctx *x, size_t n)
+{
+	classifier *c = x->c;
+	oomsift_value *d = x->derived;
+	const named_task *best = NULL;
+	int64_t best_sum = 0, best_count = 0;
+
+	qsort(c->tasks, n, sizeof(*c->tasks), named_task_cmp);
+	for (size_t i = 0, j; i < n; i = j) {
+		int64_t sum = 0, count = 0;
+		bool has = false;
+		for (j = i; j < n && c->tasks[j].len == c->tasks[i].len &&
+		            memcmp(c->tasks[j].name, c->tasks[i].name, c->tasks[i].len) == 0;
+		     j++) {
+			count++;
+			if (c->tasks[j].has_rss) {
+				if (__builtin_add_overflow(sum, c->tasks[j].rss, &sum))
+					return top_name_sql(x); /* SQLite's error */
+				has = true;
+			}
+		}
+		/* c->tasks[i] has the group's lowest row (the sort's last key) */
+		if (has &&
+		    (!best || sum > best_sum || (sum == best_sum && c->tasks[i].row < best->row))) {
+			best = &c->tasks[i];
+			best_sum = sum;
+			best_count = count;
+		}
+	}
+	if (!best)
+		return 0;
+	d[D_TOP_COUNT] = v_int(best_count);
+	d[D_TOP_RSS_KB] = v_int(best_sum * PAGE_KB);
+	return text_value(x, best->name, best->len, &d[D_TOP_NAME]);
+}
+
+static int load_top_name(subject_ctx *x)
+{
+	oomsift_value *d = x->derived;
+	size_t n;
+	bool fits;
+	int rc;
+
+	if ((rc = ensure(x, G_TASKS)) < 0 || (rc = ensure(x, G_MEM)) < 0)
+		return rc;
+	for (int i = D_TOP_NAME; i <= D_TOP_SHARE; i++)
+		d[i] = v_null;
+	d[D_TOP_LIMIT_SHARE] = v_null;
+	if ((rc = read_named_tasks(x, &n, &fits)) < 0 ||
+	    (rc = fits ? top_name_of(x, n) : top_name_sql(x)) < 0)
+		return rc;
+	if (d[D_TOP_RSS_KB].type == OOMSIFT_VALUE_NULL)
+		return 0;
+	d[D_TOP_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_TASKS_RSS_KB]);
+	d[D_TOP_LIMIT_SHARE] = v_ratio(d[D_TOP_RSS_KB], d[D_MEM_LIMIT_KB]);
 	return 0;
 }
 
@@ -719,7 +895,6 @@ static int bind_same(subject_ctx *x, sqlite3_stmt *st, const char *const *same, 
 	return 0;
 }
 
-/* Binds host (?1) and the window [ts - window, ts] (?2, ?3). */
 /* The time a window runs on: the subject's wall time when it has one; else
  * its uptime, among the subjects of the same source that have no wall time
  * either (raw dmesg: one boot of one capture). */
@@ -732,6 +907,9 @@ typedef struct time_axis {
 
 #define AXIS_SOURCE_PARAM 99
 
+static const char uptime_where[] =
+    "e.ts_unix IS NULL AND e.source IS ?99 AND e.uptime_s BETWEEN ?2 AND ?3";
+
 static void axis_of(subject_ctx *x, time_axis *a)
 {
 	a->t = row_get(x, "ts_unix");
@@ -741,22 +919,160 @@ static void axis_of(subject_ctx *x, time_axis *a)
 	if (!has_time(&a->t)) {
 		a->t = row_get(x, "uptime_s");
 		a->col = "e.uptime_s";
-		a->where = "e.ts_unix IS NULL AND e.source IS ?99 AND e.uptime_s BETWEEN ?2 AND ?3";
+		a->where = uptime_where;
 	}
 	a->ok = has_time(&a->t);
 }
 
+/* Binds host (?1), the times from and to (?2, ?3) and the source (?99). */
 static void bind_window(sqlite3_stmt *st, const oomsift_value *host, const time_axis *a,
-                        double window_s)
+                        double from, double to)
 {
-	double t = ts_of(&a->t);
-
 	sqlite3_bind_text(st, 1, host->s, (int)host->len, SQLITE_STATIC);
-	sqlite3_bind_double(st, 2, t - window_s);
-	sqlite3_bind_double(st, 3, t);
+	sqlite3_bind_double(st, 2, from);
+	sqlite3_bind_double(st, 3, to);
 	if (a->source.type == OOMSIFT_VALUE_TEXT)
 		sqlite3_bind_text(st, AXIS_SOURCE_PARAM, a->source.s, (int)a->source.len,
 		                  SQLITE_STATIC);
+}
+
+/* ---- series: a history or trend over all time, read once per run ---- */
+
+/* What a history or trend query binds besides its window. */
+typedef struct series_query {
+	const char *sql; /* of the whole series: ?2 .. ?3 is all time */
+	enum series_kind kind;
+	const oomsift_value *host;
+	const time_axis *axis;
+	const char *name; /* ?4 of a task_rss_kb trend, else NULL; not bound to a
+	                   * SERIES_NAMED statement, which holds every name */
+	const char *const *same;
+	size_t nsame;
+	int first_same; /* the parameter of same[0] */
+} series_query;
+
+/* Appends a value to a key: its type, length and bytes. */
+static int key_value(oomsift_buf *key, const oomsift_value *v)
+{
+	const void *p = NULL;
+	size_t n = 0;
+	int64_t i;
+	double d;
+
+	if (oomsift_buf_putc(key, (char)('0' + v->type)) < 0)
+		return OOMSIFT_ELIMIT;
+	if (v->type == OOMSIFT_VALUE_INT) {
+		i = v->i;
+		p = &i;
+		n = sizeof(i);
+	} else if (v->type == OOMSIFT_VALUE_REAL) {
+		d = v->d;
+		p = &d;
+		n = sizeof(d);
+	} else if (v->type == OOMSIFT_VALUE_TEXT || v->type == OOMSIFT_VALUE_BLOB) {
+		p = v->s;
+		n = v->len;
+	}
+	if (oomsift_buf_append(key, &n, sizeof(n)) < 0 || (n && oomsift_buf_append(key, p, n) < 0))
+		return OOMSIFT_ELIMIT;
+	return 0;
+}
+
+static oomsift_value v_text(const char *s)
+{
+	return s ? (oomsift_value){.type = OOMSIFT_VALUE_TEXT, .s = s, .len = strlen(s)} : v_null;
+}
+
+/* The key of a series: its statement and every value bound to it but the
+ * window. OOMSIFT_ELIMIT: too long to cache. */
+static int series_key(subject_ctx *x, const series_query *q, oomsift_buf *key)
+{
+	oomsift_value v;
+	int rc;
+
+	/* the source is bound only on the uptime axis */
+	v = q->axis->where == uptime_where ? q->axis->source : v_null;
+	if (oomsift_buf_append(key, q->sql, strlen(q->sql) + 1) < 0 ||
+	    key_value(key, q->host) < 0 || key_value(key, &v) < 0 ||
+	    (v = v_text(q->kind == SERIES_NAMED ? NULL : q->name), key_value(key, &v) < 0))
+		return OOMSIFT_ELIMIT;
+	for (size_t i = 0; i < q->nsame; i++) {
+		if ((rc = field(x, q->same[i], &v)) < 0)
+			return rc;
+		if (key_value(key, &v) < 0)
+			return OOMSIFT_ELIMIT;
+	}
+	return 0;
+}
+
+/* A series only holds while what it selects stays as it is: a run writes
+ * the cause of each subject it evaluates, so a history or trend that
+ * compares causes is asked of SQLite each time. */
+static bool cacheable(const series_query *q)
+{
+	for (size_t i = 0; i < q->nsame; i++)
+		if (strcmp(q->same[i], "cause") == 0)
+			return false;
+	return true;
+}
+
+/* The series of q, read on first use; *out NULL when it is not cached (the
+ * caller asks SQLite for its window). */
+static int series_of(subject_ctx *x, const series_query *q, const classify_series **out)
+{
+	series_cache *sc = &x->c->series;
+	oomsift_buf key;
+	sqlite3_stmt *st;
+	bool too_big;
+	int rc;
+
+	*out = NULL;
+	if (!cacheable(q))
+		return 0;
+	oomsift_buf_init(&key, CLASSIFY_SERIES_KEY_MAX);
+	if ((rc = series_key(x, q, &key)) < 0) {
+		oomsift_buf_free(&key);
+		return rc == OOMSIFT_ELIMIT ? 0 : rc;
+	}
+	if ((*out = series_find(sc, key.data, key.len, &too_big)) || too_big) {
+		oomsift_buf_free(&key);
+		return 0;
+	}
+	if (!(st = cached_stmt(x->c, q->sql))) {
+		oomsift_buf_free(&key);
+		return OOMSIFT_ESTORE;
+	}
+	bind_window(st, q->host, q->axis, -INFINITY, INFINITY);
+	if (q->name && q->kind != SERIES_NAMED)
+		sqlite3_bind_text(st, 4, q->name, -1, SQLITE_STATIC);
+	if ((rc = bind_same(x, st, q->same, q->nsame, q->first_same)) == 0)
+		rc = series_load(sc, x->c->s, key.data, key.len, st, q->kind, out);
+	sqlite3_reset(st);
+	oomsift_buf_free(&key);
+	return rc;
+}
+
+/* ---- history ---- */
+
+/* Counts the window of h in SQLite (a series too large to keep). */
+static int history_direct(subject_ctx *x, const oomsift_history_spec *h, const series_query *q,
+                          const char *sql, int64_t *count)
+{
+	double t = ts_of(&q->axis->t);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = cached_stmt(x->c, sql)))
+		return OOMSIFT_ESTORE;
+	bind_window(st, q->host, q->axis, t - h->window_s, t);
+	if ((rc = bind_same(x, st, h->same, h->nsame, 4)) == 0) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*count = sqlite3_column_int64(st, 0);
+		else
+			rc = store_error(x->c->s, "cannot count the history of a subject");
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
 static int history(void *data, const oomsift_history_spec *h, int64_t *count)
@@ -764,8 +1080,11 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 	subject_ctx *x = data;
 	oomsift_value host;
 	time_axis axis;
-	oomsift_buf sql;
-	sqlite3_stmt *st = NULL;
+	oomsift_buf from, sql, points;
+	const classify_series *s;
+	const double *pt, *pv;
+	series_query q;
+	double t;
 	int rc;
 
 	*count = 0;
@@ -775,37 +1094,49 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 		return rc;
 	host = row_get(x, "host");
 	axis_of(x, &axis);
+	oomsift_buf_init(&from, CLASSIFY_SQL_MAX);
 	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
-	if (oomsift_buf_printf(&sql, "SELECT count(*) FROM %s e WHERE e.host = ?1 AND %s",
+	oomsift_buf_init(&points, CLASSIFY_SQL_MAX);
+	if (oomsift_buf_printf(&from, "FROM %s e WHERE e.host = ?1 AND %s",
 	                       classify_subject_view(h->of), axis.where) < 0) {
 		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = append_same(&sql, &x->c->cols[h->of], h->same, h->nsame, 4, "history")) < 0)
+	if ((rc = append_same(&from, &x->c->cols[h->of], h->same, h->nsame, 4, "history")) < 0)
 		goto out;
 	/* Without a time the subject has no window: it counts itself. */
 	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT) {
 		*count = h->of == x->kind;
 		goto out;
 	}
-	if (!(st = cached_stmt(x->c, sql.data))) {
-		rc = OOMSIFT_ESTORE;
+	if (oomsift_buf_printf(&sql, "SELECT count(*) %s", from.data) < 0 ||
+	    oomsift_buf_printf(&points, "SELECT %s %s ORDER BY %s", axis.col, from.data, axis.col) <
+	        0) {
+		rc = oomsift_error_set(OOMSIFT_ELIMIT, "rules: history compares too many fields");
 		goto out;
 	}
-	bind_window(st, &host, &axis, h->window_s);
-	if ((rc = bind_same(x, st, h->same, h->nsame, 4)) < 0)
+	q = (series_query){.sql = points.data,
+	                   .kind = SERIES_TIMES,
+	                   .host = &host,
+	                   .axis = &axis,
+	                   .same = h->same,
+	                   .nsame = h->nsame,
+	                   .first_same = 4};
+	if ((rc = series_of(x, &q, &s)) < 0)
 		goto out;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = store_error(x->c->s, "cannot count the history of a subject");
-		goto out;
-	}
-	*count = sqlite3_column_int64(st, 0);
+	t = ts_of(&axis.t);
+	if (s)
+		*count = (int64_t)series_window(s, NULL, t - h->window_s, t, &pt, &pv);
+	else
+		rc = history_direct(x, h, &q, sql.data, count);
 out:
-	if (st)
-		sqlite3_reset(st);
+	oomsift_buf_free(&from);
 	oomsift_buf_free(&sql);
+	oomsift_buf_free(&points);
 	return rc;
 }
+
+/* ---- trend ---- */
 
 /* The figure of each event of a trend, as SQL over `e` (oom_events). */
 static const char *trend_figure(const char *figure)
@@ -822,49 +1153,139 @@ static const char *trend_figure(const char *figure)
 	return NULL;
 }
 
-/* Least squares over the points of st, one pass (Welford): x in days. */
-static int fit_trend(subject_ctx *x, sqlite3_stmt *st, oomsift_trend *out)
+/* Least squares over the points of a trend, one pass (Welford): x in days
+ * since the first point (small numbers). */
+typedef struct trend_fit {
+	double mean_x, mean_y, cxy, m2x, x0;
+} trend_fit;
+
+static void fit_point(trend_fit *f, oomsift_trend *out, double ts, double py)
 {
-	double mean_x = 0, mean_y = 0, cxy = 0, m2x = 0, x0 = 0;
+	double px = ts / 86400.0, dx;
+
+	if (out->points == 0) {
+		f->x0 = px;
+		out->first = py;
+	}
+	px -= f->x0;
+	out->points++;
+	out->last = py;
+	dx = px - f->mean_x;
+	f->mean_x += dx / (double)out->points;
+	f->mean_y += (py - f->mean_y) / (double)out->points;
+	f->cxy += dx * (py - f->mean_y);
+	f->m2x += dx * (px - f->mean_x);
+}
+
+static void fit_end(const trend_fit *f, oomsift_trend *out)
+{
+	out->slope_per_day = out->points >= 2 && f->m2x > 0 ? f->cxy / f->m2x : 0;
+}
+
+/* The trend over the rows of st (a series too large to keep). */
+static int fit_rows(subject_ctx *x, sqlite3_stmt *st, oomsift_trend *out)
+{
+	trend_fit f = {0};
 	int rc;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		double px, py, dx;
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
-			continue;
-		px = sqlite3_column_double(st, 0) / 86400.0;
-		py = sqlite3_column_double(st, 1);
-		if (out->points == 0) {
-			x0 = px;
-			out->first = py;
-		}
-		px -= x0; /* days since the first point: small numbers */
-		out->points++;
-		out->last = py;
-		dx = px - mean_x;
-		mean_x += dx / (double)out->points;
-		mean_y += (py - mean_y) / (double)out->points;
-		cxy += dx * (py - mean_y);
-		m2x += dx * (px - mean_x);
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			fit_point(&f, out, sqlite3_column_double(st, 0),
+			          sqlite3_column_double(st, 1));
 	if (rc != SQLITE_DONE)
 		return store_error(x->c->s, "cannot read the trend of a subject");
-	out->slope_per_day = out->points >= 2 && m2x > 0 ? cxy / m2x : 0;
+	fit_end(&f, out);
 	return 0;
+}
+
+static void fit_series(const classify_series *s, const series_query *q, double from, double to,
+                       oomsift_trend *out)
+{
+	const double *t, *v;
+	size_t n = series_window(s, q->kind == SERIES_NAMED ? q->name : NULL, from, to, &t, &v);
+	trend_fit f = {0};
+
+	for (size_t i = 0; i < n; i++)
+		fit_point(&f, out, t[i], v[i]);
+	fit_end(&f, out);
+}
+
+static int trend_direct(subject_ctx *x, const oomsift_trend_spec *t, const series_query *q,
+                        const char *sql, oomsift_trend *out)
+{
+	double ts = ts_of(&q->axis->t);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = cached_stmt(x->c, sql)))
+		return OOMSIFT_ESTORE;
+	bind_window(st, q->host, q->axis, ts - t->window_s, ts);
+	if (t->name)
+		sqlite3_bind_text(st, 4, t->name, -1, SQLITE_STATIC);
+	if ((rc = bind_same(x, st, t->same, t->nsame, 5)) == 0)
+		rc = fit_rows(x, st, out);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Appends ` AND` the same fields and the order of a trend's statement. */
+static int trend_tail(subject_ctx *x, const oomsift_trend_spec *t, oomsift_buf *sql,
+                      const char *order)
+{
+	int rc;
+
+	if ((rc = append_same(sql, &x->c->cols[OOMSIFT_SUBJECT_EVENT], t->same, t->nsame, 5,
+	                      "trend")) < 0)
+		return rc;
+	if (oomsift_buf_printf(sql, " %s", order) < 0)
+		return oomsift_error_set(OOMSIFT_ELIMIT, "rules: trend compares too many fields");
+	return 0;
+}
+
+/* The statements of a trend: sql, the points of the window (?2 .. ?3);
+ * series, the points of all time. A task_rss_kb series holds every task name
+ * of the host, by name: one pass over the host's task tables serves every
+ * name asked for. */
+static int trend_sql(subject_ctx *x, const oomsift_trend_spec *t, const time_axis *a,
+                     oomsift_buf *sql, oomsift_buf *series, enum series_kind *kind)
+{
+	char order[64];
+	int rc;
+
+	snprintf(order, sizeof(order), "ORDER BY %s, e.id", a->col);
+	if (oomsift_buf_printf(sql, "SELECT %s, %s FROM oom_events e WHERE e.host = ?1 AND %s",
+	                       a->col, trend_figure(t->figure), a->where) < 0)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	if ((rc = trend_tail(x, t, sql, order)) < 0)
+		return rc;
+	*kind = SERIES_FIGURES;
+	if (strcmp(t->figure, "task_rss_kb") != 0)
+		return oomsift_buf_append(series, sql->data, sql->len + 1) < 0
+		           ? oomsift_error_set(OOMSIFT_ENOMEM, "out of memory")
+		           : 0;
+	*kind = SERIES_NAMED;
+	if (oomsift_buf_printf(series,
+	                       "SELECT %s, t.name, sum(t.rss_pages) * 4 FROM oom_events e "
+	                       "JOIN oom_tasks t ON t.event_id = e.id WHERE e.host = ?1 AND %s",
+	                       a->col, a->where) < 0)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	snprintf(order, sizeof(order), "GROUP BY e.id, t.name ORDER BY t.name, %s, e.id", a->col);
+	return trend_tail(x, t, series, order);
 }
 
 static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 {
 	subject_ctx *x = data;
-	const char *figure = trend_figure(t->figure);
+	const classify_series *s;
 	oomsift_value host;
 	time_axis axis;
-	oomsift_buf sql;
-	sqlite3_stmt *st = NULL;
+	oomsift_buf sql, series;
+	series_query q;
+	double ts;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!figure)
+	if (!trend_figure(t->figure))
 		return oomsift_error_set(OOMSIFT_ERULE, "rules: no trend figure '%s'",
 		                         t->figure ? t->figure : "");
 	if (strcmp(t->figure, "task_rss_kb") == 0 && !t->name)
@@ -874,34 +1295,29 @@ static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 	host = row_get(x, "host");
 	axis_of(x, &axis);
 	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
-	if (oomsift_buf_printf(&sql, "SELECT %s, %s FROM oom_events e WHERE e.host = ?1 AND %s",
-	                       axis.col, figure, axis.where) < 0) {
-		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	oomsift_buf_init(&series, CLASSIFY_SQL_MAX);
+	q = (series_query){.sql = NULL,
+	                   .host = &host,
+	                   .axis = &axis,
+	                   .name = t->name,
+	                   .same = t->same,
+	                   .nsame = t->nsame,
+	                   .first_same = 5};
+	if ((rc = trend_sql(x, t, &axis, &sql, &series, &q.kind)) < 0)
 		goto out;
-	}
-	if ((rc = append_same(&sql, &x->c->cols[OOMSIFT_SUBJECT_EVENT], t->same, t->nsame, 5,
-	                      "trend")) < 0)
-		goto out;
-	if (oomsift_buf_printf(&sql, " ORDER BY %s, e.id", axis.col) < 0) {
-		rc = oomsift_error_set(OOMSIFT_ELIMIT, "rules: trend compares too many fields");
-		goto out;
-	}
 	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT)
 		goto out; /* no window: no points */
-	if (!(st = cached_stmt(x->c, sql.data))) {
-		rc = OOMSIFT_ESTORE;
+	q.sql = series.data;
+	if ((rc = series_of(x, &q, &s)) < 0)
 		goto out;
-	}
-	bind_window(st, &host, &axis, t->window_s);
-	if (t->name)
-		sqlite3_bind_text(st, 4, t->name, -1, SQLITE_STATIC);
-	if ((rc = bind_same(x, st, t->same, t->nsame, 5)) < 0)
-		goto out;
-	rc = fit_trend(x, st, out);
+	ts = ts_of(&axis.t);
+	if (s)
+		fit_series(s, &q, ts - t->window_s, ts, out);
+	else
+		rc = trend_direct(x, t, &q, sql.data, out);
 out:
-	if (st)
-		sqlite3_reset(st);
 	oomsift_buf_free(&sql);
+	oomsift_buf_free(&series);
 	return rc;
 }
 

@@ -23,6 +23,14 @@
 #define CLASSIFY_SQL_CACHE 64
 /* Longest history or trend statement: a few dozen column names. */
 #define CLASSIFY_SQL_MAX 8192
+/* Series of history and trend conditions kept during a run
+ * (store/classify_series.c): their memory, their number, the buckets of
+ * their table. A series larger than a quarter of the memory is not kept; a
+ * key longer than CLASSIFY_SERIES_KEY_MAX is not cached. */
+#define CLASSIFY_SERIES_MAX_BYTES (32u << 20)
+#define CLASSIFY_SERIES_MAX_COUNT 65536
+#define CLASSIFY_SERIES_BUCKETS   8192
+#define CLASSIFY_SERIES_KEY_MAX   (64u << 10)
 
 /* The columns of one public view, as SQLite names them: the only names that
  * history and trend conditions may paste into SQL. */
@@ -32,6 +40,28 @@ typedef struct view_cols {
 	size_t n;
 } view_cols;
 
+/* Named tasks of one task table that top_name groups in C, and the bytes of
+ * their names; a larger table is grouped by SQLite. */
+#define CLASSIFY_TOP_TASKS      8192
+#define CLASSIFY_TOP_NAME_BYTES (256u << 10)
+
+/* One named task of a task table, for top_name. */
+typedef struct named_task {
+	const char *name; /* in classifier.names, once they are all read */
+	size_t off, len;
+	int64_t rss, row;
+	bool has_rss;
+} named_task;
+
+/* The points of one history or trend query over all time
+ * (store/classify_series.c). */
+typedef struct classify_series classify_series;
+
+typedef struct series_cache {
+	classify_series **buckets; /* CLASSIFY_SERIES_BUCKETS, allocated on first use */
+	size_t bytes, count;
+} series_cache;
+
 typedef struct classifier {
 	oomsift_store *s;
 	view_cols cols[2]; /* by oomsift_rule_subject */
@@ -40,6 +70,9 @@ typedef struct classifier {
 		sqlite3_stmt *st;
 	} cache[CLASSIFY_SQL_CACHE];
 	size_t ncache, next_evict;
+	series_cache series;
+	oomsift_buf names; /* of the named tasks being grouped */
+	named_task *tasks; /* CLASSIFY_TOP_TASKS */
 } classifier;
 
 /* Derived fields of an event (FIELDS.md), computed in groups on demand. */
@@ -114,6 +147,29 @@ oomsift_rule_ctx classify_subject_ctx(subject_ctx *x);
 /* Copies n bytes into the subject's arena (NUL-terminated) at *out; fails
  * with OOMSIFT_ENOMEM, or OOMSIFT_ELIMIT past CLASSIFY_ARENA_MAX. */
 int classify_strndup(subject_ctx *x, const char *s, size_t n, const char **out);
+
+/* What the rows of a series statement hold: column 0 is the time axis
+ * (ascending), then the figure (SERIES_FIGURES), or a task name and the
+ * figure (SERIES_NAMED, ordered by name, then time). */
+enum series_kind { SERIES_TIMES, SERIES_FIGURES, SERIES_NAMED };
+
+/* The cached series of key (len bytes), or NULL: not cached, or (*too_big)
+ * cached as too large to keep, to be asked of SQLite window by window. */
+const classify_series *series_find(const series_cache *sc, const char *key, size_t len,
+                                   bool *too_big);
+/* Steps st to its end and keeps its rows as the series of key; rows whose
+ * figure is NULL (or, SERIES_NAMED, whose name is not text) are no points.
+ * *out is the series, or NULL when it is too large to keep (remembered as
+ * such). Empties the cache first when it is full. Fails with OOMSIFT_ENOMEM
+ * or the store's error; st is not reset. */
+int series_load(series_cache *sc, oomsift_store *store, const char *key, size_t len,
+                sqlite3_stmt *st, enum series_kind kind, const classify_series **out);
+/* The points of s (of one name for SERIES_NAMED, else name NULL) whose time
+ * is in [from, to], in order: their count, and their times and figures (NULL
+ * for SERIES_TIMES) at *t and *v. */
+size_t series_window(const classify_series *s, const char *name, double from, double to,
+                     const double **t, const double **v);
+void series_cache_free(series_cache *sc);
 
 /* The view a subject kind is a row of, and its name in classification. */
 const char *classify_subject_view(oomsift_rule_subject kind);

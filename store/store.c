@@ -18,6 +18,7 @@ extern const char oomsift_migrate_2_sql[];
 extern const char oomsift_migrate_3_sql[];
 extern const char oomsift_migrate_4_sql[];
 extern const char oomsift_migrate_5_sql[];
+extern const char oomsift_migrate_6_sql[];
 
 /* Migrations: entry i brings a store from user_version i to i + 1. */
 static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
@@ -26,6 +27,7 @@ static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
     oomsift_migrate_3_sql, /* host facts */
     oomsift_migrate_4_sql, /* user-space actors, memory events */
     oomsift_migrate_5_sql, /* root causes */
+    oomsift_migrate_6_sql, /* indexes for classification */
 };
 
 int store_error(oomsift_store *s, const char *what)

@@ -218,7 +218,7 @@ static void test_schema_5(void **state)
 	oomsift_store *s = open_store();
 	char out[2048];
 
-	assert_int_equal(sql_int(s, "PRAGMA user_version"), 5);
+	assert_int_equal(sql_int(s, "PRAGMA user_version"), OOMSIFT_SCHEMA_VERSION);
 	/* cause is appended: every released column keeps its place */
 	assert_int_equal(sql_int(s, "SELECT cid FROM pragma_table_info('oom_events') "
 	                            "WHERE name = 'cause'"),
@@ -240,7 +240,7 @@ static void test_schema_5(void **state)
 }
 
 extern const char oomsift_schema_sql[], oomsift_migrate_2_sql[], oomsift_migrate_3_sql[],
-    oomsift_migrate_4_sql[];
+    oomsift_migrate_4_sql[], oomsift_migrate_5_sql[];
 
 static void view_columns(sqlite3 *db, const char *view, char *out, size_t len)
 {
@@ -253,6 +253,54 @@ static void view_columns(sqlite3 *db, const char *view, char *out, size_t len)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
+}
+
+/* A store of schema 5 migrated to 6: the indexes of classification at fleet
+ * scale, every view as it was. */
+static void test_migrate_from_v5(void **state)
+{
+	const char *const sqls[] = {oomsift_schema_sql, oomsift_migrate_2_sql,
+	                            oomsift_migrate_3_sql, oomsift_migrate_4_sql,
+	                            oomsift_migrate_5_sql};
+	const char *const views[] = {"oom_events", "memory_events", "classifications"};
+	char dir[] = "/tmp/oomsift-classify-XXXXXX", path[64], before[3][4096], after[4096];
+	oomsift_store *s;
+	sqlite3 *db;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/v5.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(sqlite3_exec(db, sqls[i], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 5", NULL, NULL, NULL), SQLITE_OK);
+	for (size_t i = 0; i < 3; i++)
+		view_columns(db, views[i], before[i], sizeof(before[i]));
+	sqlite3_close(db);
+
+	assert_int_equal(oomsift_store_open(&s, path, OOMSIFT_STORE_READWRITE), 0);
+	assert_int_equal(sql_int(s, "PRAGMA user_version"), 6);
+	for (size_t i = 0; i < 3; i++) {
+		view_columns(oomsift_store_db(s), views[i], after, sizeof(after));
+		assert_string_equal(before[i], after);
+	}
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+	                            "name IN ('event_classified_host_ts', "
+	                            "'memory_event_classified_host_ts', 'event_host_victim_ts', "
+	                            "'event_host_memcg_ts')"),
+	                 4);
+	/* the stale marking reads the partial index */
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM event e INDEXED BY "
+	                            "event_classified_host_ts WHERE e.host = 'h' AND e.ts_unix "
+	                            "BETWEEN 0 AND 1 AND e.classified_with != '-'"),
+	                 0);
+	oomsift_store_free(s);
+	for (const char *const *suffix = (const char *const[]){"", "-wal", "-shm", NULL}; *suffix;
+	     suffix++) {
+		char f[80];
+		snprintf(f, sizeof(f), "%s%s", path, *suffix);
+		unlink(f);
+	}
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* A store of schema 4 with an event: migrated, every released column in its
@@ -621,11 +669,61 @@ static void test_history(void **state)
 	probe_close(p);
 	assert_int_equal(sql_int(s, "SELECT count(*) FROM event"), 7);
 
+	/* a history that compares causes sees the causes written since */
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, ids[3]);
+	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, "cause", 30 * DAY), 5);
+	exec(s, "UPDATE event SET cause = 'x' WHERE id = (SELECT min(id) FROM event)");
+	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, "cause", 30 * DAY), 4);
+	probe_close(p);
+
 	/* no time: the subject counts itself */
 	exec(s, "UPDATE event SET ts_unix = NULL WHERE id = (SELECT max(id) FROM event)");
 	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, sql_int(s, "SELECT max(id) FROM event"));
 	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, "victim_comm", 30 * DAY), 1);
 	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_MEMORY_EVENT, NULL, 30 * DAY), 0);
+	probe_close(p);
+	oomsift_store_free(s);
+}
+
+/* An event of host h2 without a wall time: only its uptime, in a source. */
+static int64_t put_uptime_event(oomsift_store *s, int64_t source, double uptime)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+	         "INSERT OR IGNORE INTO source(id, path, first_ingested, last_ingested) VALUES "
+	         "(%lld, 'dmesg-%lld', 'x', 'x')",
+	         (long long)source, (long long)source);
+	exec(s, sql);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO event(fingerprint, host, kind, kills, manual, no_killable, "
+	         "has_header, has_kill, complete, source_id, line, ingested_at, uptime_s) VALUES "
+	         "(randomblob(16), 'h2', 'kernel_oom', 1, 0, 0, 1, 1, 1, %lld, 1, 'x', %f)",
+	         (long long)source, uptime);
+	exec(s, sql);
+	return sql_int(s, "SELECT max(id) FROM event");
+}
+
+/* Without wall times a history runs on the uptime of one source: the series
+ * of one source never answers for another. */
+static void test_history_uptime(void **state)
+{
+	oomsift_store *s = open_store();
+	int64_t last, other;
+	probe *p;
+
+	put_uptime_event(s, 1, 100);
+	put_uptime_event(s, 1, 200);
+	last = put_uptime_event(s, 1, 300);
+	other = put_uptime_event(s, 2, 250);
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, last);
+	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, NULL, 150), 2);
+	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, NULL, 1000), 3);
+	/* the same classifier (and its series) for the event of the other source */
+	classify_subject_end(&p->x);
+	classify_subject_begin(&p->x, &p->c, OOMSIFT_SUBJECT_EVENT, other);
+	p->ctx = classify_subject_ctx(&p->x);
+	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, NULL, 1000), 1);
 	probe_close(p);
 	oomsift_store_free(s);
 }
@@ -687,6 +785,144 @@ static void test_trend(void **state)
 		assert_int_equal(p->ctx.trend(p->ctx.data, &bad, &t), OOMSIFT_ERULE);
 	}
 	probe_close(p);
+	oomsift_store_free(s);
+}
+
+/* ---- the ranks of a task table, computed in C ---- */
+
+/* An event of host h1 with the task table of rows (row, pid, rss, name). */
+static int64_t put_task_table(oomsift_store *s, const char *tasks)
+{
+	char sql[1024];
+
+	exec(s, "INSERT OR IGNORE INTO source(id, path, first_ingested, last_ingested) VALUES "
+	        "(1, 'kern.log', 'x', 'x')");
+	exec(s,
+	     "INSERT INTO event(fingerprint, host, kind, kills, manual, no_killable, has_header, "
+	     "has_kill, complete, source_id, line, ingested_at, victim_pid, task_rows, ts_unix) "
+	     "VALUES (randomblob(16), 'h1', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 1, 'x', 11, 5, "
+	     "1e9)");
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO task(event_id, row, pid, rss_pages, name) SELECT "
+	         "(SELECT max(id) FROM event), column1, column2, column3, column4 FROM (VALUES %s)",
+	         tasks);
+	exec(s, sql);
+	return sql_int(s, "SELECT max(id) FROM event");
+}
+
+/* Ties of size go to the lower row, tasks without a size rank last, and a
+ * pid with several rows ranks by its first: as row_number() OVER (ORDER BY
+ * rss_pages DESC, row) ranked them. */
+static void test_task_ranks(void **state)
+{
+	oomsift_store *s = open_store();
+	int64_t id = put_task_table(s, "(0, 10, 100, 'a'), (1, 11, NULL, 'b'), (2, 12, 300, 'a'), "
+	                               "(3, 13, 300, 'c'), (4, 11, 50, 'b'), (5, 14, 20, NULL)");
+	char sql[256];
+	probe *p;
+
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, id);
+	expect_int(p, "tasks.count", 6);
+	expect_int(p, "tasks.rss_kb", 770 * 4);
+	expect_text(p, "largest.name", "a");
+	expect_int(p, "largest.pid", 12);
+	expect_int(p, "largest.rss_kb", 1200);
+	expect_int(p, "largest.is_victim", 0);
+	snprintf(sql, sizeof(sql),
+	         "SELECT min(rk) FROM (SELECT pid, row_number() OVER (ORDER BY rss_pages DESC, "
+	         "row) AS rk FROM task WHERE event_id = %lld) WHERE pid = 11",
+	         (long long)id);
+	expect_int(p, "victim.rank", sql_int(s, sql));
+	expect_int(p, "victim.rank", 4);
+	expect_int(p, "victim.task_rss_kb", 200);
+	/* top_name: a holds 400 pages in 2 tasks; NULL names are no name */
+	expect_text(p, "top_name.name", "a");
+	expect_int(p, "top_name.count", 2);
+	expect_int(p, "top_name.rss_kb", 1600);
+	probe_close(p);
+
+	/* no task has a size: no largest, the victim ranks by row */
+	id = put_task_table(s, "(0, 10, NULL, 'a'), (1, 11, NULL, 'b')");
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, id);
+	expect_null(p, "largest.name");
+	expect_null(p, "largest.rss_kb");
+	expect_int(p, "victim.rank", 2);
+	expect_null(p, "victim.task_rss_kb");
+	expect_null(p, "top_name.name");
+	probe_close(p);
+
+	/* equal sums: the name of the lower first row */
+	id = put_task_table(s, "(0, 10, 5, 'z'), (1, 11, 10, 'y'), (2, 12, 5, 'z')");
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, id);
+	expect_text(p, "top_name.name", "z");
+	expect_int(p, "top_name.count", 2);
+	probe_close(p);
+	oomsift_store_free(s);
+}
+
+/* ---- series ---- */
+
+static sqlite3_stmt *values_stmt(sqlite3 *db, const char *values)
+{
+	char sql[512];
+	sqlite3_stmt *st;
+
+	snprintf(sql, sizeof(sql), "SELECT * FROM (VALUES %s)", values);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	return st;
+}
+
+static const classify_series *load(series_cache *sc, oomsift_store *s, const char *key,
+                                   const char *values, enum series_kind kind)
+{
+	sqlite3_stmt *st = values_stmt(oomsift_store_db(s), values);
+	const classify_series *out;
+
+	assert_int_equal(series_load(sc, s, key, strlen(key), st, kind, &out), 0);
+	sqlite3_finalize(st);
+	assert_non_null(out);
+	return out;
+}
+
+static void test_series(void **state)
+{
+	oomsift_store *s = open_store();
+	series_cache sc = {0};
+	const classify_series *sr;
+	const double *t, *v;
+	bool too_big;
+
+	/* figures: NULL ones are no points; the window is [from, to] */
+	sr = load(&sc, s, "f", "(1.0, 10), (2.0, NULL), (2.0, 20), (3.0, 30), (5.0, 50)",
+	          SERIES_FIGURES);
+	assert_int_equal(series_window(sr, NULL, 2.0, 3.0, &t, &v), 2);
+	assert_dbl_equal(t[0], 2.0);
+	assert_dbl_equal(v[0], 20);
+	assert_dbl_equal(v[1], 30);
+	assert_int_equal(series_window(sr, NULL, 3.5, 4.5, &t, &v), 0);
+	assert_int_equal(series_window(sr, NULL, -1e300, 1e300, &t, &v), 4);
+	assert_ptr_equal(series_find(&sc, "f", 1, &too_big), sr);
+	assert_false(too_big);
+	assert_null(series_find(&sc, "g", 1, &too_big));
+
+	/* times only */
+	sr = load(&sc, s, "t", "(1.0), (1.0), (4.0)", SERIES_TIMES);
+	assert_int_equal(series_window(sr, NULL, 1.0, 1.0, &t, &v), 2);
+	assert_null(v);
+
+	/* named: each name's points, by time; a prefix is another name */
+	sr = load(&sc, s, "n",
+	          "(1.5, 'bash', NULL), (1.0, 'java', 4), (2.0, 'java', 5), (1.0, 'javac', 9), "
+	          "(3.0, 'zsh', 1)",
+	          SERIES_NAMED);
+	assert_int_equal(series_window(sr, "java", 0, 10, &t, &v), 2);
+	assert_dbl_equal(v[0], 4);
+	assert_dbl_equal(v[1], 5);
+	assert_int_equal(series_window(sr, "javac", 0, 10, &t, &v), 1);
+	assert_int_equal(series_window(sr, "jav", 0, 10, &t, &v), 0);
+	assert_int_equal(series_window(sr, "bash", 0, 10, &t, &v), 0);
+	assert_int_equal(series_window(sr, "zsh", 2.5, 3.0, &t, &v), 1);
+	series_cache_free(&sc);
 	oomsift_store_free(s);
 }
 
@@ -1067,6 +1303,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_schema_5),
 	    cmocka_unit_test(test_migrate_from_v4),
+	    cmocka_unit_test(test_migrate_from_v5),
 	    cmocka_unit_test(test_fields_host_oom),
 	    cmocka_unit_test(test_fields_memcg_oom),
 	    cmocka_unit_test(test_fields_hugepages),
@@ -1076,7 +1313,10 @@ int main(void)
 	    cmocka_unit_test(test_fields_memory_event),
 	    cmocka_unit_test(test_fields_unknown),
 	    cmocka_unit_test(test_history),
+	    cmocka_unit_test(test_history_uptime),
 	    cmocka_unit_test(test_trend),
+	    cmocka_unit_test(test_task_ranks),
+	    cmocka_unit_test(test_series),
 	    cmocka_unit_test(test_classify_corpus_idempotent),
 	    cmocka_unit_test(test_fingerprint_change),
 	    cmocka_unit_test(test_new_events_reach_neighbours),
