@@ -28,9 +28,45 @@ static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
     oomsift_migrate_5_sql, /* root causes */
 };
 
+/* What a failed write or read most often means, in the user's words: the
+ * cases a user can fix (a full disk, a read-only store, another writer). */
+static const char *store_reason(int code, int sys_errno)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		return "no space left on the device that holds the store";
+	case SQLITE_READONLY:
+		return "the store is read-only (its file, its directory or the file system)";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return "another process kept the store locked too long";
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return "the store is damaged";
+	case SQLITE_IOERR:
+		/* SQLite reports ENOSPC while writing the WAL as an I/O error */
+		return sys_errno == ENOSPC ? "no space left on the device that holds the store"
+		                           : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* Sets OOMSIFT_ESTORE: "store 'PATH': WHAT: REASON (SQLite's message)". */
+static int store_fail(oomsift_store *s, const char *what, const char *sqlite_msg)
+{
+	int code = sqlite3_extended_errcode(s->db);
+	const char *reason = store_reason(code, sqlite3_system_errno(s->db));
+
+	if (reason)
+		return oomsift_error_set(OOMSIFT_ESTORE, "store '%s': %s: %s (%s)", s->path, what,
+		                         reason, sqlite_msg);
+	return oomsift_error_set(OOMSIFT_ESTORE, "store '%s': %s: %s", s->path, what, sqlite_msg);
+}
+
 int store_error(oomsift_store *s, const char *what)
 {
-	return oomsift_error_set(OOMSIFT_ESTORE, "%s: %s", what, sqlite3_errmsg(s->db));
+	return store_fail(s, what, sqlite3_errmsg(s->db));
 }
 
 static int exec(oomsift_store *s, const char *sql)
@@ -38,7 +74,7 @@ static int exec(oomsift_store *s, const char *sql)
 	char *err = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		int rc = oomsift_error_set(OOMSIFT_ESTORE, "store: %s", err ? err : "error");
+		int rc = store_fail(s, "cannot update it", err ? err : sqlite3_errmsg(s->db));
 		sqlite3_free(err);
 		return rc;
 	}
@@ -82,6 +118,12 @@ static int migrate(oomsift_store *s, const char *path)
 	if ((rc = exec(s, "PRAGMA foreign_keys = OFF")) < 0 ||
 	    (rc = exec(s, "BEGIN IMMEDIATE")) < 0)
 		return rc;
+	/* Another process may have migrated the store while this one waited for
+	 * the write lock (two ingests creating one new store): read it again. */
+	if ((rc = user_version(s, &version)) < 0) {
+		exec(s, "ROLLBACK");
+		return rc;
+	}
 	for (; version < OOMSIFT_SCHEMA_VERSION; version++) {
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
 		if ((rc = exec(s, migrations[version])) < 0 || (rc = exec(s, sql)) < 0) {
@@ -90,6 +132,35 @@ static int migrate(oomsift_store *s, const char *path)
 		}
 	}
 	return exec(s, "COMMIT");
+}
+
+static double monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Waits for another process's write lock: short sleeps (1 to 10 ms, a
+ * little random so that two waiters do not poll in step), which catch the
+ * gap between two transactions of a busy writer far more often than
+ * sqlite3_busy_timeout's sleeps (up to 100 ms); gives up after
+ * STORE_BUSY_WAIT_MS. */
+static int busy_wait(void *ctx, int n)
+{
+	oomsift_store *s = ctx;
+	struct timespec pause;
+
+	if (n == 0)
+		s->busy_since_ms = monotonic_ms();
+	else if (monotonic_ms() - s->busy_since_ms > STORE_BUSY_WAIT_MS)
+		return 0;
+	pause.tv_sec = 0;
+	pause.tv_nsec = (long)(1 + (n < 9 ? n : 9)) * 1000000L +
+	                (long)((getpid() * 7919L + n * 104729L) % 1000) * 1000L;
+	nanosleep(&pause, NULL);
+	return 1;
 }
 
 /* New store files hold log text, which can be sensitive: create them 0600. */
@@ -115,8 +186,10 @@ int oomsift_store_open(oomsift_store **out, const char *path, enum oomsift_store
 	oomsift_store *s = calloc(1, sizeof(*s));
 	int flags, rc;
 
-	if (!s)
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
 	s->readonly = mode == OOMSIFT_STORE_READONLY;
 	if (s->readonly) {
 		struct stat st;
@@ -136,7 +209,7 @@ int oomsift_store_open(oomsift_store **out, const char *path, enum oomsift_store
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	if (!s->readonly && ((rc = exec(s, "PRAGMA journal_mode = WAL")) < 0 ||
 	                     (rc = exec(s, "PRAGMA synchronous = NORMAL")) < 0))
 		goto fail;
@@ -158,6 +231,7 @@ void oomsift_store_free(oomsift_store *s)
 	sqlite3_close(s->db);
 	free(s->event_insert_sql);
 	free(s->event_update_sql);
+	free(s->path);
 	free(s);
 }
 
@@ -166,18 +240,41 @@ sqlite3 *oomsift_store_db(oomsift_store *s)
 	return s->db;
 }
 
+/* Ends what the cached statements still read. A statement left on a row
+ * holds a read transaction open after COMMIT; BEGIN IMMEDIATE from there is
+ * an upgrade, which SQLite refuses at once with SQLITE_BUSY, without waiting,
+ * whenever another process writes (the WAL deadlock). */
+static void reset_stmts(oomsift_store *s)
+{
+	for (size_t i = 0; i < s->nstmts; i++)
+		if (sqlite3_stmt_busy(s->stmts[i].st))
+			sqlite3_reset(s->stmts[i].st);
+}
+
 int oomsift_store_begin(oomsift_store *s)
 {
-	return exec(s, "BEGIN IMMEDIATE");
+	reset_stmts(s);
+	/* The busy handler waits up to STORE_BUSY_WAIT_MS for another writer;
+	 * a writer that keeps committing back to back can still win every
+	 * poll of it, so try again a few times before giving up. */
+	for (int i = 0; i < STORE_BEGIN_TRIES; i++) {
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+			return 0;
+		if ((sqlite3_errcode(s->db) & 0xff) != SQLITE_BUSY)
+			break;
+	}
+	return store_fail(s, "cannot begin writing", sqlite3_errmsg(s->db));
 }
 
 int oomsift_store_commit(oomsift_store *s)
 {
+	reset_stmts(s);
 	return exec(s, "COMMIT");
 }
 
 void oomsift_store_rollback(oomsift_store *s)
 {
+	reset_stmts(s);
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK");
 }
