@@ -181,10 +181,63 @@ static int create_private(const char *path)
 	                         strerror(errno));
 }
 
+/* A store is written beside its -wal and -shm files: its file and its
+ * directory must both be writable. Said up front, in words, instead of
+ * SQLite's "unable to open database file" or "readonly database" later. */
+static int check_writable(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (access(path, W_OK) < 0 && errno != ENOENT && errno != ENOTDIR)
+		return oomsift_error_set(OOMSIFT_ESTORE, "store '%s' is read-only: %s", path,
+		                         strerror(errno));
+	if (n >= sizeof(dir))
+		return 0; /* SQLite will say what it finds */
+	if (!slash) {
+		strcpy(dir, ".");
+	} else {
+		n = n ? n : 1; /* "/x.db": the root */
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if (access(dir, W_OK) < 0 && (errno == EROFS || errno == EACCES || errno == EPERM))
+		return oomsift_error_set(OOMSIFT_ESTORE,
+		                         "store '%s' is read-only: its directory '%s': %s (the "
+		                         "store's -wal and -shm files are made there)",
+		                         path, dir, strerror(errno));
+	return 0;
+}
+
+/* A WAL store whose -shm file is missing cannot be opened read-only where
+ * that file cannot be made (read-only media, a directory of another user),
+ * unless SQLite is told that nobody writes it: true when no -wal file
+ * exists, as no writer is at work. */
+static int open_immutable(oomsift_store *s, const char *path)
+{
+	char wal[4200], uri[4200];
+	struct stat st;
+
+	if (snprintf(wal, sizeof(wal), "%s-wal", path) >= (int)sizeof(wal) ||
+	    (stat(wal, &st) == 0 && st.st_size > 0))
+		return -1;
+	if (snprintf(uri, sizeof(uri), "file:%s?immutable=1", path) >= (int)sizeof(uri) ||
+	    strpbrk(path, "?#%"))
+		return -1;
+	sqlite3_close(s->db);
+	s->db = NULL;
+	return sqlite3_open_v2(uri, &s->db,
+	                       SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+	                       NULL) == SQLITE_OK
+	           ? 0
+	           : -1;
+}
+
 int oomsift_store_open(oomsift_store **out, const char *path, enum oomsift_store_mode mode)
 {
 	oomsift_store *s = calloc(1, sizeof(*s));
-	int flags, rc;
+	int flags, rc, version;
 
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
@@ -200,6 +253,8 @@ int oomsift_store_open(oomsift_store **out, const char *path, enum oomsift_store
 		}
 		flags = SQLITE_OPEN_READONLY;
 	} else {
+		if (strcmp(path, ":memory:") != 0 && (rc = check_writable(path)) < 0)
+			goto fail;
 		if ((rc = create_private(path)) < 0)
 			goto fail;
 		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -213,6 +268,10 @@ int oomsift_store_open(oomsift_store **out, const char *path, enum oomsift_store
 	if (!s->readonly && ((rc = exec(s, "PRAGMA journal_mode = WAL")) < 0 ||
 	                     (rc = exec(s, "PRAGMA synchronous = NORMAL")) < 0))
 		goto fail;
+	if (s->readonly && (rc = user_version(s, &version)) < 0 &&
+	    (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_CANTOPEN &&
+	    open_immutable(s, path) == 0)
+		sqlite3_extended_result_codes(s->db, 1);
 	if ((rc = migrate(s, path)) < 0 || (rc = exec(s, "PRAGMA foreign_keys = ON")) < 0)
 		goto fail;
 	*out = s;
