@@ -11,7 +11,7 @@ set -u
 bin=$1
 src=$2
 gen=$3
-rounds=${4:-30}
+rounds=${4:-20}
 seed=${5:-8}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/store_canon.sh"
