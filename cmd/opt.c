@@ -10,7 +10,9 @@ const struct cli_exit_code cli_exit_codes[] = {
     {EXIT_USAGE, "usage error"},
     {EXIT_SQL, "an SQL statement failed"},
     {EXIT_PARTIAL, "some inputs could not be read; everything else was stored"},
-    {EXIT_STORE, "the store could not be opened, read or written (or is from a newer oomsift)"},
+    {EXIT_STORE, "the store could not be opened, read or written: its disk is full, it is "
+                 "read-only, another process kept it locked for 20 s, it is damaged, or it is "
+                 "from a newer oomsift (what was committed before stays, sound)"},
     {EXIT_RULES, "a rule file is invalid or cannot be read, or a rule's example failed"},
     {EXIT_INTERNAL, "internal error"},
     {0, NULL},

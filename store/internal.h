@@ -12,7 +12,11 @@
 
 #include "oomsift/store.h"
 
-#define STORE_MAX_STMTS 96 /* ingest and classify in one process use about 60 */
+/* How long a connection waits for another process's lock before SQLite says
+ * SQLITE_BUSY, and how often BEGIN IMMEDIATE waits so before it fails. */
+#define STORE_BUSY_WAIT_MS 20000
+#define STORE_BEGIN_TRIES  3
+#define STORE_MAX_STMTS    96 /* ingest and classify in one process use about 60 */
 
 struct oomsift_store {
 	sqlite3 *db;
@@ -23,10 +27,14 @@ struct oomsift_store {
 	} stmts[STORE_MAX_STMTS];
 	size_t nstmts;
 	bool readonly;
+	char *path;                                /* as opened, for error messages */
+	double busy_since_ms;                      /* when the present wait for a lock began */
 	char *event_insert_sql, *event_update_sql; /* built from the column list */
 };
 
-/* Sets and returns OOMSIFT_ESTORE with what failed and SQLite's message. */
+/* Sets and returns OOMSIFT_ESTORE with the store's path, what failed, the
+ * reason in plain words when SQLite's code has one (disk full, read-only,
+ * locked, damaged) and SQLite's message. */
 int store_error(oomsift_store *s, const char *what);
 
 /* Returns the cached statement for `sql` (a string with static storage),

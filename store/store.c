@@ -30,9 +30,45 @@ static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
     oomsift_migrate_6_sql, /* indexes for classification */
 };
 
+/* What a failed write or read most often means, in the user's words: the
+ * cases a user can fix (a full disk, a read-only store, another writer). */
+static const char *store_reason(int code, int sys_errno)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+		return "no space left on the device that holds the store";
+	case SQLITE_READONLY:
+		return "the store is read-only (its file, its directory or the file system)";
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return "another process kept the store locked too long";
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return "the store is damaged";
+	case SQLITE_IOERR:
+		/* SQLite reports ENOSPC while writing the WAL as an I/O error */
+		return sys_errno == ENOSPC ? "no space left on the device that holds the store"
+		                           : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* Sets OOMSIFT_ESTORE: "store 'PATH': WHAT: REASON (SQLite's message)". */
+static int store_fail(oomsift_store *s, const char *what, const char *sqlite_msg)
+{
+	int code = sqlite3_extended_errcode(s->db);
+	const char *reason = store_reason(code, sqlite3_system_errno(s->db));
+
+	if (reason)
+		return oomsift_error_set(OOMSIFT_ESTORE, "store '%s': %s: %s (%s)", s->path, what,
+		                         reason, sqlite_msg);
+	return oomsift_error_set(OOMSIFT_ESTORE, "store '%s': %s: %s", s->path, what, sqlite_msg);
+}
+
 int store_error(oomsift_store *s, const char *what)
 {
-	return oomsift_error_set(OOMSIFT_ESTORE, "%s: %s", what, sqlite3_errmsg(s->db));
+	return store_fail(s, what, sqlite3_errmsg(s->db));
 }
 
 static int exec(oomsift_store *s, const char *sql)
@@ -40,10 +76,7 @@ static int exec(oomsift_store *s, const char *sql)
 	char *err = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		/* Name the file: "file is not a database" alone does not say which. */
-		const char *file = sqlite3_db_filename(s->db, "main");
-		int rc = oomsift_error_set(OOMSIFT_ESTORE, "store '%s': %s", file ? file : "",
-		                           err ? err : "error");
+		int rc = store_fail(s, "cannot update it", err ? err : sqlite3_errmsg(s->db));
 		sqlite3_free(err);
 		return rc;
 	}
@@ -87,6 +120,12 @@ static int migrate(oomsift_store *s, const char *path)
 	if ((rc = exec(s, "PRAGMA foreign_keys = OFF")) < 0 ||
 	    (rc = exec(s, "BEGIN IMMEDIATE")) < 0)
 		return rc;
+	/* Another process may have migrated the store while this one waited for
+	 * the write lock (two ingests creating one new store): read it again. */
+	if ((rc = user_version(s, &version)) < 0) {
+		exec(s, "ROLLBACK");
+		return rc;
+	}
 	for (; version < OOMSIFT_SCHEMA_VERSION; version++) {
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
 		if ((rc = exec(s, migrations[version])) < 0 || (rc = exec(s, sql)) < 0) {
@@ -95,6 +134,35 @@ static int migrate(oomsift_store *s, const char *path)
 		}
 	}
 	return exec(s, "COMMIT");
+}
+
+static double monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Waits for another process's write lock: short sleeps (1 to 10 ms, a
+ * little random so that two waiters do not poll in step), which catch the
+ * gap between two transactions of a busy writer far more often than
+ * sqlite3_busy_timeout's sleeps (up to 100 ms); gives up after
+ * STORE_BUSY_WAIT_MS. */
+static int busy_wait(void *ctx, int n)
+{
+	oomsift_store *s = ctx;
+	struct timespec pause;
+
+	if (n == 0)
+		s->busy_since_ms = monotonic_ms();
+	else if (monotonic_ms() - s->busy_since_ms > STORE_BUSY_WAIT_MS)
+		return 0;
+	pause.tv_sec = 0;
+	pause.tv_nsec = (long)(1 + (n < 9 ? n : 9)) * 1000000L +
+	                (long)((getpid() * 7919L + n * 104729L) % 1000) * 1000L;
+	nanosleep(&pause, NULL);
+	return 1;
 }
 
 /* New store files hold log text, which can be sensitive: create them 0600. */
@@ -115,13 +183,68 @@ static int create_private(const char *path)
 	                         strerror(errno));
 }
 
+/* A store is written beside its -wal and -shm files: its file and its
+ * directory must both be writable. Said up front, in words, instead of
+ * SQLite's "unable to open database file" or "readonly database" later. */
+static int check_writable(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (access(path, W_OK) < 0 && errno != ENOENT && errno != ENOTDIR)
+		return oomsift_error_set(OOMSIFT_ESTORE, "store '%s' is read-only: %s", path,
+		                         strerror(errno));
+	if (n >= sizeof(dir))
+		return 0; /* SQLite will say what it finds */
+	if (!slash) {
+		strcpy(dir, ".");
+	} else {
+		n = n ? n : 1; /* "/x.db": the root */
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if (access(dir, W_OK) < 0 && (errno == EROFS || errno == EACCES || errno == EPERM))
+		return oomsift_error_set(OOMSIFT_ESTORE,
+		                         "store '%s' is read-only: its directory '%s': %s (the "
+		                         "store's -wal and -shm files are made there)",
+		                         path, dir, strerror(errno));
+	return 0;
+}
+
+/* A WAL store whose -shm file is missing cannot be opened read-only where
+ * that file cannot be made (read-only media, a directory of another user),
+ * unless SQLite is told that nobody writes it: true when no -wal file
+ * exists, as no writer is at work. */
+static int open_immutable(oomsift_store *s, const char *path)
+{
+	char wal[4200], uri[4200];
+	struct stat st;
+
+	if (snprintf(wal, sizeof(wal), "%s-wal", path) >= (int)sizeof(wal) ||
+	    (stat(wal, &st) == 0 && st.st_size > 0))
+		return -1;
+	if (snprintf(uri, sizeof(uri), "file:%s?immutable=1", path) >= (int)sizeof(uri) ||
+	    strpbrk(path, "?#%"))
+		return -1;
+	sqlite3_close(s->db);
+	s->db = NULL;
+	return sqlite3_open_v2(uri, &s->db,
+	                       SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+	                       NULL) == SQLITE_OK
+	           ? 0
+	           : -1;
+}
+
 int oomsift_store_open(oomsift_store **out, const char *path, enum oomsift_store_mode mode)
 {
 	oomsift_store *s = calloc(1, sizeof(*s));
-	int flags, rc;
+	int flags, rc, version;
 
-	if (!s)
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
 	s->readonly = mode == OOMSIFT_STORE_READONLY;
 	if (s->readonly) {
 		struct stat st;
@@ -132,6 +255,8 @@ int oomsift_store_open(oomsift_store **out, const char *path, enum oomsift_store
 		}
 		flags = SQLITE_OPEN_READONLY;
 	} else {
+		if (strcmp(path, ":memory:") != 0 && (rc = check_writable(path)) < 0)
+			goto fail;
 		if ((rc = create_private(path)) < 0)
 			goto fail;
 		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -141,10 +266,14 @@ int oomsift_store_open(oomsift_store **out, const char *path, enum oomsift_store
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	if (!s->readonly && ((rc = exec(s, "PRAGMA journal_mode = WAL")) < 0 ||
 	                     (rc = exec(s, "PRAGMA synchronous = NORMAL")) < 0))
 		goto fail;
+	if (s->readonly && (rc = user_version(s, &version)) < 0 &&
+	    (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_CANTOPEN &&
+	    open_immutable(s, path) == 0)
+		sqlite3_extended_result_codes(s->db, 1);
 	if ((rc = migrate(s, path)) < 0 || (rc = exec(s, "PRAGMA foreign_keys = ON")) < 0)
 		goto fail;
 	*out = s;
@@ -163,6 +292,7 @@ void oomsift_store_free(oomsift_store *s)
 	sqlite3_close(s->db);
 	free(s->event_insert_sql);
 	free(s->event_update_sql);
+	free(s->path);
 	free(s);
 }
 
@@ -171,18 +301,41 @@ sqlite3 *oomsift_store_db(oomsift_store *s)
 	return s->db;
 }
 
+/* Ends what the cached statements still read. A statement left on a row
+ * holds a read transaction open after COMMIT; BEGIN IMMEDIATE from there is
+ * an upgrade, which SQLite refuses at once with SQLITE_BUSY, without waiting,
+ * whenever another process writes (the WAL deadlock). */
+static void reset_stmts(oomsift_store *s)
+{
+	for (size_t i = 0; i < s->nstmts; i++)
+		if (sqlite3_stmt_busy(s->stmts[i].st))
+			sqlite3_reset(s->stmts[i].st);
+}
+
 int oomsift_store_begin(oomsift_store *s)
 {
-	return exec(s, "BEGIN IMMEDIATE");
+	reset_stmts(s);
+	/* The busy handler waits up to STORE_BUSY_WAIT_MS for another writer;
+	 * a writer that keeps committing back to back can still win every
+	 * poll of it, so try again a few times before giving up. */
+	for (int i = 0; i < STORE_BEGIN_TRIES; i++) {
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+			return 0;
+		if ((sqlite3_errcode(s->db) & 0xff) != SQLITE_BUSY)
+			break;
+	}
+	return store_fail(s, "cannot begin writing", sqlite3_errmsg(s->db));
 }
 
 int oomsift_store_commit(oomsift_store *s)
 {
+	reset_stmts(s);
 	return exec(s, "COMMIT");
 }
 
 void oomsift_store_rollback(oomsift_store *s)
 {
+	reset_stmts(s);
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK");
 }
