@@ -68,7 +68,11 @@ while [ "$round" -lt "$rounds" ]; do
 	# shellcheck disable=SC2086
 	"$bin" ingest --quiet --year 2024 --db "$db" $b_args 2>"$tmp/b.err" &
 	pb=$!
-	until [ "$(sqlite3 "$db" 'PRAGMA user_version' 2>/dev/null)" = 5 ]; do sleep 0.01; done
+	# the readers start once a writer has committed the schema (any version:
+	# the migrations commit as one transaction)
+	until [ "$(sqlite3 "$db" 'PRAGMA user_version' 2>/dev/null || echo 0)" -gt 0 ]; do
+		sleep 0.01
+	done
 	reader "$db" 1000 &
 	pr=$!
 	wait "$pa"
