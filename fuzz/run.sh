@@ -2,7 +2,7 @@
 # Runs the fuzz targets built in BUILD (default build-fuzz) for SECONDS each
 # (default 30): first every file of fuzz/regressions/TARGET/ once (inputs that
 # once crashed), then libFuzzer from fuzz/corpus/TARGET/ (fuzz/seeds.sh makes
-# it) and the committed fuzz/seeds/TARGET/. Fails at the first crash, leak,
+# it when there is none). Fails at the first crash, leak,
 # sanitizer report or hang (-timeout); libFuzzer leaves the input that did it
 # in BUILD/fuzz-artifacts/.
 #
@@ -42,9 +42,6 @@ for t in "$@"; do
 	fi
 	echo "== $t: ${seconds}s"
 	mkdir -p "$root/fuzz/corpus/$t"
-	seeds=""
-	[ -d "$root/fuzz/seeds/$t" ] && seeds="$root/fuzz/seeds/$t"
-	# shellcheck disable=SC2086 # seeds is one path or nothing
 	"$bin" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 -dict="$dict" \
-		-artifact_prefix="$build/fuzz-artifacts/$t-" "$root/fuzz/corpus/$t" $seeds
+		-artifact_prefix="$build/fuzz-artifacts/$t-" "$root/fuzz/corpus/$t"
 done
