@@ -2,8 +2,9 @@
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build demo test asan format clean
+.PHONY: all deps build demo test asan fuzz format clean
 
 all: build
 
@@ -32,8 +33,15 @@ test: build
 asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DOOMSIFT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
 
+# libFuzzer targets (docs/testing.md, "Fuzzing"): the crash regressions, then
+# FUZZ_SECONDS of fuzzing per target; fails on any crash, leak or hang.
+fuzz: deps
+	@CC=clang cmake -S . -B build-fuzz -DOOMSIFT_FUZZ=ON -DOOMSIFT_TESTS=OFF >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
+	@./fuzz/run.sh -b build-fuzz -t $(FUZZ_SECONDS)
+
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

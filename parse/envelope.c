@@ -154,14 +154,18 @@ static void skip_spaces(cursor *c)
 		c->p++;
 }
 
-/* Reads min..max decimal digits into *v. */
+/* Reads min..max decimal digits into *v. A number past INT64_MAX (a /dev/kmsg
+ * field may have 20 digits) is no number: false. */
 static bool read_num(cursor *c, size_t min, size_t max, int64_t *v)
 {
 	size_t n = 0;
 
 	*v = 0;
 	while (n < max && c->p < c->end && is_digit(*c->p)) {
-		*v = *v * 10 + (*c->p++ - '0');
+		int digit = *c->p++ - '0';
+		if (*v > (INT64_MAX - digit) / 10)
+			return false;
+		*v = *v * 10 + digit;
 		n++;
 	}
 	return n >= min;

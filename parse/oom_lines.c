@@ -869,6 +869,8 @@ bool oom_apply_buddy(oom_patterns *p, oomsift_event *ev, const char *msg, size_t
 	if (!oomsift_re_match(&p->buddy, msg, len, g, 3) || !oomsift_span_i64(g[2], &v))
 		return false;
 	n = snprintf(section, sizeof(section), "zone %.*s", (int)g[1].len, g[1].ptr);
+	if (n < 0 || (size_t)n >= sizeof(section)) /* no zone has such a name */
+		return false;
 	return oom_add_kv(ev, section, (size_t)n, "buddy_free", 10, v, "kB");
 }
 
@@ -884,6 +886,8 @@ bool oom_apply_hugepages(oom_patterns *p, oomsift_event *ev, const char *msg, si
 		return false;
 	n = snprintf(section, sizeof(section), "hugepages node %.*s size %.*skB", (int)g[1].len,
 	             g[1].ptr, (int)g[5].len, g[5].ptr);
+	if (n < 0 || (size_t)n >= sizeof(section)) /* numbers no kernel prints */
+		return false;
 	for (int i = 0; i < 3; i++)
 		if (oomsift_span_i64(g[2 + i], &v))
 			oom_add_kv(ev, section, (size_t)n, keys[i], strlen(keys[i]), v, "count");

@@ -1,13 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages oomsift needs to build and test (chromium:
-# the HTML report is checked in headless Chromium, tests/e2e/report_html.sh).
+# the HTML report is checked in headless Chromium, tests/e2e/report_html.sh;
+# clang: `make fuzz`, whose libFuzzer ships in Debian 12's clang-14).
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 
 packages="build-essential cmake pkg-config libpcre2-dev libsqlite3-dev libyaml-dev
 libcmocka-dev libxxhash-dev libarchive-dev libjansson-dev libsystemd-dev
 jq sqlite3 gzip xz-utils zstd bzip2 tar python3 systemd-journal-remote groff-base
-chromium"
+chromium clang"
 
 missing=""
 for p in $packages; do

@@ -845,6 +845,29 @@ static void test_l6_kv_lines(void **state)
 	}
 }
 
+/* A section name longer than its buffer: the line is not stored (the length
+ * snprintf would have written once read 91 bytes of a 64-byte buffer; found
+ * by fuzz_parser, fuzz/regressions/fuzz_parser/buddy-long-zone-name). */
+static void test_l6_section_name_too_long(void **state)
+{
+	static const char *const lines[] = {
+	    "Node 0 DMA32DMA32DMA32DMA32DMA32DMA32DMA32DMA32DMA32DMA32DMA32DMA32DMA32DMA32DMA32: "
+	    "550*4kB (UM) = 2200kB",
+	    "Node 00000000000000000000000000000000000000 hugepages_total=4 hugepages_free=2 "
+	    "hugepages_surp=1 hugepages_size=20480000000000000000000000000kB",
+	};
+	bool (*const apply[])(oom_patterns *, oomsift_event *, const char *,
+	                      size_t) = {oom_apply_buddy, oom_apply_hugepages};
+
+	for (size_t i = 0; i < ARRAY_LEN(lines); i++) {
+		oomsift_event *ev = ev_new();
+
+		WANT_TRUE(lines[i], !apply[i](*state, ev, M(lines[i])));
+		WANT_INT(lines[i], ev->nkvs, 0);
+		oomsift_event_free(ev);
+	}
+}
+
 static void test_l6_swap(void **state)
 {
 	oomsift_event *ev = ev_new();
@@ -1258,6 +1281,7 @@ int main(void)
 	    cmocka_unit_test(test_l5_memcg_stats_5_3),
 	    cmocka_unit_test(test_l6_meminfo_kv),
 	    cmocka_unit_test(test_l6_kv_lines),
+	    cmocka_unit_test(test_l6_section_name_too_long),
 	    cmocka_unit_test(test_l6_swap),
 	    cmocka_unit_test(test_l6_show_mem),
 	    cmocka_unit_test(test_l8_task_table),
