@@ -6,7 +6,7 @@
 # and empty inputs), bench/gen per-host logs plain and gzip, an archive, the
 # same file twice and a copy of one (a source a file before it changes: the
 # writer reads the rest of that file itself), then a second run over grown,
-# rotated and replaced files (cursors, unchanged files).
+# rotated and replaced files (cursors, unchanged files), and one with --reread.
 # Usage: ingest_jobs.sh OOMSIFT_BINARY SOURCE_DIR BENCH_GEN_BINARY
 set -u
 bin=$1
@@ -120,6 +120,12 @@ run 3 "$tmp/3.db" "$@"
 same "second run"
 expect_grep "second run: unchanged files" "unchanged" "$tmp/3.err"
 expect_grep "second run: resumed files" "[1-9][0-9]* resumed" "$tmp/3.err"
+
+# ---- --reread: every source from its start, cursors ignored ----
+run 1 "$tmp/1.db" --reread --no-classify "$@"
+run 3 "$tmp/3.db" --reread --no-classify "$@"
+same "--reread"
+expect_grep "--reread: nothing unchanged" "(0 unchanged, 0 resumed)" "$tmp/3.err"
 
 # ---- any number of workers, and stdin among the files ----
 for j in 2 5; do
