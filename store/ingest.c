@@ -318,7 +318,6 @@ static int feed_blocks(member_reader *rd, oomsift_reader *r, member_read *mr, oo
 			mr->complete = true;
 			return 0;
 		}
-		mr->bytes += (uint64_t)n;
 		if ((rc = oomsift_parser_feed(p, rd->block, (size_t)n)) < 0 ||
 		    (rc = rd->ops->progress(rd->ctx, mr->name, (size_t)n)) < 0)
 			return rc;

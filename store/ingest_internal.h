@@ -58,8 +58,8 @@ typedef struct member_read {
 	oomsift_sniff_result format;
 	size_t index; /* of the member in its file */
 	bool complete, resumed;
-	int read_error;             /* < 0: the stream broke (message in the error slot) */
-	uint64_t bytes, long_lines; /* what this read saw */
+	int read_error;      /* < 0: the stream broke (message in the error slot) */
+	uint64_t long_lines; /* lines cut by this read */
 } member_read;
 
 /* Where the read side hands what needs the store. Every function gets the

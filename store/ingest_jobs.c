@@ -35,6 +35,9 @@
 #define JOBS_QUEUE_ITEMS 4096
 /* Files queued ahead of the writer, per worker. */
 #define JOBS_FILES_PER_WORKER 4
+/* A worker tells the writer how far it read every this many bytes (for the
+ * caller's progress display while a big file is read). */
+#define JOBS_PROGRESS_BYTES ((uint64_t)8 << 20)
 
 typedef enum item_kind {
 	ITEM_REPORT,   /* a message about an input: text, severity, count */
@@ -42,6 +45,7 @@ typedef enum item_kind {
 	ITEM_EVENT,    /* ev */
 	ITEM_MEMEVENT, /* me */
 	ITEM_ABORT,    /* the source is dropped (its reading failed) */
+	ITEM_PROGRESS, /* bytes more were read */
 	ITEM_END,      /* the source ends: end, unless unchanged */
 	ITEM_FATAL,    /* reading failed so that the run must stop: rc, text */
 	ITEM_FILE_END, /* the file is read: opened tells whether it could be opened */
@@ -80,6 +84,7 @@ typedef struct worker {
 	uint64_t file;                /* number of the file being read */
 	atomic_uint_fast64_t dropped; /* number + 1 of a file the writer reads itself */
 	int sticky;                   /* an allocation failed where it could not be returned */
+	uint64_t unreported;          /* bytes of the source read since the last ITEM_PROGRESS */
 	member_reader rd;
 	char *block;
 } worker;
@@ -269,6 +274,7 @@ static int worker_begin(void *ctx, member_read *mr)
 		return rc;
 	if (file_dropped(w))
 		return OOMSIFT_EABORT;
+	w->unreported = 0;
 	if ((it = item_new(ITEM_BEGIN, sizeof(*mr) + mr->info.head_len)) &&
 	    !(it->mr = copy_source(mr))) {
 		item_free(it);
@@ -307,10 +313,18 @@ static int worker_memevent(void *ctx, const oomsift_memevent *me)
 static int worker_progress(void *ctx, const char *name, size_t n)
 {
 	worker *w = ctx;
+	item *it;
 
 	if (atomic_load(&w->pool->stop) || file_dropped(w))
 		return OOMSIFT_EABORT;
-	return w->sticky;
+	if (w->sticky)
+		return w->sticky;
+	if ((w->unreported += n) < JOBS_PROGRESS_BYTES)
+		return 0;
+	if ((it = item_new(ITEM_PROGRESS, 0)))
+		it->bytes = w->unreported;
+	w->unreported = 0;
+	return push_new(w, it);
 }
 
 static int worker_end(void *ctx, member_read *mr, const oomsift_source_end *end)
@@ -326,7 +340,7 @@ static int worker_end(void *ctx, member_read *mr, const oomsift_source_end *end)
 			it->end = *end;
 		it->resumed = mr->resumed;
 		it->read_error = mr->read_error;
-		it->bytes = mr->bytes;
+		it->bytes = w->unreported;
 		it->long_lines = mr->long_lines;
 	}
 	return push_new(w, it);
@@ -615,6 +629,10 @@ static int store_item(ingest_pool *p, file_store *fs, item *it)
 		break;
 	case ITEM_ABORT:
 		oomsift_store_rollback(in->store);
+		break;
+	case ITEM_PROGRESS:
+		in->st.bytes += it->bytes;
+		ingest_progress(in, fs->cur.name);
 		break;
 	case ITEM_END:
 		rc = store_end(p, fs, it);
