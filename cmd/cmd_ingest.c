@@ -16,9 +16,11 @@
 #include "oomsift/store.h"
 
 #define MAX_FACTS_FILES 256
+/* --jobs by default: the CPUs online, at most this many. */
+#define DEFAULT_JOBS_MAX 4
 
 static struct {
-	const char *db, *host, *host_from, *year, *files_from, *format;
+	const char *db, *host, *host_from, *year, *files_from, *format, *jobs;
 	bool quiet, verbose, reread, no_classify;
 	cli_args paths, facts;
 	rules_opts rules;
@@ -40,6 +42,10 @@ static const cli_opt ingest_opts[] = {
      &o.format, false},
     {CLI_VALUE, 0, "files-from", "FILE", "read more paths from FILE, one per line (- for stdin)",
      &o.files_from, false},
+    {CLI_VALUE, 'j', "jobs", "N",
+     "read (decompress and parse) N files at a time, in N threads; 1 = in one thread "
+     "(default: the CPUs, at most 4)",
+     &o.jobs, false},
     {CLI_SWITCH, 0, "reread", NULL, "read every input from its start, ignoring cursors", &o.reread,
      false},
     {CLI_VALUES, 0, "facts", "FILE",
@@ -85,6 +91,11 @@ const cli_command cmd_ingest_spec = {
     "run stopped, a rotated or compressed copy is recognised, and an event read through\n"
     "several files (dmesg, kern.log, syslog) is stored once. Unreadable, binary and\n"
     "truncated inputs are reported and skipped; everything else is stored (exit 4).\n"
+    "\n"
+    "--jobs N reads N files at a time (each file, or archive, by one thread) while one\n"
+    "thread stores what they read, file after file in the order given: the store, the\n"
+    "messages and the summary are the same for any N. stdin and sosreports are read by\n"
+    "the storing thread, in their turn.\n"
     "\n"
     "At the end the root-cause rules classify what is new (as 'oomsift classify' does:\n"
     "new and changed events, and the events of their hosts up to 30 days later), unless\n"
@@ -166,6 +177,9 @@ static int ingest_arg(ingest_run *run, const char *arg)
 	if (strcmp(arg, "-") == 0 || stat(arg, &st) == 0 || !strpbrk(arg, "*?["))
 		return oomsift_ingest_path(run->in, arg);
 	if (glob(arg, 0, NULL, &g) != 0) {
+		/* after the messages about the files before it */
+		if ((rc = oomsift_ingest_drain(run->in)) < 0)
+			return rc;
 		cli_error("error: '%s' matches no file", arg);
 		run->failed++;
 		return 0;
@@ -185,7 +199,10 @@ static int ingest_files_from(ingest_run *run, const char *list)
 	int rc = 0;
 
 	if (!f) {
-		cli_error("error: cannot open '%s': %s", list, strerror(errno));
+		int err = errno;
+		if ((rc = oomsift_ingest_drain(run->in)) < 0)
+			return rc;
+		cli_error("error: cannot open '%s': %s", list, strerror(err));
 		run->failed++;
 		return 0;
 	}
@@ -252,6 +269,26 @@ static int parse_year(int *year)
 	return 0;
 }
 
+static int parse_jobs(unsigned *jobs)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char *end;
+	long n;
+
+	if (!o.jobs) {
+		*jobs = cpus < 1 ? 1 : cpus > DEFAULT_JOBS_MAX ? DEFAULT_JOBS_MAX : (unsigned)cpus;
+		return 0;
+	}
+	n = strtol(o.jobs, &end, 10);
+	if (*end || end == o.jobs || n < 1 || n > OOMSIFT_INGEST_MAX_JOBS) {
+		cli_error("--jobs takes a number from 1 to %d, not '%s'", OOMSIFT_INGEST_MAX_JOBS,
+		          o.jobs);
+		return -1;
+	}
+	*jobs = (unsigned)n;
+	return 0;
+}
+
 /* Classifies what the run stored (and what it makes stale). */
 static int classify_new(oomsift_store *store, const oomsift_rules *rs)
 {
@@ -290,7 +327,7 @@ int cmd_ingest(int argc, char **argv)
 		cli_error("--facts needs --host: a facts file does not name its host");
 		return EXIT_USAGE;
 	}
-	if (parse_year(&io.year) < 0)
+	if (parse_year(&io.year) < 0 || parse_jobs(&io.jobs) < 0)
 		return EXIT_USAGE;
 	io.host = o.host;
 	io.host_from = o.host_from;

@@ -2,6 +2,7 @@
  * The ingest loop: reader (bytes of each file or archive member) -> parser
  * (events) -> store, one transaction per source, resumed at its cursor.
  */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +17,34 @@
 
 #include "store/ingest_internal.h"
 
+static int check_host_from(oomsift_ingest *in, const oomsift_ingest_opts *o)
+{
+	if (oomsift_re_compile(&in->host_from, o->host_from) < 0)
+		return oomsift_error_set(OOMSIFT_EINVAL, "--host-from: %s",
+		                         oomsift_error_message());
+	in->host_group = oomsift_re_group(&in->host_from, "host");
+	if (in->host_group >= HOST_FROM_GROUPS)
+		return oomsift_error_set(OOMSIFT_EINVAL,
+		                         "--host-from '%s': the group host must be among the "
+		                         "first %d groups",
+		                         o->host_from, HOST_FROM_GROUPS - 1);
+	if (in->host_group < 0)
+		return oomsift_error_set(OOMSIFT_EINVAL,
+		                         "--host-from '%s' has no group named host, as in "
+		                         "'hosts/(?<host>[^/]+)/'",
+		                         o->host_from);
+	return 0;
+}
+
 int oomsift_ingest_new(oomsift_ingest **out, oomsift_store *store, const oomsift_ingest_opts *o)
 {
-	oomsift_ingest *in = calloc(1, sizeof(*in));
+	oomsift_ingest *in;
 	int rc;
 
+	if (o && o->jobs > OOMSIFT_INGEST_MAX_JOBS)
+		return oomsift_error_set(OOMSIFT_EINVAL, "--jobs: at most %d, not %u",
+		                         OOMSIFT_INGEST_MAX_JOBS, o->jobs);
+	in = calloc(1, sizeof(*in));
 	if (!in || !(in->block = malloc(BLOCK))) {
 		free(in);
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
@@ -32,28 +56,13 @@ int oomsift_ingest_new(oomsift_ingest **out, oomsift_store *store, const oomsift
 		oomsift_ingest_free(in);
 		return rc;
 	}
-	if (in->o.host_from) {
-		if ((rc = oomsift_re_compile(&in->host_from, in->o.host_from)) < 0) {
-			oomsift_ingest_free(in);
-			return oomsift_error_set(OOMSIFT_EINVAL, "--host-from: %s",
-			                         oomsift_error_message());
-		}
-		in->host_group = oomsift_re_group(&in->host_from, "host");
-		if (in->host_group >= HOST_FROM_GROUPS) {
-			oomsift_ingest_free(in);
-			return oomsift_error_set(
-			    OOMSIFT_EINVAL,
-			    "--host-from '%s': the group host must be among the "
-			    "first %d groups",
-			    o->host_from, HOST_FROM_GROUPS - 1);
-		}
-		if (in->host_group < 0) {
-			oomsift_ingest_free(in);
-			return oomsift_error_set(OOMSIFT_EINVAL,
-			                         "--host-from '%s' has no group named host, as in "
-			                         "'hosts/(?<host>[^/]+)/'",
-			                         o->host_from);
-		}
+	if (in->o.host_from && (rc = check_host_from(in, &in->o)) < 0) {
+		oomsift_ingest_free(in);
+		return rc;
+	}
+	if (in->o.jobs > 1 && (rc = ingest_pool_new(&in->pool, in, in->o.jobs)) < 0) {
+		oomsift_ingest_free(in);
+		return rc;
 	}
 	*out = in;
 	return 0;
@@ -63,6 +72,7 @@ void oomsift_ingest_free(oomsift_ingest *in)
 {
 	if (!in)
 		return;
+	ingest_pool_free(in->pool);
 	if (in->host_group)
 		oomsift_re_free(&in->host_from);
 	free(in->block);
@@ -84,6 +94,16 @@ void ingest_progress(oomsift_ingest *in, const char *path)
 {
 	if (in->o.progress)
 		in->o.progress(in->o.ctx, &in->st, path);
+}
+
+void ingest_count_report(oomsift_ingest *in, const char *severity, const char *msg,
+                         enum ingest_count count)
+{
+	ingest_report(in, severity, msg);
+	if (count == INGEST_COUNT_FAILED)
+		in->st.failed++;
+	else if (count == INGEST_COUNT_SKIPPED)
+		in->st.skipped++;
 }
 
 /* The display name of a source: "archive.tar.xz:var/log/messages". */
@@ -109,7 +129,9 @@ const char *ingest_default_host(oomsift_ingest *in, const char *name, char *buf,
 	return buf;
 }
 
-static int put_event(void *ctx, oomsift_event *ev)
+/* ---- the store side ---- */
+
+int ingest_store_event(void *ctx, oomsift_event *ev)
 {
 	oomsift_ingest *in = ctx;
 	int64_t id;
@@ -127,7 +149,7 @@ static int put_event(void *ctx, oomsift_event *ev)
 	return 0;
 }
 
-static int put_memevent(void *ctx, const oomsift_memevent *me)
+int ingest_store_memevent(void *ctx, const oomsift_memevent *me)
 {
 	oomsift_ingest *in = ctx;
 	bool inserted;
@@ -140,9 +162,71 @@ static int put_memevent(void *ctx, const oomsift_memevent *me)
 	return 0;
 }
 
+static int lookup_source(oomsift_ingest *in, member_read *mr)
+{
+	int rc = oomsift_store_source_begin(in->store, &mr->info, &mr->pos);
+
+	if (rc == 0)
+		mr->host = ingest_default_host(in, mr->name, mr->host_buf, sizeof(mr->host_buf));
+	return rc;
+}
+
+int ingest_store_begin(oomsift_ingest *in, member_read *mr)
+{
+	int rc;
+
+	if ((rc = oomsift_store_begin(in->store)) < 0 || (rc = lookup_source(in, mr)) < 0) {
+		oomsift_store_rollback(in->store);
+		return rc;
+	}
+	in->source_id = mr->pos.id;
+	return 0;
+}
+
+/* Inside a savepoint rolled back at once: inside or outside the transaction
+ * of the source being stored, the store is left as it was. */
+int ingest_store_peek(oomsift_ingest *in, member_read *mr)
+{
+	sqlite3 *db = oomsift_store_db(in->store);
+	int rc;
+
+	if (sqlite3_exec(db, "SAVEPOINT oomsift_peek", NULL, NULL, NULL) != SQLITE_OK)
+		return oomsift_error_set(OOMSIFT_ESTORE, "store: %s", sqlite3_errmsg(db));
+	rc = lookup_source(in, mr);
+	if (sqlite3_exec(db, "ROLLBACK TO oomsift_peek; RELEASE oomsift_peek", NULL, NULL, NULL) !=
+	        SQLITE_OK &&
+	    rc == 0)
+		rc = oomsift_error_set(OOMSIFT_ESTORE, "store: %s", sqlite3_errmsg(db));
+	return rc;
+}
+
+int ingest_store_end(oomsift_ingest *in, member_read *mr, const oomsift_source_end *end)
+{
+	int rc;
+
+	if (!end) {
+		in->st.unchanged++;
+		return oomsift_store_commit(in->store);
+	}
+	in->st.lines += end->lines;
+	in->st.long_lines += mr->long_lines;
+	if ((rc = oomsift_store_source_end(in->store, &mr->info, mr->pos.id, end)) < 0 ||
+	    (rc = oomsift_store_commit(in->store)) < 0) {
+		oomsift_store_rollback(in->store);
+		return rc;
+	}
+	if (mr->resumed)
+		in->st.resumed++;
+	if (mr->read_error)
+		in->st.failed++;
+	return 0;
+}
+
+/* ---- the read side ---- */
+
 /* Moves r to the cursor, checking that the bytes before it are those seen
  * when it was set. false: the content differs (read it from the start). */
-static bool seek_cursor(oomsift_ingest *in, oomsift_reader *r, const oomsift_source_pos *pos)
+static bool seek_cursor(member_reader *rd, oomsift_reader *r, const oomsift_source_pos *pos)
 {
 	size_t n = OOMSIFT_CURSOR_FP_LEN(pos->cursor_fp);
 	uint64_t before = pos->cursor - (n <= pos->cursor ? n : 0);
@@ -153,12 +237,12 @@ static bool seek_cursor(oomsift_ingest *in, oomsift_reader *r, const oomsift_sou
 	if (oomsift_reader_skip(r, before) != (int64_t)before)
 		return false;
 	while (got < n) {
-		ptrdiff_t k = oomsift_reader_read(r, in->block + got, n - got);
+		ptrdiff_t k = oomsift_reader_read(r, rd->block + got, n - got);
 		if (k <= 0)
 			return false;
 		got += (size_t)k;
 	}
-	return !n || oomsift_cursor_fp(in->block, n) == pos->cursor_fp;
+	return !n || oomsift_cursor_fp(rd->block, n) == pos->cursor_fp;
 }
 
 /* What tells that a file changed: the member's size inside an archive, else
@@ -186,16 +270,6 @@ static const char *format_name(const oomsift_sniff_result *f)
 	}
 }
 
-typedef struct member_read {
-	oomsift_source_info info;
-	oomsift_source_pos pos;
-	char name[4096];
-	char host[256];
-	oomsift_sniff_result format;
-	bool complete;
-	int read_error; /* < 0: the stream broke (message in the error slot) */
-} member_read;
-
 /* A native journal file is read by libsystemd, which needs the file itself:
  * one inside an archive would have to be written to disk, which oomsift never
  * does with log content. */
@@ -219,26 +293,58 @@ static int read_journal_file(oomsift_reader *r, member_read *mr, const oomsift_m
 	return rc;
 }
 
-/* Parses r from pos->cursor (or 0) to the end; events go to the store. */
-static int parse_member(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
+/* Reports "name: what". */
+static void report(member_reader *rd, const char *severity, enum ingest_count count,
+                   const char *name, const char *what)
+{
+	char msg[SOURCE_NAME_MAX + 128];
+
+	snprintf(msg, sizeof(msg), "%s: %s", name, what);
+	rd->ops->report(rd->ctx, severity, msg, count);
+}
+
+/* Feeds the blocks of r to p until the end of the member or a read error. */
+static int feed_blocks(member_reader *rd, oomsift_reader *r, member_read *mr, oomsift_parser *p)
+{
+	int rc;
+
+	for (;;) {
+		ptrdiff_t n = oomsift_reader_read(r, rd->block, BLOCK);
+		if (n < 0) {
+			mr->read_error = (int)n;
+			return 0;
+		}
+		if (n == 0) {
+			mr->complete = true;
+			return 0;
+		}
+		if ((rc = oomsift_parser_feed(p, rd->block, (size_t)n)) < 0 ||
+		    (rc = rd->ops->progress(rd->ctx, mr->name, (size_t)n)) < 0)
+			return rc;
+	}
+}
+
+/* Parses r from mr->pos.cursor (or 0) to the end; events go to the sink. */
+static int parse_member(member_reader *rd, oomsift_reader *r, member_read *mr,
                         const oomsift_member *m, oomsift_source_end *end)
 {
 	oomsift_parser_cfg cfg = {.name = mr->name,
-	                          .year = in->o.year,
+	                          .host = mr->host,
+	                          .year = rd->o->year,
 	                          .mtime = m->mtime,
 	                          .format = mr->format,
-	                          .memevent_cb = put_memevent,
-	                          .memevent_ctx = in};
+	                          .memevent_cb = rd->ops->memevent,
+	                          .memevent_ctx = rd->ctx};
+	const oomsift_parse_stats *ps;
 	oomsift_parser *p;
 	oomsift_cursor cur;
 	int rc;
 
-	cfg.host = ingest_default_host(in, mr->name, mr->host, sizeof(mr->host));
 	if (mr->pos.cursor) {
 		cfg.offset = mr->pos.cursor;
 		cfg.line = mr->pos.cursor_line;
 	}
-	if ((rc = oomsift_parser_new(&p, &cfg, put_event, in)) < 0)
+	if ((rc = oomsift_parser_new(&p, &cfg, rd->ops->event, rd->ctx)) < 0)
 		return rc;
 	if (mr->format.format == OOMSIFT_FORMAT_JOURNAL_FILE) {
 		rc = read_journal_file(r, mr, m, p);
@@ -246,56 +352,40 @@ static int parse_member(oomsift_ingest *in, oomsift_reader *r, member_read *mr,
 			mr->read_error = rc;
 			rc = 0;
 		}
-		if (rc < 0)
-			goto out;
+	} else {
+		rc = feed_blocks(rd, r, mr, p);
 	}
-	for (; mr->format.format != OOMSIFT_FORMAT_JOURNAL_FILE;) {
-		ptrdiff_t n = oomsift_reader_read(r, in->block, BLOCK);
-		if (n < 0) {
-			mr->read_error = (int)n;
-			break;
-		}
-		if (n == 0) {
-			mr->complete = true;
-			break;
-		}
-		in->st.bytes += (uint64_t)n;
-		if ((rc = oomsift_parser_feed(p, in->block, (size_t)n)) < 0)
-			goto out;
-		ingest_progress(in, mr->name);
-	}
+	if (rc < 0)
+		goto out;
 	if (mr->read_error)
-		ingest_report(in, "error", oomsift_error_message());
+		rd->ops->report(rd->ctx, "error", oomsift_error_message(), INGEST_COUNT_NONE);
 	if ((rc = oomsift_parser_finish(p)) < 0)
 		goto out;
+	ps = oomsift_parser_stats(p);
 	oomsift_parser_cursor(p, &cur);
 	end->cursor = cur.offset;
 	end->cursor_line = cur.line;
 	end->cursor_fp = cur.fp;
-	end->size = mr->pos.cursor + oomsift_parser_stats(p)->bytes;
+	end->size = mr->pos.cursor + ps->bytes;
 	end->complete = mr->complete;
-	end->lines = oomsift_parser_stats(p)->lines;
-	end->bytes = oomsift_parser_stats(p)->bytes;
-	end->events = oomsift_parser_stats(p)->events;
-	in->st.lines += end->lines;
-	in->st.long_lines += oomsift_parser_stats(p)->long_lines;
-	if (mr->complete && end->bytes && !oomsift_parser_stats(p)->wrapped_lines && !end->events &&
-	    !mr->pos.cursor) {
-		char msg[4200];
-		snprintf(msg, sizeof(msg), "%s: no log lines recognised", mr->name);
-		ingest_report(in, "warning", msg);
-	}
+	end->lines = ps->lines;
+	end->bytes = ps->bytes;
+	end->events = ps->events;
+	mr->long_lines = ps->long_lines;
+	if (mr->complete && end->bytes && !ps->wrapped_lines && !end->events && !mr->pos.cursor)
+		report(rd, "warning", INGEST_COUNT_NONE, mr->name, "no log lines recognised");
 out:
 	oomsift_parser_free(p);
 	return rc;
 }
 
-static int open_at(const char *path, size_t index, oomsift_reader **r, oomsift_member *m)
+int ingest_open_skip(const char *path, size_t n, oomsift_reader **r)
 {
+	oomsift_member m;
 	int rc = oomsift_reader_open(r, path);
 
-	for (size_t i = 0; rc == 0 && i <= index; i++) {
-		rc = oomsift_reader_next(*r, m);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = oomsift_reader_next(*r, &m);
 		if (rc == 0)
 			rc = oomsift_error_set(OOMSIFT_EIO, "'%s' changed while it was read", path);
 		else if (rc == 1)
@@ -304,9 +394,35 @@ static int open_at(const char *path, size_t index, oomsift_reader **r, oomsift_m
 	return rc;
 }
 
+static int open_at(const char *path, size_t index, oomsift_reader **r, oomsift_member *m)
+{
+	int rc = ingest_open_skip(path, index, r);
+
+	if (rc == 0 && (rc = oomsift_reader_next(*r, m)) == 0)
+		rc = oomsift_error_set(OOMSIFT_EIO, "'%s' changed while it was read", path);
+	return rc < 0 ? rc : 0;
+}
+
+/* Sniffs the member: false when it is empty or binary (reported). */
+static bool sniff_member(member_reader *rd, member_read *mr, const char *head, size_t head_len)
+{
+	bool binary;
+
+	mr->format = rd->forced.format ? rd->forced : oomsift_sniff(head, head_len);
+	if (head_len && mr->format.format != OOMSIFT_FORMAT_EMPTY &&
+	    mr->format.format != OOMSIFT_FORMAT_BINARY)
+		return true;
+	binary = mr->format.format == OOMSIFT_FORMAT_BINARY;
+	report(rd, binary ? "error" : "warning",
+	       binary ? INGEST_COUNT_FAILED : INGEST_COUNT_SKIPPED, mr->name,
+	       binary ? "binary data, not a log; skipped" : "empty; skipped");
+	return false;
+}
+
 /* One source, one transaction: its events, its cursor and its file. r may
- * be replaced (reopened) when the content at the cursor is not what it was. */
-static int ingest_member(oomsift_ingest *in, oomsift_reader **r, oomsift_member *m, size_t index)
+ * be replaced (reopened) when the content at the cursor is not what it was.
+ * 1: stop reading this file. */
+static int read_member(member_reader *rd, oomsift_reader **r, oomsift_member *m, size_t index)
 {
 	member_read mr = {0};
 	oomsift_source_end end = {0};
@@ -315,25 +431,13 @@ static int ingest_member(oomsift_ingest *in, oomsift_reader **r, oomsift_member 
 	int rc;
 
 	source_name(m, mr.name, sizeof(mr.name));
+	mr.index = index;
 	if ((rc = oomsift_reader_head(*r, &head, &head_len)) < 0) {
-		ingest_report(in, "error", oomsift_error_message());
-		in->st.failed++;
+		rd->ops->report(rd->ctx, "error", oomsift_error_message(), INGEST_COUNT_FAILED);
 		return 0;
 	}
-	mr.format = in->forced.format ? in->forced : oomsift_sniff(head, head_len);
-	if (head_len == 0 || mr.format.format == OOMSIFT_FORMAT_EMPTY ||
-	    mr.format.format == OOMSIFT_FORMAT_BINARY) {
-		bool binary = mr.format.format == OOMSIFT_FORMAT_BINARY;
-		char msg[4200];
-		snprintf(msg, sizeof(msg), "%s: %s", mr.name,
-		         binary ? "binary data, not a log; skipped" : "empty; skipped");
-		ingest_report(in, binary ? "error" : "warning", msg);
-		if (binary)
-			in->st.failed++;
-		else
-			in->st.skipped++;
+	if (!sniff_member(rd, &mr, head, head_len))
 		return 0;
-	}
 	mr.info = (oomsift_source_info){.path = m->path,
 	                                .member = m->member,
 	                                .wrapper = format_name(&mr.format),
@@ -344,83 +448,177 @@ static int ingest_member(oomsift_ingest *in, oomsift_reader **r, oomsift_member 
 	                                .size = m->size,
 	                                .file_size = file_size(m),
 	                                .mtime = m->mtime};
-	if ((rc = oomsift_store_begin(in->store)) < 0 ||
-	    (rc = oomsift_store_source_begin(in->store, &mr.info, &mr.pos)) < 0)
-		goto fail;
-	in->source_id = mr.pos.id;
-	in->st.sources++;
-	if (mr.pos.unchanged && !in->o.reread) {
-		in->st.unchanged++;
-		return oomsift_store_commit(in->store);
-	}
-	if (in->o.reread || mr.format.format == OOMSIFT_FORMAT_JOURNAL_FILE)
+	if ((rc = rd->ops->begin(rd->ctx, &mr)) < 0)
+		return rc;
+	if (mr.pos.unchanged && !rd->o->reread)
+		return rd->ops->end(rd->ctx, &mr, NULL);
+	if (rd->o->reread || mr.format.format == OOMSIFT_FORMAT_JOURNAL_FILE)
 		mr.pos.cursor = mr.pos.cursor_line = 0; /* a journal file is read whole */
 	if (mr.pos.cursor) {
-		if (seek_cursor(in, *r, &mr.pos)) {
-			in->st.resumed++;
+		if (seek_cursor(rd, *r, &mr.pos)) {
+			mr.resumed = true;
 		} else {
 			/* Not the content we left: read it all, from a fresh reader. */
 			oomsift_reader_free(*r);
 			*r = NULL;
 			if ((rc = open_at(m->path, index, r, m)) < 0) {
-				oomsift_store_rollback(in->store);
-				ingest_report(in, "error", oomsift_error_message());
-				in->st.failed++;
+				rd->ops->abort(rd->ctx);
+				rd->ops->report(rd->ctx, "error", oomsift_error_message(),
+				                INGEST_COUNT_FAILED);
 				return 1; /* stop reading this file */
 			}
 			mr.pos.cursor = mr.pos.cursor_line = 0;
 		}
 	}
-	if ((rc = parse_member(in, *r, &mr, m, &end)) < 0 ||
-	    (rc = oomsift_store_source_end(in->store, &mr.info, mr.pos.id, &end)) < 0 ||
-	    (rc = oomsift_store_commit(in->store)) < 0)
-		goto fail;
-	if (mr.read_error) {
-		in->st.failed++;
-		return 1; /* a broken stream ends the file: no member can follow */
+	if ((rc = parse_member(rd, *r, &mr, m, &end)) < 0) {
+		rd->ops->abort(rd->ctx);
+		return rc;
 	}
-	return 0;
-fail:
-	oomsift_store_rollback(in->store);
+	if ((rc = rd->ops->end(rd->ctx, &mr, &end)) < 0)
+		return rc;
+	return mr.read_error ? 1 : 0; /* a broken stream ends the file: no member can follow */
+}
+
+int read_members(member_reader *rd, oomsift_reader **r, size_t index)
+{
+	oomsift_member m;
+	int rc;
+
+	for (;; index++) {
+		rc = oomsift_reader_next(*r, &m);
+		if (rc < 0) {
+			rd->ops->report(rd->ctx, "error", oomsift_error_message(),
+			                INGEST_COUNT_FAILED);
+			return 0;
+		}
+		if (rc == 0)
+			return 0;
+		if (rd->ops->member_hook && (rc = rd->ops->member_hook(rd->ctx, *r, &m)) != 0) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if ((rc = read_member(rd, r, &m, index)) != 0)
+			return rc < 0 ? rc : 0;
+	}
+}
+
+/* ---- reading in this thread: the sink is the store ---- */
+
+static void seq_report(void *ctx, const char *severity, const char *msg, enum ingest_count count)
+{
+	ingest_count_report(ctx, severity, msg, count);
+}
+
+static int seq_begin(void *ctx, member_read *mr)
+{
+	oomsift_ingest *in = ctx;
+	int rc = ingest_store_begin(in, mr);
+
+	if (rc == 0)
+		in->st.sources++;
 	return rc;
 }
 
-int oomsift_ingest_file(oomsift_ingest *in, const char *path)
+static int seq_progress(void *ctx, const char *name, size_t n)
 {
+	oomsift_ingest *in = ctx;
+
+	in->st.bytes += n;
+	ingest_progress(in, name);
+	return 0;
+}
+
+static int seq_end(void *ctx, member_read *mr, const oomsift_source_end *end)
+{
+	return ingest_store_end(ctx, mr, end);
+}
+
+static void seq_abort(void *ctx)
+{
+	oomsift_ingest *in = ctx;
+
+	oomsift_store_rollback(in->store);
+}
+
+static int seq_member_hook(void *ctx, oomsift_reader *r, const oomsift_member *m)
+{
+	oomsift_ingest *in = ctx;
+
+	return in->sos_archive ? ingest_sos_member(in, r, m) : 0;
+}
+
+static const ingest_sink_ops seq_ops = {
+    .report = seq_report,
+    .begin = seq_begin,
+    .event = ingest_store_event,
+    .memevent = ingest_store_memevent,
+    .progress = seq_progress,
+    .end = seq_end,
+    .abort = seq_abort,
+    .member_hook = seq_member_hook,
+};
+
+static member_reader seq_reader(oomsift_ingest *in)
+{
+	return (member_reader){&in->o, in->forced, in->block, &seq_ops, in};
+}
+
+int ingest_file_seq(oomsift_ingest *in, const char *path)
+{
+	member_reader rd = seq_reader(in);
 	oomsift_reader *r = NULL;
-	oomsift_member m;
 	uint64_t before = in->st.events;
 	int rc;
 
 	if (oomsift_reader_open(&r, path) < 0) {
-		ingest_report(in, "error", oomsift_error_message());
-		in->st.failed++;
+		ingest_count_report(in, "error", oomsift_error_message(), INGEST_COUNT_FAILED);
 		return 0;
 	}
 	in->st.files++;
-	for (size_t index = 0;; index++) {
-		rc = oomsift_reader_next(r, &m);
-		if (rc < 0) {
-			ingest_report(in, "error", oomsift_error_message());
-			in->st.failed++;
-			rc = 0;
-			break;
-		}
-		if (rc == 0)
-			break;
-		if (in->sos_archive && (rc = ingest_sos_member(in, r, &m)) != 0) {
-			if (rc < 0)
-				break;
-			continue;
-		}
-		if ((rc = ingest_member(in, &r, &m, index)) != 0)
-			break;
-	}
+	rc = read_members(&rd, &r, 0);
 	oomsift_reader_free(r);
 	ingest_progress(in, path);
 	if (rc >= 0 && in->o.file_done)
 		in->o.file_done(in->o.ctx, path, in->st.events - before);
-	return rc < 0 ? rc : 0;
+	return rc;
+}
+
+int ingest_file_seq_from(oomsift_ingest *in, const char *path, size_t index)
+{
+	member_reader rd = seq_reader(in);
+	oomsift_reader *r = NULL;
+	int rc;
+
+	if (ingest_open_skip(path, index, &r) < 0) {
+		ingest_count_report(in, "error", oomsift_error_message(), INGEST_COUNT_FAILED);
+		oomsift_reader_free(r);
+		return 0;
+	}
+	rc = read_members(&rd, &r, index);
+	oomsift_reader_free(r);
+	return rc;
+}
+
+int ingest_sync(oomsift_ingest *in)
+{
+	return in->pool ? ingest_pool_drain(in->pool) : 0;
+}
+
+int oomsift_ingest_file(oomsift_ingest *in, const char *path)
+{
+	int rc;
+
+	if (in->pool && strcmp(path, "-") != 0)
+		return ingest_pool_add(in->pool, path);
+	if ((rc = ingest_sync(in)) < 0)
+		return rc;
+	return ingest_file_seq(in, path);
+}
+
+int oomsift_ingest_drain(oomsift_ingest *in)
+{
+	return ingest_sync(in);
 }
 
 int oomsift_ingest_finish(oomsift_ingest *in)
@@ -428,7 +626,7 @@ int oomsift_ingest_finish(oomsift_ingest *in)
 	uint64_t n = 0;
 	int rc;
 
-	if ((rc = oomsift_store_begin(in->store)) < 0)
+	if ((rc = ingest_sync(in)) < 0 || (rc = oomsift_store_begin(in->store)) < 0)
 		return rc;
 	if ((rc = oomsift_store_derive_times(in->store, &n)) < 0) {
 		oomsift_store_rollback(in->store);

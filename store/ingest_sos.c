@@ -102,9 +102,13 @@ static int facts_file(oomsift_ingest *in, const char *path, const char *host, co
 
 int oomsift_ingest_facts(oomsift_ingest *in, const char *path, const char *host)
 {
+	int rc;
+
 	if (!host || !*host)
 		return oomsift_error_set(
 		    OOMSIFT_EINVAL, "'%s': facts files do not name their host: give one", path);
+	if ((rc = ingest_sync(in)) < 0)
+		return rc;
 	return facts_file(in, path, host, NULL);
 }
 
@@ -149,7 +153,7 @@ static int sos_dir_file(void *ctx, const char *path, oomsift_sos_kind kind, int 
 		                  d->info->has_collected_at ? &d->info->collected_at : NULL);
 	case OOMSIFT_SOS_LOG:
 	case OOMSIFT_SOS_JOURNAL:
-		return oomsift_ingest_file(d->in, path);
+		return ingest_file_seq(d->in, path);
 	default: /* the host and date files were read before the walk */
 		return 0;
 	}
@@ -278,11 +282,13 @@ static int ingest_sos_archive(oomsift_ingest *in, const char *path)
 
 	if (!scan_sos_archive(path, &a))
 		return oomsift_ingest_file(in, path);
+	if ((rc = ingest_sync(in)) < 0)
+		return rc;
 	in->sos_host = a.info.host[0] ? a.info.host : NULL;
 	if (sos_host(in, path, buf, sizeof(buf))) {
 		in->st.sosreports++;
 		in->sos_archive = &a;
-		rc = oomsift_ingest_file(in, path);
+		rc = ingest_file_seq(in, path);
 		in->sos_archive = NULL;
 	}
 	in->sos_host = NULL;
@@ -291,18 +297,33 @@ static int ingest_sos_archive(oomsift_ingest *in, const char *path)
 
 /* ---- paths ---- */
 
+/* Reports a failed input after what the workers read before it (the
+ * message is the one in the error slot). */
+static int fail_walk(oomsift_ingest *in)
+{
+	char msg[4200];
+	int rc;
+
+	snprintf(msg, sizeof(msg), "%s", oomsift_error_message());
+	if ((rc = ingest_sync(in)) < 0)
+		return rc;
+	fail_input(in, msg);
+	return 0;
+}
+
+/* sosreports are read in this thread, after the files queued before them. */
 static int path_dir(void *ctx, const char *path)
 {
 	oomsift_ingest *in = ctx;
 	bool is_sos;
 	int rc = oomsift_sosreport_probe(path, &is_sos);
 
-	if (rc < 0) {
-		fail_input(in, oomsift_error_message());
-		return 1;
-	}
+	if (rc < 0)
+		return (rc = fail_walk(in)) < 0 ? rc : 1;
 	if (!is_sos)
 		return 0;
+	if ((rc = ingest_sync(in)) < 0)
+		return rc;
 	rc = ingest_sos_dir(in, path);
 	return rc < 0 ? rc : 1;
 }
@@ -311,10 +332,8 @@ static int path_file(void *ctx, const char *path, int err)
 {
 	oomsift_ingest *in = ctx;
 
-	if (err < 0) {
-		fail_input(in, oomsift_error_message());
-		return 0;
-	}
+	if (err < 0)
+		return fail_walk(in);
 	if (sos_archive_name(path))
 		return ingest_sos_archive(in, path);
 	return oomsift_ingest_file(in, path);

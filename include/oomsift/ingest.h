@@ -14,6 +14,9 @@
 
 typedef struct oomsift_ingest oomsift_ingest;
 
+/* Most worker threads (oomsift_ingest_opts.jobs). */
+#define OOMSIFT_INGEST_MAX_JOBS 64
+
 typedef struct oomsift_ingest_stats {
 	uint64_t files;     /* files opened */
 	uint64_t sources;   /* files or archive members read */
@@ -46,6 +49,10 @@ typedef struct oomsift_ingest_opts {
 	int year;              /* year of RFC3164 lines; 0 = from each file's mtime */
 	const char *format;    /* a --format name (sniff.h); NULL = sniff each file */
 	bool reread;           /* ignore cursors: read every source from its start */
+	/* Worker threads that read (decompress and parse) files while this
+	 * thread stores what they read; 0 or 1 = none, everything is read in
+	 * the calling thread. At most OOMSIFT_INGEST_MAX_JOBS. */
+	unsigned jobs;
 	oomsift_ingest_report_cb report;
 	oomsift_ingest_progress_cb progress;
 	oomsift_ingest_file_cb file_done;
@@ -53,14 +60,30 @@ typedef struct oomsift_ingest_opts {
 } oomsift_ingest_opts;
 
 /* Fails with OOMSIFT_EINVAL when host_from does not compile or has no group
- * named host, or format is not a format name. The store is borrowed. */
+ * named host, format is not a format name or jobs is too large, and with
+ * OOMSIFT_ENOMEM when a worker thread cannot be started. The store is
+ * borrowed. Free stops the workers: what they read and was not stored yet is
+ * dropped (every source stored is stored whole, with its cursor). */
 int oomsift_ingest_new(oomsift_ingest **out, oomsift_store *store, const oomsift_ingest_opts *o);
 void oomsift_ingest_free(oomsift_ingest *in);
 
 /* Reads one file, "-" for stdin, or an archive (every regular member). An
  * input that cannot be read is reported and counted, and the return is 0:
- * only failures of the store itself are returned (negative). */
+ * only failures of the store itself are returned (negative).
+ *
+ * With workers (opts.jobs > 1) a file may only be queued here: a worker reads
+ * it while this thread stores the files queued before it, and the calls
+ * below store it. Whatever the number of workers, sources are stored one
+ * transaction each, in the order they were given, with the same events,
+ * messages (reported from this thread, in that order) and stats as without
+ * workers. stdin and sosreports are read in this thread, after every file
+ * queued before them is stored. A failure of the store returned by a later
+ * call may come from a queued file. */
 int oomsift_ingest_file(oomsift_ingest *in, const char *path);
+
+/* Stores everything queued for the workers (a no-op without workers).
+ * Returns 0 or the store's failure. */
+int oomsift_ingest_drain(oomsift_ingest *in);
 
 /* Reads what path names: "-" (stdin), a file or archive as
  * oomsift_ingest_file(), a directory recursively (in name order, passing over
@@ -81,9 +104,11 @@ int oomsift_ingest_path(oomsift_ingest *in, const char *path);
  * the return is 0 unless the store fails. */
 int oomsift_ingest_facts(oomsift_ingest *in, const char *path, const char *host);
 
-/* Ends the run: dates uptime-only events from the boots now known. */
+/* Ends the run: stores what is queued (oomsift_ingest_drain()), then dates
+ * uptime-only events from the boots now known. */
 int oomsift_ingest_finish(oomsift_ingest *in);
 
+/* What was stored so far: with workers, of the files stored (drain first). */
 const oomsift_ingest_stats *oomsift_ingest_stats_get(const oomsift_ingest *in);
 
 #endif
