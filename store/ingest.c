@@ -183,13 +183,24 @@ int ingest_store_begin(oomsift_ingest *in, member_read *mr)
 	return 0;
 }
 
-/* Inside a savepoint rolled back at once: inside or outside the transaction
- * of the source being stored, the store is left as it was. */
+/* Looks the source up and leaves the store as it was: inside the transaction
+ * of the source being stored, in a savepoint rolled back at once; outside
+ * any, in a write transaction rolled back at once. (A savepoint outside a
+ * transaction would begin a deferred one, and the lookup's first write would
+ * then have to upgrade it, which fails at once, without waiting, while
+ * another process writes.) */
 int ingest_store_peek(oomsift_ingest *in, member_read *mr)
 {
 	sqlite3 *db = oomsift_store_db(in->store);
 	int rc;
 
+	if (sqlite3_get_autocommit(db)) {
+		if ((rc = oomsift_store_begin(in->store)) < 0)
+			return rc;
+		rc = lookup_source(in, mr);
+		oomsift_store_rollback(in->store);
+		return rc;
+	}
 	if (sqlite3_exec(db, "SAVEPOINT oomsift_peek", NULL, NULL, NULL) != SQLITE_OK)
 		return oomsift_error_set(OOMSIFT_ESTORE, "store: %s", sqlite3_errmsg(db));
 	rc = lookup_source(in, mr);
