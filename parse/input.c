@@ -347,14 +347,26 @@ int oomsift_parser_finish(oomsift_parser *p)
 {
 	int rc;
 
-	if (p->journal && (rc = oomsift_journal_finish(p->journal)) < 0)
-		return rc;
+	int input_rc = 0;
+
+	/* A journal stream that cannot be followed any more (OOMSIFT_EINVAL)
+	 * still hands on the events read before the damage. */
+	if (p->journal) {
+		oomsift_journal_stats js;
+		input_rc = oomsift_journal_finish(p->journal);
+		oomsift_journal_stats_get(p->journal, &js);
+		p->stats.bad_entries = js.bad_entries;
+		if (input_rc < 0 && input_rc != OOMSIFT_EINVAL)
+			return input_rc;
+	}
 	/* A last line without its newline is read, but not resumed after: the
 	 * writer may still be adding to it. */
 	if (p->len && (rc = feed_line(p, p->line, p->len)) < 0)
 		return rc;
 	p->len = 0;
-	return oomsift_assembler_finish(p->asm_);
+	if ((rc = oomsift_assembler_finish(p->asm_)) < 0)
+		return rc;
+	return input_rc;
 }
 
 void oomsift_parser_cursor(const oomsift_parser *p, oomsift_cursor *c)

@@ -9,37 +9,10 @@
 #include "oomsift/error.h"
 #include "oomsift/view.h"
 
+#include "common/satmath.h"
+
 /* Task-table sizes are pages; 4 KiB on x86-64 (docs/schema.md). */
 #define PAGE_KB 4
-
-/* Log values are untrusted: a sum or a product past the 64-bit range stops
- * at the limit instead of wrapping (a task table may print 2^63-1 pages). */
-static int64_t sat_add(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (__builtin_add_overflow(a, b, &r))
-		return b > 0 ? INT64_MAX : INT64_MIN + 1; /* INT64_MIN is OOMSIFT_UNSET */
-	return r;
-}
-
-static int64_t sat_mul(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (__builtin_mul_overflow(a, b, &r))
-		return (a < 0) != (b < 0) ? INT64_MIN + 1 : INT64_MAX;
-	return r;
-}
-
-static int64_t sat_sub(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (__builtin_sub_overflow(a, b, &r))
-		return b < 0 ? INT64_MAX : INT64_MIN + 1;
-	return r;
-}
 
 int64_t oomsift_view_victim_rss_kb(const oomsift_event *ev)
 {

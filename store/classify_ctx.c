@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "oomsift/error.h"
+#include "common/satmath.h"
 #include "store/classify_internal.h"
 #include "store/internal.h"
 
@@ -455,7 +456,7 @@ static int load_tasks(subject_ctx *x)
 		task_key k = task_key_of(st);
 		rows++;
 		if (k.has_rss) {
-			rss_pages += k.rss;
+			rss_pages = sat_add(rss_pages, k.rss);
 			with_rss++;
 			if (with_rss == 1 || ranks_before(&k, &largest))
 				largest = k;
@@ -469,9 +470,9 @@ static int load_tasks(subject_ctx *x)
 	if (rc != SQLITE_DONE)
 		return store_error(x->c->s, "cannot read a task table");
 	if (with_rss)
-		d[D_LARGEST_RSS_KB] = v_int(largest.rss * PAGE_KB);
+		d[D_LARGEST_RSS_KB] = v_int(sat_mul(largest.rss, PAGE_KB));
 	if (victim_seen && victim.has_rss)
-		d[D_VICTIM_TASK_RSS_KB] = v_int(victim.rss * PAGE_KB);
+		d[D_VICTIM_TASK_RSS_KB] = v_int(sat_mul(victim.rss, PAGE_KB));
 	if ((with_rss || victim_seen) &&
 	    (rc = rank_tasks(x, st, with_rss ? &largest : NULL, victim_seen ? &victim : NULL)) < 0)
 		return rc;
@@ -481,7 +482,7 @@ static int load_tasks(subject_ctx *x)
 		return 0;
 	d[D_TASKS_COUNT] = v_int(rows);
 	if (with_rss)
-		d[D_TASKS_RSS_KB] = v_int(rss_pages * PAGE_KB);
+		d[D_TASKS_RSS_KB] = v_int(sat_mul(rss_pages, PAGE_KB));
 	d[D_LARGEST_SHARE] = v_ratio(d[D_LARGEST_RSS_KB], d[D_TASKS_RSS_KB]);
 	if (d[D_LARGEST_RSS_KB].type != OOMSIFT_VALUE_NULL)
 		d[D_LARGEST_IS_VICTIM] = v_int(d[D_LARGEST_PID].type == OOMSIFT_VALUE_INT &&
@@ -558,7 +559,7 @@ static int top_name_sql(subject_ctx *x)
 		                     (size_t)sqlite3_column_bytes(st, 0), &d[D_TOP_NAME])) < 0)
 			return rc;
 		d[D_TOP_COUNT] = v_int(sqlite3_column_int64(st, 1));
-		d[D_TOP_RSS_KB] = v_int(sqlite3_column_int64(st, 2) * PAGE_KB);
+		d[D_TOP_RSS_KB] = v_int(sat_mul(sqlite3_column_int64(st, 2), PAGE_KB));
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		return store_error(x->c->s, "cannot read a task table");
 	}
@@ -584,8 +585,7 @@ static int top_name_of(subject_ctx *x, size_t n)
 		     j++) {
 			count++;
 			if (c->tasks[j].has_rss) {
-				if (__builtin_add_overflow(sum, c->tasks[j].rss, &sum))
-					return top_name_sql(x); /* SQLite's error */
+				sum = sat_add(sum, c->tasks[j].rss);
 				has = true;
 			}
 		}
@@ -600,7 +600,7 @@ static int top_name_of(subject_ctx *x, size_t n)
 	if (!best)
 		return 0;
 	d[D_TOP_COUNT] = v_int(best_count);
-	d[D_TOP_RSS_KB] = v_int(best_sum * PAGE_KB);
+	d[D_TOP_RSS_KB] = v_int(sat_mul(best_sum, PAGE_KB));
 	return text_value(x, best->name, best->len, &d[D_TOP_NAME]);
 }
 
@@ -645,7 +645,7 @@ static void load_mem(subject_ctx *x)
 	oomsift_value limit = row_get(x, "memcg_limit_kb");
 	oomsift_value *d = x->derived;
 
-	d[D_MEM_TOTAL_KB] = ram.type == OOMSIFT_VALUE_INT ? v_int(ram.i * PAGE_KB) : v_null;
+	d[D_MEM_TOTAL_KB] = ram.type == OOMSIFT_VALUE_INT ? v_int(sat_mul(ram.i, PAGE_KB)) : v_null;
 	d[D_MEM_LIMIT_KB] = d[D_MEM_TOTAL_KB];
 	if (kind.type == OOMSIFT_VALUE_TEXT && strcmp(kind.s, "memcg_oom") == 0)
 		d[D_MEM_LIMIT_KB] = limit;
@@ -663,13 +663,13 @@ static int64_t bag_kb(int64_t value, const char *unit)
 		return value;
 	if (unit && strcmp(unit, "bytes") == 0)
 		return value / 1024;
-	return value * PAGE_KB; /* pages */
+	return sat_mul(value, PAGE_KB); /* pages */
 }
 
 /* Adds to a sum that stays NULL until a value comes. */
 static void add_kb(oomsift_value *sum, int64_t kb)
 {
-	*sum = v_int((sum->type == OOMSIFT_VALUE_INT ? sum->i : 0) + kb);
+	*sum = v_int(sat_add(sum->type == OOMSIFT_VALUE_INT ? sum->i : 0, kb));
 }
 
 static void meminfo_row(oomsift_value *d, const char *section, const char *key, int64_t value,
@@ -696,7 +696,8 @@ static void meminfo_row(oomsift_value *d, const char *section, const char *key, 
 	} else if (strncmp(section, "node ", 5) == 0) {
 		add_kb(&d[D_MI_KERNEL_STACK_KB], bag_kb(value, unit));
 	} else if (sscanf(section, "hugepages node %*d size %llukB", &size_kb) == 1) {
-		add_kb(&d[D_MI_HUGEPAGES_KB], value * (int64_t)size_kb);
+		add_kb(&d[D_MI_HUGEPAGES_KB],
+		       sat_mul(value, size_kb > INT64_MAX ? INT64_MAX : (int64_t)size_kb));
 	}
 }
 

@@ -4,6 +4,7 @@
  */
 #include <sqlite3.h>
 #include <stdio.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -329,8 +330,12 @@ static int feed_blocks(member_reader *rd, oomsift_reader *r, member_read *mr, oo
 			mr->complete = true;
 			return 0;
 		}
-		if ((rc = oomsift_parser_feed(p, rd->block, (size_t)n)) < 0 ||
-		    (rc = rd->ops->progress(rd->ctx, mr->name, (size_t)n)) < 0)
+		rc = oomsift_parser_feed(p, rd->block, (size_t)n);
+		if (rc == OOMSIFT_EINVAL) { /* input that cannot be followed any more */
+			mr->read_error = rc;
+			return 0;
+		}
+		if (rc < 0 || (rc = rd->ops->progress(rd->ctx, mr->name, (size_t)n)) < 0)
 			return rc;
 	}
 }
@@ -368,11 +373,25 @@ static int parse_member(member_reader *rd, oomsift_reader *r, member_read *mr,
 	}
 	if (rc < 0)
 		goto out;
+	/* What was read before damaged input is kept: the error names the
+	 * file, and the file counts as failed. */
+	rc = oomsift_parser_finish(p);
+	if (rc == OOMSIFT_EINVAL) {
+		if (!mr->read_error)
+			mr->read_error = rc;
+		rc = 0;
+	}
+	if (rc < 0)
+		goto out;
 	if (mr->read_error)
 		rd->ops->report(rd->ctx, "error", oomsift_error_message(), INGEST_COUNT_NONE);
-	if ((rc = oomsift_parser_finish(p)) < 0)
-		goto out;
 	ps = oomsift_parser_stats(p);
+	if (ps->bad_entries) {
+		char what[96];
+		snprintf(what, sizeof(what), "skipped %" PRIu64 " malformed journal %s",
+		         ps->bad_entries, ps->bad_entries == 1 ? "entry" : "entries");
+		report(rd, "warning", INGEST_COUNT_NONE, mr->name, what);
+	}
 	oomsift_parser_cursor(p, &cur);
 	end->cursor = cur.offset;
 	end->cursor_line = cur.line;

@@ -33,6 +33,7 @@ typedef struct oomsift_parse_stats {
 	uint64_t files, lines, bytes, events, long_lines;
 	uint64_t wrapped_lines; /* lines in which a log wrapper was recognised */
 	uint64_t memevents;     /* memory events (not kills) handed on */
+	uint64_t bad_entries;   /* journal JSON/export entries skipped as malformed */
 } oomsift_parse_stats;
 
 /* Parses log content pushed block by block, from any offset of a source.
