@@ -763,8 +763,13 @@ int oomsift_assembler_feed(oomsift_assembler *a, const oomsift_record *rec, cons
 
 	if (rec->wrapper == OOMSIFT_WRAP_META)
 		return 0;
-	if (!(h = host_get(a, rec->host, rec->host_len)))
+	if (!(h = host_get(a, rec->host, rec->host_len))) {
+		/* Past MAX_HOSTS hosts in one source (bounded memory), the records
+		 * of further hosts are passed over; the others are still read. */
+		if (a->nhosts == MAX_HOSTS)
+			return 0;
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
 	/* A boot separator ends every report of its host; a cut line (line cap,
 	 * pager ellipsis) leaves the report it lands in incomplete. */
 	if (rec->wrapper == OOMSIFT_WRAP_MARK) {

@@ -30,8 +30,10 @@
 #include "store/ingest_internal.h"
 
 /* Per worker: the bytes (estimated) and items of what waits for the writer;
- * one item larger than that still goes through, alone. */
-#define JOBS_QUEUE_BYTES ((size_t)4 << 20)
+ * one item larger than that still goes through, alone. 1 MiB holds dozens of
+ * reports, enough to keep a worker busy while the writer commits; a larger
+ * queue only made peak RSS depend on how far a worker got ahead. */
+#define JOBS_QUEUE_BYTES ((size_t)1 << 20)
 #define JOBS_QUEUE_ITEMS 4096
 /* Files queued ahead of the writer, per worker. */
 #define JOBS_FILES_PER_WORKER 4

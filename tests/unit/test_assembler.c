@@ -601,9 +601,124 @@ static void test_cut_line_marks_truncated(void **state)
 	pipeline_free(&p);
 }
 
+/* MAX_KVS (parse/oom_lines.c): Mem-Info values past the cap are not stored;
+ * the report goes on to its kill. */
+static void test_kvs_cap(void **state)
+{
+	static char line[8192];
+	const char *one[1] = {line};
+	pipeline p;
+	oomsift_event *ev;
+	int key = 0;
+
+	(void)state;
+	pipeline_init(&p);
+	snprintf(line, sizeof(line), "%s", report[0]);
+	FEED(&p, one);
+	snprintf(line, sizeof(line), "[  100.000040] Mem-Info:");
+	FEED(&p, one);
+	snprintf(line, sizeof(line), "[  100.000050] active_anon:1000 inactive_anon:2000");
+	FEED(&p, one);
+	while (key < 100000 + 500) { /* continuation lines of 500 values */
+		size_t n = (size_t)snprintf(line, sizeof(line), "               ");
+		for (int i = 0; i < 500; i++)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " k%d:1", key++);
+		FEED(&p, one);
+	}
+	snprintf(line, sizeof(line), "%s", report[sizeof(report) / sizeof(report[0]) - 1]);
+	FEED(&p, one);
+	pipeline_finish(&p);
+	assert_int_equal(p.out.n, 1);
+	ev = p.out.ev[0];
+	assert_int_equal(ev->nkvs, 100000);
+	assert_true(ev->has_kill);
+	assert_int_equal(ev->victim_pid, 4242);
+	pipeline_free(&p);
+}
+
+/* MAX_KILLS (parse/oom.c): a memory.oom.group kill of more tasks than the cap
+ * keeps the first 100000 kills and the report goes on. */
+static void test_kills_cap(void **state)
+{
+	enum { KILLS = 100000 + 5 };
+	char line[256];
+	const char *one[1] = {line};
+	pipeline p;
+	oomsift_event *ev;
+
+	(void)state;
+	pipeline_init(&p);
+	for (int i = 0; i < 5; i++) {
+		static const char *const head[] = {
+		    "[  200.000000] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+		    "oom_score_adj=0",
+		    "[  200.000030] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,"
+		    "mems_allowed=0,oom_memcg=/grp,task_memcg=/grp/a,task=a,pid=100,uid=0",
+		    "[  200.000040] Memory cgroup out of memory: Killed process 100 (a) "
+		    "total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, UID:0 "
+		    "pgtables:40kB oom_score_adj:0",
+		    "[  200.000050] Tasks in /grp are going to be killed due to memory.oom.group "
+		    "set",
+		    NULL};
+		if (!head[i])
+			break;
+		snprintf(line, sizeof(line), "%s", head[i]);
+		FEED(&p, one);
+	}
+	for (int i = 1; i < KILLS; i++) {
+		snprintf(line, sizeof(line),
+		         "[  200.000060] Memory cgroup out of memory: Killed process %d (b) "
+		         "total-vm:2000kB, anon-rss:800kB, file-rss:0kB, shmem-rss:0kB, UID:0 "
+		         "pgtables:40kB oom_score_adj:0",
+		         1000 + i);
+		FEED(&p, one);
+	}
+	pipeline_finish(&p);
+	assert_int_equal(p.out.n, 1);
+	ev = p.out.ev[0];
+	assert_int_equal(ev->nkills, 100000);
+	assert_int_equal(ev->victim_pid, 100);
+	assert_int_equal(ev->kills[99999].pid, 1000 + 99999);
+	pipeline_free(&p);
+}
+
+/* MAX_HOSTS (parse/oom.c): past 65536 hosts in one source the records of
+ * further hosts are passed over, without failing the source; the hosts
+ * already known are still read. */
+static void test_hosts_cap(void **state)
+{
+	enum { HOSTS = 65536 + 2 };
+	char line[256];
+	const char *one[1] = {line};
+	pipeline p;
+
+	(void)state;
+	pipeline_init(&p);
+	for (int h = 0; h < HOSTS; h++) {
+		snprintf(line, sizeof(line), "Nov  5 01:02:03 h%d sshd[1]: Accepted key", h);
+		FEED(&p, one);
+	}
+	for (int h = HOSTS - 1; h >= 0; h -= HOSTS - 1) { /* the last host, then the first */
+		snprintf(line, sizeof(line),
+		         "Nov  5 01:02:04 h%d kernel: [100.000100] Out of memory: Killed process "
+		         "%d (c) total-vm:1000kB, anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, "
+		         "UID:0 pgtables:40kB oom_score_adj:0",
+		         h, 1000 + h);
+		FEED(&p, one);
+	}
+	pipeline_finish(&p);
+	assert_int_equal(p.out.n, 1);
+	assert_string_equal(p.out.ev[0]->host, "h0");
+	assert_int_equal(p.out.ev[0]->victim_pid, 1000);
+	pipeline_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_kills_cap),
+	    cmocka_unit_test(test_kvs_cap),
+	    cmocka_unit_test(test_hosts_cap),
 	    cmocka_unit_test(test_complete_report),
 	    cmocka_unit_test(test_two_reports_back_to_back),
 	    cmocka_unit_test(test_orphan_kill),
