@@ -214,6 +214,15 @@ static char *make_input(size_t *len)
 	return b;
 }
 
+/* Feeds data in blocks of 64 KiB, then ends the input. */
+static void feed_all(oomsift_parser *p, const char *data, size_t len)
+{
+	for (size_t at = 0; at < len; at += 65536)
+		assert_int_equal(
+		    oomsift_parser_feed(p, data + at, len - at < 65536 ? len - at : 65536), 0);
+	assert_int_equal(oomsift_parser_finish(p), 0);
+}
+
 static void run(const char *data, size_t len, bool every_line, seen *s, oomsift_cursor *c,
                 uint64_t *lines)
 {
@@ -221,10 +230,7 @@ static void run(const char *data, size_t len, bool every_line, seen *s, oomsift_
 	oomsift_parser *p;
 
 	assert_int_equal(oomsift_parser_new(&p, &cfg, keep, s), 0);
-	for (size_t at = 0; at < len; at += 65536)
-		assert_int_equal(
-		    oomsift_parser_feed(p, data + at, len - at < 65536 ? len - at : 65536), 0);
-	assert_int_equal(oomsift_parser_finish(p), 0);
+	feed_all(p, data, len);
 	oomsift_parser_cursor(p, c);
 	*lines = oomsift_parser_stats(p)->lines;
 	oomsift_parser_free(p);
@@ -315,10 +321,7 @@ static void run_linked(const char *data, size_t len, bool every_line, linked *l)
 	oomsift_parser *p;
 
 	assert_int_equal(oomsift_parser_new(&p, &cfg, keep_linked, l), 0);
-	for (size_t at = 0; at < len; at += 65536)
-		assert_int_equal(
-		    oomsift_parser_feed(p, data + at, len - at < 65536 ? len - at : 65536), 0);
-	assert_int_equal(oomsift_parser_finish(p), 0);
+	feed_all(p, data, len);
 	oomsift_parser_free(p);
 }
 
