@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/satmath.h"
 #include "common/timeutil.h"
 #include "oomsift/error.h"
 #include "oomsift/report.h"
@@ -129,18 +130,20 @@ static const char sql_problems[] =
           "                  AND b.victim_comm IS p.victim_comm\n"
           "ORDER BY b.n IS NOT NULL, p.n DESC, p.host, p.cause, p.victim_comm";
 
-/* RSS of the tasks of one name in each event's task table, over the leak
- * window, by host and name. Grouping by the order wanted (ts_unix follows
- * from id) takes one sort; build_suspects drops the series of fewer than
- * OOMSIFT_REPORT_LEAK_MIN_POINTS events (a window count took a second sort of
- * every point). */
-static const char sql_leak_points[] =
-    "SELECT e.host, t.name, e.id, e.ts_unix, sum(t.rss_pages) * 4 AS rss_kb\n"
-    "FROM oom_events e JOIN oom_tasks t ON t.event_id = e.id\n"
-    "WHERE e.ts_unix >= :leak_start AND e.ts_unix < :end\n"
-    "  AND e.host GLOB :hosts AND t.name IS NOT NULL AND t.rss_pages IS NOT NULL\n"
-    "GROUP BY e.host, t.name, e.ts_unix, e.id\n"
-    "ORDER BY e.host, t.name, e.ts_unix, e.id";
+/* The events of the leak window, by host in the order of their series, and
+ * one event's task rows: build_suspects sums each name's RSS per event in C.
+ * (One GROUP BY of every task row of the window, sorted, took most of a
+ * report's time on a large store.) */
+/* Task-table sizes are pages; 4 KiB on x86-64 (docs/schema.md). */
+#define PAGE_KB 4
+
+static const char sql_leak_events[] =
+    "SELECT e.id, e.host, e.ts_unix FROM oom_events e\n"
+    "WHERE e.ts_unix >= :leak_start AND e.ts_unix < :end AND e.host GLOB :hosts\n"
+    "ORDER BY e.host, e.ts_unix, e.id";
+static const char sql_leak_tasks[] =
+    "SELECT name, rss_pages FROM oom_tasks\n"
+    "WHERE event_id = ?1 AND name IS NOT NULL AND rss_pages IS NOT NULL";
 
 /* The primary classifications of the period's kills that give advice, one row
  * per (cause, host, target) with the latest of them and their count. */
@@ -561,7 +564,6 @@ typedef struct leak_series {
 } leak_series;
 
 typedef struct leak_state {
-	leak_series cur;
 	leak_series best[OOMSIFT_REPORT_MAX_SUSPECTS];
 	size_t nbest, omitted;
 } leak_state;
@@ -602,15 +604,12 @@ static bool series_grows(const leak_series *s)
 	       growth >= OOMSIFT_REPORT_LEAK_MIN_GROWTH_SHARE * (s->sy / s->n);
 }
 
-/* Ends the current series: it joins the best ones (by slope, highest first;
- * ties keep the order read, host and name) when it grows. */
-static void series_end(leak_state *ls)
+/* Ends a series (and takes it over): it joins the best ones (by slope,
+ * highest first; ties keep the order read, host and name) when it grows. */
+static void series_end(leak_state *ls, leak_series *s)
 {
-	leak_series *s = &ls->cur;
 	size_t pos;
 
-	if (!s->host)
-		return;
 	s->slope = oomsift_report_slope(s->n, s->sx, s->sy, s->sxy, s->sxx);
 	if (s->n < OOMSIFT_REPORT_LEAK_MIN_POINTS || !series_grows(s)) {
 		series_clear(s);
@@ -634,19 +633,120 @@ static void series_end(leak_state *ls)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Starts a series for (host, name) unless the current one is it. */
-static int series_switch(leak_state *ls, const char *host, const char *name)
-{
-	leak_series *s = &ls->cur;
+/* The series of one host, by task name (open addressing), while its events
+ * are read; each with the RSS its name has in the event being read. */
+typedef struct host_series {
+	leak_series **slot; /* cap entries, NULL = empty */
+	size_t cap, n;
+	leak_series **touched; /* the series of the event being read */
+	int64_t *sum_kb;       /* by series, in touched order */
+	size_t ntouched, touched_cap;
+} host_series;
 
-	if (s->host && strcmp(s->host, host) == 0 && strcmp(s->name, name) == 0)
-		return 0;
-	series_end(ls);
-	s->host = strdup(host);
-	s->name = strdup(name);
-	if (!s->host || !s->name)
+static size_t name_hash(const char *name)
+{
+	size_t h = 1469598103934665603u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211u;
+	return h;
+}
+
+static int host_series_grow(host_series *hs)
+{
+	size_t cap = hs->cap ? hs->cap * 2 : 64;
+	leak_series **slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < hs->cap; i++)
+		if (hs->slot[i]) {
+			size_t j = name_hash(hs->slot[i]->name) & (cap - 1);
+			while (slot[j])
+				j = (j + 1) & (cap - 1);
+			slot[j] = hs->slot[i];
+		}
+	free(hs->slot);
+	hs->slot = slot;
+	hs->cap = cap;
 	return 0;
+}
+
+/* The series of `name` on this host, made when new; NULL when out of memory. */
+static leak_series *host_series_get(host_series *hs, const char *host, const char *name)
+{
+	size_t i;
+
+	if ((hs->n + 1) * 2 > hs->cap && host_series_grow(hs) < 0)
+		return NULL;
+	for (i = name_hash(name) & (hs->cap - 1); hs->slot[i]; i = (i + 1) & (hs->cap - 1))
+		if (strcmp(hs->slot[i]->name, name) == 0)
+			return hs->slot[i];
+	if (!(hs->slot[i] = calloc(1, sizeof(leak_series))))
+		return NULL;
+	hs->n++;
+	if (!(hs->slot[i]->host = strdup(host)) || !(hs->slot[i]->name = strdup(name)))
+		return NULL; /* freed with the table */
+	return hs->slot[i];
+}
+
+/* Adds `kb` to the name's RSS in the event being read. */
+static int host_series_note(host_series *hs, leak_series *s, int64_t kb)
+{
+	for (size_t i = 0; i < hs->ntouched; i++)
+		if (hs->touched[i] == s) {
+			hs->sum_kb[i] = sat_add(hs->sum_kb[i], kb);
+			return 0;
+		}
+	if (hs->ntouched == hs->touched_cap) {
+		size_t cap = hs->touched_cap ? hs->touched_cap * 2 : 64;
+		leak_series **t = realloc(hs->touched, cap * sizeof(*t));
+		int64_t *k = t ? realloc(hs->sum_kb, cap * sizeof(*k)) : NULL;
+		if (t)
+			hs->touched = t;
+		if (!k)
+			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		hs->sum_kb = k;
+		hs->touched_cap = cap;
+	}
+	hs->touched[hs->ntouched] = s;
+	hs->sum_kb[hs->ntouched++] = kb;
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(leak_series *const *)a)->name, (*(leak_series *const *)b)->name);
+}
+
+/* Ends the host's series in name order (that of the SQL it replaces) and
+ * empties the table. */
+static void host_series_end(leak_state *ls, host_series *hs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < hs->cap; i++)
+		if (hs->slot[i])
+			hs->slot[n++] = hs->slot[i];
+	qsort(hs->slot, n, sizeof(*hs->slot), by_name);
+	for (size_t i = 0; i < n; i++) {
+		series_end(ls, hs->slot[i]);
+		free(hs->slot[i]);
+	}
+	memset(hs->slot, 0, hs->cap * sizeof(*hs->slot));
+	hs->n = 0;
+}
+
+static void host_series_free(host_series *hs)
+{
+	for (size_t i = 0; i < hs->cap; i++)
+		if (hs->slot[i]) {
+			series_clear(hs->slot[i]);
+			free(hs->slot[i]);
+		}
+	free(hs->slot);
+	free(hs->touched);
+	free(hs->sum_kb);
 }
 
 /* Copies the best series into the report, their points oldest first. */
@@ -672,31 +772,71 @@ static int keep_suspects(ctx *c, leak_state *ls)
 	return 0;
 }
 
+/* One event's task rows: each name's RSS, then a point of its series. */
+static int read_event_tasks(ctx *c, sqlite3_stmt *tasks, host_series *hs, const char *host,
+                            int64_t id, double ts)
+{
+	int step = SQLITE_DONE, rc = 0;
+
+	hs->ntouched = 0;
+	sqlite3_bind_int64(tasks, 1, id);
+	while (rc == 0 && (step = sqlite3_step(tasks)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(tasks, 0);
+		leak_series *s = name ? host_series_get(hs, host, name) : NULL;
+		if (!s)
+			rc = name ? oomsift_error_set(OOMSIFT_ENOMEM, "out of memory") : 0;
+		else
+			rc = host_series_note(hs, s,
+			                      sat_mul(sqlite3_column_int64(tasks, 1), PAGE_KB));
+	}
+	sqlite3_reset(tasks);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(c, "leak suspects");
+	for (size_t i = 0; rc == 0 && i < hs->ntouched; i++)
+		series_add(hs->touched[i], ts, hs->sum_kb[i], id);
+	return rc;
+}
+
 static int build_suspects(ctx *c)
 {
-	oomsift_report *r = c->r;
 	leak_state *ls = calloc(1, sizeof(*ls));
-	sqlite3_stmt *st;
+	host_series hs = {0};
+	sqlite3_stmt *events = NULL, *tasks = NULL;
+	char *host = NULL;
 	int rc, step = SQLITE_DONE;
 
 	if (!ls)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	if ((rc = prepare(c, "leak suspects", sql_leak_points, r->start, r->end, &st)) < 0)
+	if ((rc = prepare(c, "leak suspects", sql_leak_events, c->r->start, c->r->end, &events)) <
+	        0 ||
+	    (rc = prepare(c, "leak suspects", sql_leak_tasks, c->r->start, c->r->end, &tasks)) < 0)
 		goto out;
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *host = (const char *)sqlite3_column_text(st, 0);
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		if (!host || !name || (rc = series_switch(ls, host, name)) < 0)
+	while (rc == 0 && (step = sqlite3_step(events)) == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(events, 1);
+		if (!h)
 			continue;
-		series_add(&ls->cur, sqlite3_column_double(st, 3), sqlite3_column_int64(st, 4),
-		           sqlite3_column_int64(st, 2));
+		if (!host || strcmp(host, h) != 0) {
+			host_series_end(ls, &hs);
+			free(host);
+			if (!(host = strdup(h))) {
+				rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+				break;
+			}
+		}
+		rc = read_event_tasks(c, tasks, &hs, host, sqlite3_column_int64(events, 0),
+		                      sqlite3_column_double(events, 2));
 	}
-	series_end(ls);
-	rc = finish(c, "leak suspects", st, step, rc);
+	if (rc == 0)
+		host_series_end(ls, &hs);
+	rc = finish(c, "leak suspects", events, step, rc);
+	events = NULL;
 	if (rc == 0)
 		rc = keep_suspects(c, ls);
 out:
-	series_clear(&ls->cur);
+	sqlite3_finalize(events);
+	sqlite3_finalize(tasks);
+	host_series_free(&hs);
+	free(host);
 	for (size_t i = 0; i < ls->nbest; i++)
 		series_clear(&ls->best[i]);
 	free(ls);
