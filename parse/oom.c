@@ -169,7 +169,12 @@ static host_state *host_get(oomsift_assembler *a, const char *name, size_t len)
 		return NULL;
 	h = &a->hosts[a->nhosts];
 	memset(h, 0, sizeof(*h));
-	h->name = strndup(name, len);
+	/* Exactly len bytes: a host name from a journal field may hold a NUL,
+	 * which strndup() would stop at (name_len must be what was copied). */
+	if ((h->name = malloc(len + 1)) != NULL) {
+		memcpy(h->name, name, len);
+		h->name[len] = '\0';
+	}
 	h->name_len = len;
 	h->hash = XXH3_createState();
 	h->us = us_host_new();

@@ -601,6 +601,34 @@ static void test_cut_line_marks_truncated(void **state)
 	pipeline_free(&p);
 }
 
+/* A host name with a NUL byte (a journal field may hold one) is kept whole:
+ * the event's host is the same bytes (fuzz_parser found a read past the
+ * name's copy). */
+static void test_host_with_nul(void **state)
+{
+	static const char host[] = {'w', 'e', 'b', '\0', 'x'};
+	static const char msg[] = "php invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+	                          "oom_score_adj=0";
+	oomsift_record rec = {.wrapper = OOMSIFT_WRAP_JOURNAL_SHORT,
+	                      .host = host,
+	                      .host_len = sizeof(host),
+	                      .ident = "kernel",
+	                      .ident_len = 6,
+	                      .msg = msg,
+	                      .msg_len = sizeof(msg) - 1,
+	                      .pid = -1,
+	                      .lineno = 1};
+	pipeline p;
+
+	(void)state;
+	pipeline_init(&p);
+	assert_int_equal(oomsift_assembler_feed(p.as, &rec, msg, sizeof(msg) - 1), 0);
+	pipeline_finish(&p);
+	assert_int_equal(p.out.n, 1);
+	assert_memory_equal(p.out.ev[0]->host, host, sizeof(host));
+	pipeline_free(&p);
+}
+
 /* MAX_KVS (parse/oom_lines.c): Mem-Info values past the cap are not stored;
  * the report goes on to its kill. */
 static void test_kvs_cap(void **state)
@@ -716,6 +744,7 @@ static void test_hosts_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_host_with_nul),
 	    cmocka_unit_test(test_kills_cap),
 	    cmocka_unit_test(test_kvs_cap),
 	    cmocka_unit_test(test_hosts_cap),
