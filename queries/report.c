@@ -725,6 +725,8 @@ static void host_series_end(leak_state *ls, host_series *hs)
 {
 	size_t n = 0;
 
+	if (!hs->cap) /* no host read yet */
+		return;
 	for (size_t i = 0; i < hs->cap; i++)
 		if (hs->slot[i])
 			hs->slot[n++] = hs->slot[i];
