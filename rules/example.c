@@ -37,7 +37,7 @@ void example_free(example *e)
 static int example_value(cctx *cc, const ynode *k, const ynode *v, oomsift_value *out)
 {
 	const oomsift_rule_field *f;
-	const char *near;
+	const char *near = NULL; /* fields_lookup() is not asked for a name too long */
 	char what[96];
 	yscalar s;
 

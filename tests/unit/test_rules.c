@@ -328,6 +328,13 @@ static const error_case example_errors[] = {
      "histroy", "unknown key 'histroy' (expected one of: event, history, trend, log)"},
     {EXAMPLES("    match: [event: {manul: 1}]\n    no_match: [event: {}]\n"), 10, "manul",
      "unknown field 'manul' (did you mean 'manual'?)"},
+    /* a name past RULES_MAX_FIELD_NAME is not looked up (fuzz_rules found its
+     * "did you mean" read from an unset pointer) */
+    {EXAMPLES("    match: [event: "
+              "{xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx: 1}]\n    no_match: [event: {}]\n"),
+     10, "xxxxxxxx",
+     "unknown field 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'"},
     {EXAMPLES("    match: [event: {manual: yes}]\n    no_match: [event: {}]\n"), 10, "yes",
      "field 'manual' is an integer, not text 'yes'"},
     {EXAMPLES("    match: [event: {manual: 1, victim_comm: 5}]\n    no_match: [event: {}]\n"), 10,
