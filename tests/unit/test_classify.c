@@ -257,6 +257,18 @@ static void view_columns(sqlite3 *db, const char *view, char *out, size_t len)
 
 /* A store of schema 5 migrated to 6: the indexes of classification at fleet
  * scale, every view as it was. */
+/* Removes a store file made in a temporary directory, then the directory. */
+static void remove_store(const char *dir, const char *path)
+{
+	for (const char *const *suffix = (const char *const[]){"", "-wal", "-shm", NULL}; *suffix;
+	     suffix++) {
+		char f[80];
+		snprintf(f, sizeof(f), "%s%s", path, *suffix);
+		unlink(f);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_migrate_from_v5(void **state)
 {
 	const char *const sqls[] = {oomsift_schema_sql, oomsift_migrate_2_sql,
@@ -294,13 +306,7 @@ static void test_migrate_from_v5(void **state)
 	                            "BETWEEN 0 AND 1 AND e.classified_with != '-'"),
 	                 0);
 	oomsift_store_free(s);
-	for (const char *const *suffix = (const char *const[]){"", "-wal", "-shm", NULL}; *suffix;
-	     suffix++) {
-		char f[80];
-		snprintf(f, sizeof(f), "%s%s", path, *suffix);
-		unlink(f);
-	}
-	assert_int_equal(rmdir(dir), 0);
+	remove_store(dir, path);
 }
 
 /* A store of schema 4 with an event: migrated, every released column in its
@@ -349,13 +355,7 @@ static void test_migrate_from_v4(void **state)
 	                 1);
 	oomsift_store_free(s);
 	oomsift_rules_free(rs);
-	for (const char *const *suffix = (const char *const[]){"", "-wal", "-shm", NULL}; *suffix;
-	     suffix++) {
-		char f[80];
-		snprintf(f, sizeof(f), "%s%s", path, *suffix);
-		unlink(f);
-	}
-	assert_int_equal(rmdir(dir), 0);
+	remove_store(dir, path);
 }
 
 /* ---- fields ---- */
