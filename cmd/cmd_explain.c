@@ -1,5 +1,4 @@
 /* oomsift explain: the full view of every OOM report in one input, with no store on disk. */
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -100,22 +99,6 @@ static int render_subject(void *ctx, oomsift_rule_subject subject, int64_t id)
 	return 0;
 }
 
-static int parse_year(int *year)
-{
-	char *end;
-	long y;
-
-	if (!o.year)
-		return 0;
-	y = strtol(o.year, &end, 10);
-	if (*end || y < 1970 || y > 9999) {
-		cli_error("--year takes a year such as 2026, not '%s'", o.year);
-		return -1;
-	}
-	*year = (int)y;
-	return 0;
-}
-
 /* Reads the input into the store and classifies it; *failed counts the
  * inputs that could not be read. */
 static int read_input(explain_run *run, const oomsift_ingest_opts *io, const oomsift_rules *rs,
@@ -175,7 +158,8 @@ int cmd_explain(int argc, char **argv)
 	rules_opts_init(&o.rules);
 	if (cli_parse(&cmd_explain_spec, argc, argv, &code) < 0)
 		return code;
-	if (view_style_init(&run.st, o.format, o.color, stdout) < 0 || parse_year(&io.year) < 0)
+	if (view_style_init(&run.st, o.format, o.color, stdout) < 0 ||
+	    cli_parse_year(o.year, &io.year) < 0)
 		return EXIT_USAGE;
 	io.host = o.host;
 	io.format = o.input_format;

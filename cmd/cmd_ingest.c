@@ -253,22 +253,6 @@ static void print_summary(const oomsift_ingest_stats *st, uint64_t failed)
 	fputc('\n', stderr);
 }
 
-static int parse_year(int *year)
-{
-	char *end;
-	long y;
-
-	if (!o.year)
-		return 0;
-	y = strtol(o.year, &end, 10);
-	if (*end || y < 1970 || y > 9999) {
-		cli_error("--year takes a year such as 2026, not '%s'", o.year);
-		return -1;
-	}
-	*year = (int)y;
-	return 0;
-}
-
 static int parse_jobs(unsigned *jobs)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -327,7 +311,7 @@ int cmd_ingest(int argc, char **argv)
 		cli_error("--facts needs --host: a facts file does not name its host");
 		return EXIT_USAGE;
 	}
-	if (parse_year(&io.year) < 0 || parse_jobs(&io.jobs) < 0)
+	if (cli_parse_year(o.year, &io.year) < 0 || parse_jobs(&io.jobs) < 0)
 		return EXIT_USAGE;
 	io.host = o.host;
 	io.host_from = o.host_from;

@@ -1,4 +1,5 @@
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/opt.h"
@@ -146,6 +147,22 @@ static int add_value(const cli_command *cmd, const cli_opt *o, const char *value
 		return usage_error(cmd, exit_code, "--%s is given more than %d times", o->long_name,
 		                   a->cap);
 	a->v[a->n++] = value;
+	return 0;
+}
+
+int cli_parse_year(const char *arg, int *year)
+{
+	char *end;
+	long y;
+
+	if (!arg)
+		return 0;
+	y = strtol(arg, &end, 10);
+	if (*end || y < 1970 || y > 9999) {
+		cli_error("--year takes a year such as 2026, not '%s'", arg);
+		return -1;
+	}
+	*year = (int)y;
 	return 0;
 }
 

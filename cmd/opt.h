@@ -83,6 +83,10 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, int *exit_code);
 void cli_usage(FILE *f, const cli_command *cmd);
 void cli_help(FILE *f, const cli_command *cmd);
 
+/* --year: leaves *year as it is when `arg` is NULL; else a year from 1970 to
+ * 9999, or an error printed and -1. */
+int cli_parse_year(const char *arg, int *year);
+
 /* Prints "oomsift: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

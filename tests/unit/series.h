@@ -1,7 +1,8 @@
 /*
  * Test helper shared by test_classify.c and test_query.c: synthetic OOM
  * events of known hosts, times and task tables put straight into a store,
- * so that history, trends and named queries have answers worked out by hand.
+ * so that history, trends and named queries have answers worked out by hand;
+ * and fixtures of tests/data ingested as the CLI would.
  * Header-only: each test file includes it once.
  */
 #ifndef OOMSIFT_TEST_SERIES_H
@@ -9,10 +10,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "oomsift/event.h"
+#include "oomsift/ingest.h"
 #include "oomsift/store.h"
 
 #define DAY 86400.0
@@ -72,6 +75,22 @@ static int64_t series_event(series *sr, const char *host, double day, const char
 	assert_true(inserted);
 	oomsift_event_free(ev);
 	return id;
+}
+
+/* Ingests tests/data/REL into the store (host and year as the CLI's --host
+ * and --year: NULL and 0 leave them to the log); no file may fail. */
+static void ingest_fixture(oomsift_store *s, const char *rel, const char *host, int year)
+{
+	oomsift_ingest_opts o = {.host = host, .year = year};
+	oomsift_ingest *in;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", OOMSIFT_TEST_DATA, rel);
+	assert_int_equal(oomsift_ingest_new(&in, s, &o), 0);
+	assert_int_equal(oomsift_ingest_file(in, path), 0);
+	assert_int_equal(oomsift_ingest_finish(in), 0);
+	assert_int_equal(oomsift_ingest_stats_get(in)->failed, 0);
+	oomsift_ingest_free(in);
 }
 
 #endif

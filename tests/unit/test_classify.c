@@ -49,20 +49,6 @@ static oomsift_rules *builtin_rules(void)
 	return rs;
 }
 
-static void ingest(oomsift_store *s, const char *rel, int year)
-{
-	oomsift_ingest_opts o = {.year = year};
-	oomsift_ingest *in;
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", OOMSIFT_TEST_DATA, rel);
-	assert_int_equal(oomsift_ingest_new(&in, s, &o), 0);
-	assert_int_equal(oomsift_ingest_file(in, path), 0);
-	assert_int_equal(oomsift_ingest_finish(in), 0);
-	assert_int_equal(oomsift_ingest_stats_get(in)->failed, 0);
-	oomsift_ingest_free(in);
-}
-
 /* The first column of the first row of sql, as an integer (-1 for NULL). */
 static int64_t sql_int(oomsift_store *s, const char *sql)
 {
@@ -372,7 +358,7 @@ static void test_fields_host_oom(void **state)
 	probe *p;
 	const double total = 524158 * 4.0;
 
-	ingest(s, "corpus/ubuntu2110_5.13.log", 0);
+	ingest_fixture(s, "corpus/ubuntu2110_5.13.log", NULL, 0);
 	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, event_of_host(s, "ubuntu2110_5.13"));
 	expect_int(p, "tasks.count", 23);
 	expect_int(p, "tasks.rss_kb", 209520);
@@ -430,7 +416,7 @@ static void test_fields_memcg_oom(void **state)
 	oomsift_store *s = open_store();
 	probe *p;
 
-	ingest(s, "corpus/proxmox_5.15_cgroupv2.log", 0);
+	ingest_fixture(s, "corpus/proxmox_5.15_cgroupv2.log", NULL, 0);
 	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, event_of_host(s, "proxmox_5.15_cgroupv2"));
 	expect_int(p, "tasks.count", 73);
 	expect_int(p, "tasks.rss_kb", 33704000);
@@ -469,7 +455,7 @@ static void test_fields_hugepages(void **state)
 	probe *p;
 	const double total = 65406 * 4.0;
 
-	ingest(s, "lab/6.1.0-50-amd64/hugepages/kern.log.xz", 0);
+	ingest_fixture(s, "lab/6.1.0-50-amd64/hugepages/kern.log.xz", NULL, 0);
 	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, event_of_host(s, "lab-6-1-0"));
 	expect_int(p, "meminfo.hugepages_kb", 60 * 2048);
 	expect_real(p, "share.hugepages", 60 * 2048 / total);
@@ -487,7 +473,7 @@ static void test_fields_swap(void **state)
 	oomsift_store *s = open_store();
 	probe *p;
 
-	ingest(s, "corpus/archlinux_6.1.1.log", 0);
+	ingest_fixture(s, "corpus/archlinux_6.1.1.log", NULL, 0);
 	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, event_of_host(s, "archlinux_6.1.1"));
 	expect_real(p, "swap.used_share", (25165820.0 - 84) / 25165820.0);
 	expect_real(p, "largest.limit_share", 9234324.0 / (4115400 * 4.0));
@@ -561,7 +547,7 @@ static void test_fields_memory_event(void **state)
 	probe *p;
 	oomsift_value v;
 
-	ingest(s, "userspace/memory_events.log", 2024);
+	ingest_fixture(s, "userspace/memory_events.log", NULL, 2024);
 	id = sql_int(s, "SELECT min(id) FROM memory_event WHERE kind = 'overcommit_refusal'");
 	put_fact(s, "db02", 0, "vm.overcommit_memory", 2);
 	p = probe_open(s, OOMSIFT_SUBJECT_MEMORY_EVENT, id);
@@ -583,7 +569,7 @@ static void test_fields_unknown(void **state)
 	probe *p;
 	oomsift_value v;
 
-	ingest(s, "corpus/ubuntu2110_5.13.log", 0);
+	ingest_fixture(s, "corpus/ubuntu2110_5.13.log", NULL, 0);
 	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, event_of_host(s, "ubuntu2110_5.13"));
 	assert_int_equal(p->ctx.field(p->ctx.data, "no_such_field", &v), OOMSIFT_ERULE);
 	assert_non_null(strstr(oomsift_error_message(), "oom_events has no field 'no_such_field'"));
@@ -940,9 +926,9 @@ static void test_classify_corpus_idempotent(void **state)
 	oomsift_classify_opts all = {.all = true};
 	char before[8192], after[8192], fp[33];
 
-	ingest(s, "corpus/ubuntu2110_5.13.log", 0);
-	ingest(s, "corpus/proxmox_5.15_cgroupv2.log", 0);
-	ingest(s, "corpus/archlinux_6.1.1.log", 0);
+	ingest_fixture(s, "corpus/ubuntu2110_5.13.log", NULL, 0);
+	ingest_fixture(s, "corpus/proxmox_5.15_cgroupv2.log", NULL, 0);
+	ingest_fixture(s, "corpus/archlinux_6.1.1.log", NULL, 0);
 	assert_int_equal(oomsift_classify(s, rs, NULL, &st), 0);
 	assert_int_equal(st.events, 3);
 	assert_int_equal(st.memory_events, 0);
@@ -993,9 +979,9 @@ static void test_fingerprint_change(void **state)
 	oomsift_classify_stats st;
 	char before[8192], after[8192];
 
-	ingest(s, "corpus/proxmox_5.15_cgroupv2.log", 0);
-	ingest(s, "corpus/archlinux_6.1.1.log", 0);
-	ingest(s, "corpus/ubuntu2110_5.13.log", 0);
+	ingest_fixture(s, "corpus/proxmox_5.15_cgroupv2.log", NULL, 0);
+	ingest_fixture(s, "corpus/archlinux_6.1.1.log", NULL, 0);
+	ingest_fixture(s, "corpus/ubuntu2110_5.13.log", NULL, 0);
 	assert_int_equal(oomsift_classify(s, rs, NULL, &st), 0);
 	exec(s, "UPDATE classification SET classified_at = '2000-01-01T00:00:00Z'");
 	sql_dump(s,
@@ -1108,7 +1094,7 @@ static void test_replaced_event_reclassified(void **state)
 	oomsift_rules *rs = builtin_rules();
 	oomsift_classify_stats st;
 
-	ingest(s, "corpus/ubuntu2110_5.13.log", 0);
+	ingest_fixture(s, "corpus/ubuntu2110_5.13.log", NULL, 0);
 	assert_int_equal(oomsift_classify(s, rs, NULL, &st), 0);
 	assert_int_equal(st.events, 1);
 	exec(s, "UPDATE event SET has_header = 0");
@@ -1137,8 +1123,8 @@ static void test_event_ids(void **state)
 	int64_t ids[2];
 	oomsift_classify_opts o = {.event_ids = ids, .nevent_ids = 1};
 
-	ingest(s, "corpus/ubuntu2110_5.13.log", 0);
-	ingest(s, "corpus/proxmox_5.15_cgroupv2.log", 0);
+	ingest_fixture(s, "corpus/ubuntu2110_5.13.log", NULL, 0);
+	ingest_fixture(s, "corpus/proxmox_5.15_cgroupv2.log", NULL, 0);
 	ids[0] = event_of_host(s, "proxmox_5.15_cgroupv2");
 	ids[1] = 999;
 	assert_int_equal(oomsift_classify(s, rs, &o, &st), 0);
@@ -1163,8 +1149,8 @@ static void test_classifications_view(void **state)
 	oomsift_classify_stats st;
 	char out[8192];
 
-	ingest(s, "userspace/memory_events.log", 2024);
-	ingest(s, "corpus/proxmox_5.15_cgroupv2.log", 0);
+	ingest_fixture(s, "userspace/memory_events.log", NULL, 2024);
+	ingest_fixture(s, "corpus/proxmox_5.15_cgroupv2.log", NULL, 0);
 	assert_int_equal(oomsift_classify(s, rs, NULL, &st), 0);
 	assert_int_equal(st.memory_events, 7);
 	assert_int_equal(st.events, 1);
@@ -1218,7 +1204,7 @@ static void test_list(void **state)
 	int64_t id;
 
 	assert_int_equal(oomsift_rules_set_threshold(rs, "single_hog.min_share", 0.3), 0);
-	ingest(s, "corpus/proxmox_5.15_cgroupv2.log", 0);
+	ingest_fixture(s, "corpus/proxmox_5.15_cgroupv2.log", NULL, 0);
 	id = event_of_host(s, "proxmox_5.15_cgroupv2");
 	assert_int_equal(oomsift_classify(s, rs, NULL, NULL), 0);
 	assert_int_equal(oomsift_classification_list(s, OOMSIFT_SUBJECT_EVENT, id, list_cb, &l), 0);

@@ -88,20 +88,6 @@ static oomsift_store *open_memory_store(void)
 	return s;
 }
 
-static void ingest(oomsift_store *s, const char *rel, const char *host)
-{
-	oomsift_ingest_opts o = {.host = host};
-	oomsift_ingest *in;
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", OOMSIFT_TEST_DATA, rel);
-	assert_int_equal(oomsift_ingest_new(&in, s, &o), 0);
-	assert_int_equal(oomsift_ingest_file(in, path), 0);
-	assert_int_equal(oomsift_ingest_finish(in), 0);
-	assert_int_equal(oomsift_ingest_stats_get(in)->failed, 0);
-	oomsift_ingest_free(in);
-}
-
 static const oomsift_named_queries *builtin(void)
 {
 	static oomsift_named_queries *set;
@@ -564,7 +550,7 @@ static void test_uptime_series(void **state)
 	rows r;
 
 	(void)state;
-	ingest(s, "lab/6.1.0-50-amd64/leak/console.txt.xz", "lab61");
+	ingest_fixture(s, "lab/6.1.0-50-amd64/leak/console.txt.xz", "lab61", 0);
 	for (int i = 0; i < 4; i++)
 		kib[i] = pages[i] * 4;
 	want = slope(uptime, kib, 4) * 86400 / 1024;
@@ -660,7 +646,7 @@ static void test_authorizer(void **state)
 	assert_int_equal(chdir(dir), 0); /* ATTACH and VACUUM INTO name relative files */
 	snprintf(path, sizeof(path), "%s/store.db", dir);
 	assert_int_equal(oomsift_store_open(&s, path, OOMSIFT_STORE_READWRITE), 0);
-	ingest(s, "corpus/rhel7_3.10.log", NULL);
+	ingest_fixture(s, "corpus/rhel7_3.10.log", NULL, 0);
 	/* every page in the main file: the WAL is empty from here on */
 	assert_int_equal(
 	    sqlite3_exec(oomsift_store_db(s), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
