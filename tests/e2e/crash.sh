@@ -137,18 +137,25 @@ for d in $(delays "$crounds" "$span"); do
 	expect_code "classify round $round: the run after the kill at ${d}s" 0 ingest "$tmp/c.db"
 	same_as_reference "classify round $round (kill at ${d}s)" "$tmp/c.db"
 done
-# And one kill as soon as the summary is out: in the classification for sure.
-cp "$tmp/base.db" "$tmp/c.db"
-"$bin" ingest --year 2024 --db "$tmp/c.db" "$tmp/in" 2>"$tmp/killed.err" &
-pid=$!
-while ! grep -q "OOM events" "$tmp/killed.err" && kill -0 "$pid" 2>/dev/null; do sleep 0.002; done
-kill -KILL "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-code=$?
-crounds=$((crounds + 1))
-if [ "$code" -eq 137 ] && ! grep -q "classified" "$tmp/killed.err"; then mid=$((mid + 1)); fi
-expect_code "classify round $crounds: the run after the kill at the summary" 0 ingest "$tmp/c.db"
-same_as_reference "classify round $crounds (kill at the summary)" "$tmp/c.db"
+# And kills as soon as the summary is out, until one lands in the
+# classification (which can end within the polling interval: up to 10 tries).
+try=0
+while [ "$mid" -eq 0 ] && [ "$try" -lt 10 ]; do
+	try=$((try + 1))
+	cp "$tmp/base.db" "$tmp/c.db"
+	"$bin" ingest --year 2024 --db "$tmp/c.db" "$tmp/in" 2>"$tmp/killed.err" &
+	pid=$!
+	while ! grep -q "OOM events" "$tmp/killed.err" && kill -0 "$pid" 2>/dev/null; do
+		sleep 0.002
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	code=$?
+	crounds=$((crounds + 1))
+	if [ "$code" -eq 137 ] && ! grep -q "classified" "$tmp/killed.err"; then mid=$((mid + 1)); fi
+	expect_code "classify round $crounds: the run after the kill at the summary" 0 ingest "$tmp/c.db"
+	same_as_reference "classify round $crounds (kill at the summary)" "$tmp/c.db"
+done
 test "$mid" -ge 1 && ok || fail "no kill of $crounds landed in the classification"
 
 echo "crash: $rounds rounds ($kills killed), $crounds classify rounds ($mid killed while classifying); each compared with the clean run: $events events, $tasks task rows, $classified classifications (run ${run_ms} ms)"
