@@ -15,7 +15,8 @@
 
 static const char sql_file_find[] =
     "SELECT f.source_id, f.size, f.mtime, f.complete, s.head_len, s.head_fp, s.cursor, "
-    "s.cursor_line, s.cursor_fp FROM source_file f JOIN source s ON s.id = f.source_id "
+    "s.cursor_line, s.cursor_fp, s.head_prefix FROM source_file f JOIN source s ON s.id = "
+    "f.source_id "
     "WHERE f.dev = ?1 AND f.ino = ?2 AND f.member = ?3";
 static const char sql_head_find[] =
     "SELECT id, cursor, cursor_line, cursor_fp FROM source WHERE head_len = ?1 AND head_fp = ?2 "
@@ -59,12 +60,23 @@ static bool blob_equals(sqlite3_stmt *st, int col, const unsigned char *fp, size
 	       memcmp(sqlite3_column_blob(st, col), fp, len) == 0;
 }
 
+/* Whether the file's head starts with the source's first HEAD_PREFIX bytes
+ * (column col; all of them, or as many as the file has). */
+static bool starts_with_prefix(sqlite3_stmt *st, int col, const oomsift_source_info *info)
+{
+	size_t n = info->head_len < HEAD_PREFIX ? info->head_len : HEAD_PREFIX;
+
+	return (size_t)sqlite3_column_bytes(st, col) >= n &&
+	       memcmp(sqlite3_column_blob(st, col), info->head, n) == 0;
+}
+
 /* The same file as before (device, inode, member) whose head has not changed. */
 static int find_by_file(oomsift_store *s, const oomsift_source_info *info, oomsift_source_pos *pos)
 {
 	sqlite3_stmt *st = store_stmt(s, sql_file_find);
 	unsigned char fp[16];
 	size_t head_len;
+	bool unchanged;
 
 	if (!st)
 		return OOMSIFT_ESTORE;
@@ -73,17 +85,26 @@ static int find_by_file(oomsift_store *s, const oomsift_source_info *info, oomsi
 	sqlite3_bind_text(st, 3, info->member ? info->member : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return 0;
+	unchanged = sqlite3_column_int(st, 3) && info->file_size >= 0 &&
+	            sqlite3_column_int64(st, 1) == info->file_size &&
+	            sqlite3_column_int64(st, 2) == info->mtime;
 	head_len = (size_t)sqlite3_column_int64(st, 4);
-	if (head_len > info->head_len)
-		return 0; /* shorter than when read: truncated */
-	head_fp(info->head, head_len, fp);
-	if (!blob_equals(st, 5, fp, sizeof(fp)))
-		return 0; /* replaced in place */
+	if (head_len > info->head_len) {
+		/*
+		 * The source's head is longer than this file's. Either the file
+		 * was truncated, or it is as it was read and another file that
+		 * starts with all of it (a copy that went on) grew the head.
+		 */
+		if (!unchanged || !starts_with_prefix(st, 9, info))
+			return 0;
+	} else {
+		head_fp(info->head, head_len, fp);
+		if (!blob_equals(st, 5, fp, sizeof(fp)))
+			return 0; /* replaced in place */
+	}
 	pos->id = sqlite3_column_int64(st, 0);
 	pos->known = true;
-	pos->unchanged = sqlite3_column_int(st, 3) && info->file_size >= 0 &&
-	                 sqlite3_column_int64(st, 1) == info->file_size &&
-	                 sqlite3_column_int64(st, 2) == info->mtime;
+	pos->unchanged = unchanged;
 	read_pos(st, 6, pos);
 	return 0;
 }

@@ -52,6 +52,27 @@ cp "$raw" "$tmp/h/kern.log.new" && mv "$tmp/h/kern.log.new" "$tmp/h/kern.log"
 expect_code "replaced" 0 "$bin" ingest --db "$db" --host ws1 --year 2026 "$tmp/h/kern.log"
 expect_grep "replaced: read whole" "1 source (0 unchanged, 0 resumed)" "$tmp/err"
 
+# ---- a file that is the start of another (a copy cut short, or the log a
+# copy went on from): the longer one reads on as the same source, and a second
+# run over both, in either order, reads nothing and adds no sighting ----
+mkdir -p "$tmp/cut"
+head -c 166 "$data/corpus/rhel7_3.10.log" >"$tmp/cut/a_short.log"
+cp "$data/corpus/rhel7_3.10.log" "$tmp/cut/b_long.log"
+for order in "a_short.log b_long.log" "b_long.log a_short.log"; do
+	db=$tmp/cut-${order%% *}.db
+	set -- $order
+	expect_code "cut copy ($order): first run" 0 "$bin" ingest --db "$db" --no-classify "$tmp/cut/$1" "$tmp/cut/$2"
+	before=$(n 'SELECT count(*) FROM event_source')
+	expect_code "cut copy ($order): second run" 0 "$bin" ingest --db "$db" --no-classify "$tmp/cut/$1" "$tmp/cut/$2"
+	expect_grep "cut copy ($order): nothing read again" "2 sources (2 unchanged, 0 resumed), 0.0 MB, 0 lines" "$tmp/err"
+	expect_eq "cut copy ($order): no sighting added" "$(n 'SELECT count(*) FROM event_source')" "$before"
+done
+# the short file grown afterwards is read again, as a new source
+cat "$tmp/cut/b_long.log" >>"$tmp/cut/a_short.log"
+expect_code "cut copy: the short file grew" 0 "$bin" ingest --db "$tmp/cut-a_short.log.db" --no-classify "$tmp/cut/a_short.log"
+expect_grep "cut copy: grown, read from its start" "1 source (0 unchanged, 0 resumed)" "$tmp/err"
+expect_eq "cut copy: grown, each event once" "$(n 'SELECT count(*) FROM (SELECT 1 FROM oom_events GROUP BY fingerprint HAVING count(*) > 1)')" 0
+
 # ---- one kill through dmesg and kern.log: one event, two sightings, the
 # wall time from kern.log; --reread adds nothing ----
 db=$tmp/dedup.db
