@@ -63,6 +63,8 @@ static const char sql_sighting[] =
     "INSERT OR IGNORE INTO event_source(event_id, source_id, line) VALUES (?1, ?2, ?3)";
 /* A link that fills a gap changes what rules see: the event is classified
  * again (classified_with NULL; store/migrate_5.sql). */
+static const char sql_lower_boot_time[] = "UPDATE event SET boot_time = ?2, classified_with = NULL "
+                                          "WHERE id = ?1 AND (boot_time IS NULL OR boot_time > ?2)";
 static const char sql_fill_links[] =
     "UPDATE event SET unit = coalesce(unit, ?2), unit_result = coalesce(unit_result, ?3), "
     "seen_by = coalesce(seen_by, ?4), container_id = coalesce(container_id, ?5), "
@@ -605,7 +607,8 @@ static int write_event(oomsift_store *s, const oomsift_event *ev, int64_t source
 }
 
 /* Replaces a stored event's content with a fuller copy; the stored wall time
- * and boot survive when the copy lacks them. */
+ * and boot survive when the copy lacks them, and the boot time is the earlier
+ * of the two (see lower_boot_time). */
 static int replace_event(oomsift_store *s, int64_t id, const oomsift_event *ev,
                          const stored_event *se, int64_t source_id)
 {
@@ -617,7 +620,7 @@ static int replace_event(oomsift_store *s, int64_t id, const oomsift_event *ev,
 		copy.ts_unix = se->ts_unix;
 		copy.ts_quality = OOMSIFT_TS_EXACT;
 	}
-	if (!copy.has_boot_time && se->has_boot_time) {
+	if (se->has_boot_time && (!copy.has_boot_time || se->boot_time < copy.boot_time)) {
 		copy.has_boot_time = true;
 		copy.boot_time = se->boot_time;
 	}
@@ -626,6 +629,25 @@ static int replace_event(oomsift_store *s, int64_t id, const oomsift_event *ev,
 	if ((rc = clear_children(s, id)) < 0 || (rc = write_event(s, &copy, source_id, id)) < 0)
 		return rc;
 	return insert_children(s, id, &copy);
+}
+
+/*
+ * Each copy estimates the boot time from the records of its own source read
+ * before it (the smallest wall time - uptime); the event keeps the smallest of
+ * all its copies' estimates, so that the stored value does not depend on the
+ * order the sources were read in.
+ */
+static int lower_boot_time(oomsift_store *s, int64_t id, const oomsift_event *ev)
+{
+	sqlite3_stmt *st;
+
+	if (!ev->has_boot_time)
+		return 0;
+	if (!(st = store_stmt(s, sql_lower_boot_time)))
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_double(st, 2, ev->boot_time);
+	return store_step(s, st, "cannot update a stored event");
 }
 
 static int add_sighting(oomsift_store *s, int64_t id, int64_t source_id, uint64_t line)
@@ -686,7 +708,8 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
 		rc = write_event(s, ev, source_id, 0);
 		if (rc == OOMSIFT_EABORT) {
 			if ((rc = find_by_fingerprint(s, ev, &id)) < 0 ||
-			    (id && (rc = fill_links(s, id, ev)) < 0))
+			    (id && ((rc = fill_links(s, id, ev)) < 0 ||
+			            (rc = lower_boot_time(s, id, ev)) < 0)))
 				return rc;
 		} else if (rc < 0) {
 			return rc;
@@ -700,7 +723,7 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
 	           (event_score(ev) == se.score && (int64_t)ev->raw.len > se.raw_len)) {
 		if ((rc = replace_event(s, id, ev, &se, source_id)) < 0)
 			return rc;
-	} else if ((rc = fill_links(s, id, ev)) < 0) {
+	} else if ((rc = fill_links(s, id, ev)) < 0 || (rc = lower_boot_time(s, id, ev)) < 0) {
 		return rc;
 	}
 	if (!id)

@@ -31,6 +31,14 @@ expect_code "reference: B" 0 "$bin" ingest --quiet --year 2024 --db "$tmp/ref.db
 store_canon "$tmp/ref.db" "$tmp/ref.txt" loose
 events=$(sqlite3 "$tmp/ref.db" 'SELECT count(*) FROM oom_events')
 test "$events" -gt 100 && ok || fail "reference: only $events events"
+# B, then A: the same store but for what names the first copy read (the
+# event's boot time is the earliest estimate of all its copies)
+# shellcheck disable=SC2086
+expect_code "reversed: B" 0 "$bin" ingest --quiet --year 2024 --db "$tmp/rev.db" $b_args
+# shellcheck disable=SC2086
+expect_code "reversed: A" 0 "$bin" ingest --quiet --year 2024 --db "$tmp/rev.db" $a_args
+store_canon "$tmp/rev.db" "$tmp/rev.txt" loose
+cmp -s "$tmp/ref.txt" "$tmp/rev.txt" && ok || fail "B then A stored other events than A then B: $(diff "$tmp/ref.txt" "$tmp/rev.txt" | head -n 4)"
 
 # reader DB N: N rounds of queries and reports on DB, each one's exit status
 # and stderr kept; stops early when $tmp/stop exists

@@ -10,9 +10,7 @@
 #   member, line, wrapper; the source ids and times left out).
 #   With "loose" (concurrent ingests, whose order is not fixed), what names the
 #   first copy read is left out too: an event's fingerprint, source, line and
-#   source_member, and the places it was read from become their count; and
-#   boot_time, which is the smallest wall time - uptime among the records read
-#   before the event was first stored (in another order, a few ms apart); events
+#   source_member, and the places it was read from become their count; events
 #   are then joined by their content (host, kind, ts, uptime, victim, trigger).
 
 # cols VIEW PREFIX EXCLUDED...: the view's columns, comma-separated
@@ -28,7 +26,7 @@ store_canon() {
 	canon_db=$1
 	out=$2
 	if [ "${3:-}" = loose ]; then
-		ex_ev="fingerprint source line source_member boot_time"
+		ex_ev="fingerprint source line source_member"
 		key="e.host || '/' || e.kind || '/' || ifnull(e.ts, '-') || '/' || ifnull(e.uptime_s, '-') || '/' || ifnull(e.victim_pid, '-') || '/' || ifnull(e.trigger_pid, '-')"
 		mkey="m.host || '/' || m.kind || '/' || ifnull(m.ts, '-') || '/' || ifnull(m.uptime_s, '-') || '/' || m.message"
 		places="SELECT $key, count(*) FROM event_sources s JOIN oom_events e ON e.id = s.event_id GROUP BY 1 ORDER BY 1, 2;"
