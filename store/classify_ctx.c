@@ -29,12 +29,16 @@ static const char sql_tasks[] =
 static const char sql_top_name[] =
     "SELECT name, count(*), sum(rss_pages) FROM oom_tasks WHERE event_id = ?1 "
     "AND name IS NOT NULL GROUP BY name ORDER BY sum(rss_pages) DESC, min(row) LIMIT 1";
-/* The key comparisons come before the LIKEs: most rows of a bag (zones,
- * memory.stat) then cost no pattern match. */
+/* oom_meminfo's rows of these sections, read from its tables: the sections'
+ * names are tested before their values are opened (most values of a report
+ * are zone and memcg figures). The key comparisons come before the LIKEs. */
 static const char sql_meminfo[] =
-    "SELECT section, key, value, unit FROM oom_meminfo WHERE event_id = ?1 AND value IS NOT NULL "
-    "AND (section = 'meminfo' OR (key = 'kernel_stack' AND section LIKE 'node %') "
-    "OR (key = 'total' AND section LIKE 'hugepages node %'))";
+    "SELECT s.key, n.key, v.value, n.unit FROM meminfo m, json_each(m.items) s, "
+    "json_each(s.value) v, meminfo_name n WHERE m.event_id = ?1 "
+    "AND (s.key = 'meminfo' OR s.key LIKE 'node %' OR s.key LIKE 'hugepages node %') "
+    "AND n.id = CAST(v.key AS INTEGER) AND v.value IS NOT NULL "
+    "AND (s.key = 'meminfo' OR (n.key = 'kernel_stack' AND s.key LIKE 'node %') "
+    "OR (n.key = 'total' AND s.key LIKE 'hugepages node %'))";
 /* The latest collection at or before ?3, else the earliest after it; with
  * no time (?3 NULL), the latest. */
 static const char sql_fact[] =
