@@ -64,6 +64,14 @@ int store_meminfo_put(oomsift_store *s, int64_t id, const oomsift_event *ev);
 /* Forgets the cached name ids, which a transaction's ROLLBACK may have
  * taken away: at every BEGIN and ROLLBACK. */
 void store_meminfo_forget(oomsift_store *s);
+/* Called for each value: its section, the id of its (key, unit) in
+ * meminfo_name and the value. 0 goes on; a negative error code (set) stops
+ * the walk and is returned. */
+typedef int (*store_meminfo_fn)(void *ctx, const char *section, int64_t name_id, int64_t value);
+/* Calls fn for every value of event id that is not NULL, in oom_meminfo's
+ * order: one read and a walk of its text, for callers that read many events.
+ * 0 (also for an event without values), or negative with the error set. */
+int store_meminfo_each(oomsift_store *s, int64_t id, store_meminfo_fn fn, void *ctx);
 /* Frees what store_meminfo_put keeps between calls; NULL is fine. */
 void store_meminfo_free(store_meminfo *m);
 

@@ -296,3 +296,222 @@ int store_meminfo_put(oomsift_store *s, int64_t id, const oomsift_event *ev)
 	sqlite3_bind_text(st, 2, m->items.data, (int)m->items.len, SQLITE_STATIC);
 	return store_step(s, st, "cannot store the memory values");
 }
+
+/* ---- reading an event's values without SQLite's JSON functions ---- */
+
+/* A reader of items text, decoding strings in place. */
+typedef struct items_reader {
+	char *p, *end;
+} items_reader;
+
+static void skip_space(items_reader *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+		r->p++;
+}
+
+static bool expect(items_reader *r, char c)
+{
+	skip_space(r);
+	if (r->p < r->end && *r->p == c) {
+		r->p++;
+		return true;
+	}
+	return false;
+}
+
+static unsigned hex4(const char *p)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+		             : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+		             : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+		                                    : 16u;
+		if (d == 16)
+			return UINT32_MAX;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* Writes code point c as UTF-8 at *w (a lone surrogate as its 3 bytes, as
+ * SQLite does). */
+static void put_utf8(char **w, unsigned c)
+{
+	unsigned char *o = (unsigned char *)*w;
+
+	if (c < 0x80) {
+		*o++ = (unsigned char)c;
+	} else if (c < 0x800) {
+		*o++ = (unsigned char)(0xc0 | (c >> 6));
+		*o++ = (unsigned char)(0x80 | (c & 0x3f));
+	} else if (c < 0x10000) {
+		*o++ = (unsigned char)(0xe0 | (c >> 12));
+		*o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+		*o++ = (unsigned char)(0x80 | (c & 0x3f));
+	} else {
+		*o++ = (unsigned char)(0xf0 | (c >> 18));
+		*o++ = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+		*o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+		*o++ = (unsigned char)(0x80 | (c & 0x3f));
+	}
+	*w = (char *)o;
+}
+
+/* One backslash escape at r->p (after the backslash) written at *w. A
+ * decoded escape is never longer than its text. */
+static bool unescape(items_reader *r, char **w)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *hit;
+	unsigned c, lo;
+
+	if (r->p >= r->end)
+		return false;
+	if (*r->p != 'u') {
+		if (!(hit = strchr(from, *r->p)) || !*r->p)
+			return false;
+		*(*w)++ = to[hit - from];
+		r->p++;
+		return true;
+	}
+	if (r->end - r->p < 5 || (c = hex4(r->p + 1)) == UINT32_MAX)
+		return false;
+	r->p += 5;
+	if ((c & 0xfc00) == 0xd800 && r->end - r->p >= 6 && r->p[0] == '\\' && r->p[1] == 'u' &&
+	    (lo = hex4(r->p + 2)) != UINT32_MAX && (lo & 0xfc00) == 0xdc00) {
+		c = 0x10000 + ((c & 0x3ff) << 10) + (lo & 0x3ff);
+		r->p += 6;
+	}
+	put_utf8(w, c);
+	return true;
+}
+
+/* A JSON string, decoded in place and NUL-terminated; NULL when malformed. */
+static char *read_string(items_reader *r)
+{
+	char *start, *w;
+
+	if (!expect(r, '"'))
+		return NULL;
+	start = w = r->p;
+	while (r->p < r->end && *r->p != '"') {
+		if (*r->p == '\\') {
+			r->p++;
+			if (!unescape(r, &w))
+				return NULL;
+		} else {
+			*w++ = *r->p++;
+		}
+	}
+	if (r->p >= r->end)
+		return NULL;
+	r->p++;
+	*w = '\0';
+	return start;
+}
+
+/* A decimal integer without overflow; false when there is none. */
+static bool parse_i64(const char *p, const char *end, const char **after, int64_t *v)
+{
+	bool neg = p < end && *p == '-';
+	uint64_t u = 0, max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	const char *q = p + neg;
+
+	if (q >= end || *q < '0' || *q > '9')
+		return false;
+	for (; q < end && *q >= '0' && *q <= '9'; q++) {
+		if (u > (max - (uint64_t)(*q - '0')) / 10)
+			return false;
+		u = u * 10 + (uint64_t)(*q - '0');
+	}
+	*after = q;
+	*v = neg ? (int64_t)(0 - u) : (int64_t)u;
+	return true;
+}
+
+#define ITEMS_DAMAGED 1 /* the text is not what store_meminfo_put writes */
+
+/* One section's object, its values to fn: 0, fn's error, or ITEMS_DAMAGED. */
+static int read_section(items_reader *r, const char *section, store_meminfo_fn fn, void *ctx)
+{
+	int rc;
+
+	if (!expect(r, '{'))
+		return ITEMS_DAMAGED;
+	if (expect(r, '}'))
+		return 0;
+	do {
+		const char *name = read_string(r), *after;
+		int64_t id, value;
+		if (!name || !parse_i64(name, name + strlen(name), &after, &id) || *after ||
+		    !expect(r, ':'))
+			return ITEMS_DAMAGED;
+		skip_space(r);
+		if (r->end - r->p >= 4 && memcmp(r->p, "null", 4) == 0) {
+			r->p += 4;
+			continue;
+		}
+		if (!parse_i64(r->p, r->end, &after, &value))
+			return ITEMS_DAMAGED;
+		r->p += after - r->p;
+		if ((rc = fn(ctx, section, id, value)) < 0)
+			return rc;
+	} while (expect(r, ','));
+	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
+}
+
+static int read_items(items_reader *r, store_meminfo_fn fn, void *ctx)
+{
+	int rc = 0;
+
+	if (!expect(r, '{'))
+		return ITEMS_DAMAGED;
+	if (expect(r, '}'))
+		return 0;
+	do {
+		const char *section = read_string(r);
+		if (!section || !expect(r, ':'))
+			return ITEMS_DAMAGED;
+		if ((rc = read_section(r, section, fn, ctx)) != 0)
+			return rc;
+	} while (expect(r, ','));
+	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
+}
+
+static const char sql_items[] = "SELECT items FROM meminfo WHERE event_id = ?1";
+
+int store_meminfo_each(oomsift_store *s, int64_t id, store_meminfo_fn fn, void *ctx)
+{
+	store_meminfo *m = state(s);
+	sqlite3_stmt *st = store_stmt(s, sql_items);
+	items_reader r;
+	int rc;
+
+	if (!m)
+		return OOMSIFT_ENOMEM;
+	if (!st)
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return store_error(s, "cannot read the memory values of an event");
+	/* a copy to decode in place; the buffer's limit bounds it */
+	m->items.len = 0;
+	rc = oomsift_buf_append(&m->items, sqlite3_column_text(st, 0),
+	                        (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	r.p = m->items.data;
+	r.end = r.p + m->items.len;
+	if ((rc = read_items(&r, fn, ctx)) == ITEMS_DAMAGED)
+		return oomsift_error_set(OOMSIFT_ESTORE,
+		                         "store '%s': the memory values of event %lld are damaged",
+		                         s->path, (long long)id);
+	return rc;
+}

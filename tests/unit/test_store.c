@@ -17,6 +17,7 @@
 #include "oomsift/event.h"
 #include "oomsift/query.h"
 #include "oomsift/store.h"
+#include "store/internal.h"
 
 #define UNSET OOMSIFT_UNSET
 
@@ -1052,6 +1053,59 @@ static void test_meminfo_round_trip(void **state)
 	oomsift_store_free(s);
 }
 
+/* What store_meminfo_each saw: "section|name|value;" for each value. */
+static int collect_value(void *ctx, const char *section, int64_t name_id, int64_t value)
+{
+	char *out = ctx;
+	size_t used = strlen(out);
+
+	snprintf(out + used, 256 - used, "%s|%lld|%lld;", section, (long long)name_id,
+	         (long long)value);
+	return 0;
+}
+
+/* The C reader of a meminfo row (classify's) decodes every JSON escape as
+ * SQLite does, passes over NULL values, and says which event is damaged. */
+static void test_meminfo_walk(void **state)
+{
+	oomsift_store *s = open_memory();
+	sqlite3 *db = oomsift_store_db(s);
+	char seen[256] = "";
+
+	(void)state;
+	assert_int_equal(
+	    sqlite3_exec(
+	        db,
+	        "INSERT INTO source(id, path, first_ingested, last_ingested) VALUES "
+	        "(1, 'kern.log', 'x', 'x');"
+	        "INSERT INTO event(id, fingerprint, host, kind, kills, manual, no_killable, "
+	        "has_header, has_kill, complete, source_id, line, ingested_at) VALUES "
+	        "(1, x'01', 'h', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 1, 'x'),"
+	        "(2, x'02', 'h', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 9, 'x');"
+	        "INSERT INTO meminfo(event_id, items) VALUES (1, '{\"a\\u00e9\\ud83d"
+	        "\\ude00\\/\\n\\\"\\\\\\t\": {\"1\":-5, \"2\":null},\"b\":{},"
+	        "\"c\":{\"3\":9223372036854775807}}'),"
+	        "(2, '{\"meminfo\":{\"1\":');",
+	        NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(store_meminfo_each(s, 1, collect_value, seen), 0);
+	assert_string_equal(seen,
+	                    "a\xc3\xa9\xf0\x9f\x98\x80/\n\"\\\t|1|-5;c|3|9223372036854775807;");
+	/* the same as SQLite's own reading */
+	assert_int_equal(count_rows(s,
+	                            "SELECT count(*) FROM meminfo m, json_each(m.items) j WHERE "
+	                            "m.event_id = 1 AND j.key = "
+	                            "'a' || char(233, 128512) || '/' || char(10, 34, 92, 9)",
+	                            0),
+	                 1);
+	seen[0] = '\0';
+	assert_int_equal(store_meminfo_each(s, 3, collect_value, seen), 0);
+	assert_string_equal(seen, "");
+	assert_int_equal(store_meminfo_each(s, 2, collect_value, seen), OOMSIFT_ESTORE);
+	assert_non_null(strstr(oomsift_error_message(), "event 2"));
+	oomsift_store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1071,6 +1125,7 @@ int main(void)
 	    cmocka_unit_test(test_migrate_from_v1),
 	    cmocka_unit_test(test_migrate_meminfo),
 	    cmocka_unit_test(test_meminfo_round_trip),
+	    cmocka_unit_test(test_meminfo_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
