@@ -29,12 +29,10 @@ static const char sql_tasks[] =
 static const char sql_top_name[] =
     "SELECT name, count(*), sum(rss_pages) FROM oom_tasks WHERE event_id = ?1 "
     "AND name IS NOT NULL GROUP BY name ORDER BY sum(rss_pages) DESC, min(row) LIMIT 1";
-/* The key comparisons come before the LIKEs: most rows of a bag (zones,
- * memory.stat) then cost no pattern match. */
-static const char sql_meminfo[] =
-    "SELECT section, key, value, unit FROM oom_meminfo WHERE event_id = ?1 AND value IS NOT NULL "
-    "AND (section = 'meminfo' OR (key = 'kernel_stack' AND section LIKE 'node %') "
-    "OR (key = 'total' AND section LIKE 'hugepages node %'))";
+/* The names of Mem-Info values that the meminfo.* fields read; their values
+ * come from store_meminfo_each, which reads each event's row in C. */
+static const char sql_mi_names[] =
+    "SELECT id, key, unit FROM meminfo_name WHERE id > ?1 ORDER BY id";
 /* The latest collection at or before ?3, else the earliest after it; with
  * no time (?3 NULL), the latest. */
 static const char sql_fact[] =
@@ -714,26 +712,102 @@ static oomsift_value kernel_share(const oomsift_value *d)
 	return v_ratio(sum, d[D_MEM_TOTAL_KB]);
 }
 
-static int load_meminfo(subject_ctx *x)
+/* Reads the names added to meminfo_name since the last read, keeping those
+ * of the keys meminfo_row reads. */
+static int load_mi_names(classifier *c)
 {
-	oomsift_value *d = x->derived;
-	sqlite3_stmt *st = store_stmt(x->c->s, sql_meminfo);
+	static const char *const keys[] = {"free",
+	                                   "shmem",
+	                                   "slab_unreclaimable",
+	                                   "slab_reclaimable",
+	                                   "pagetables",
+	                                   "active_anon",
+	                                   "inactive_anon",
+	                                   "active_file",
+	                                   "inactive_file",
+	                                   "kernel_stack",
+	                                   "total"};
+	sqlite3_stmt *st = store_stmt(c->s, sql_mi_names);
 	int rc;
 
 	if (!st)
 		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, c->mi_max_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 1);
+		const char *unit = (const char *)sqlite3_column_text(st, 2);
+		mi_name *n = &c->mi_names[c->n_mi_names];
+		bool wanted = false;
+		c->mi_max_id = sqlite3_column_int64(st, 0);
+		for (size_t i = 0; key && i < sizeof(keys) / sizeof(keys[0]); i++)
+			wanted |= strcmp(key, keys[i]) == 0;
+		if (!wanted)
+			continue;
+		if (c->n_mi_names == CLASSIFY_MI_NAMES) {
+			sqlite3_reset(st);
+			return oomsift_error_set(OOMSIFT_ELIMIT,
+			                         "store: more than %d names of memory figures",
+			                         CLASSIFY_MI_NAMES);
+		}
+		n->id = c->mi_max_id;
+		snprintf(n->key, sizeof(n->key), "%s", key);
+		snprintf(n->unit, sizeof(n->unit), "%s",
+		         unit && strlen(unit) < sizeof(n->unit) ? unit : "");
+		if (n->id > 0 && n->id < CLASSIFY_MI_DIRECT)
+			c->mi_index[n->id] = (unsigned char)(c->n_mi_names + 1);
+		c->n_mi_names++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_error(c->s, "cannot read the names of memory values");
+}
+
+static const mi_name *find_mi_name(const classifier *c, int64_t id)
+{
+	if (id > 0 && id < CLASSIFY_MI_DIRECT)
+		return c->mi_index[id] ? &c->mi_names[c->mi_index[id] - 1] : NULL;
+	for (size_t i = 0; i < c->n_mi_names; i++)
+		if (c->mi_names[i].id == id)
+			return &c->mi_names[i];
+	return NULL;
+}
+
+typedef struct meminfo_walk {
+	classifier *c;
+	oomsift_value *d;
+} meminfo_walk;
+
+/* The values oom_meminfo would give for (section = 'meminfo' OR (key =
+ * 'kernel_stack' AND section LIKE 'node %') OR (key = 'total' AND section
+ * LIKE 'hugepages node %')), as far as meminfo_row reads them. */
+static int meminfo_value(void *ctx, const char *section, int64_t name_id, int64_t value)
+{
+	meminfo_walk *w = ctx;
+	const mi_name *n;
+	int rc;
+
+	if (name_id > w->c->mi_max_id && (rc = load_mi_names(w->c)) < 0)
+		return rc;
+	if (!(n = find_mi_name(w->c, name_id)))
+		return 0;
+	if (strcmp(section, "meminfo") == 0 ||
+	    (strcmp(n->key, "kernel_stack") == 0 && strncmp(section, "node ", 5) == 0) ||
+	    (strcmp(n->key, "total") == 0 && strncmp(section, "hugepages node ", 15) == 0))
+		meminfo_row(w->d, section, n->key, value, n->unit);
+	return 0;
+}
+
+static int load_meminfo(subject_ctx *x)
+{
+	oomsift_value *d = x->derived;
+	meminfo_walk w = {x->c, d};
+	int rc;
+
 	if ((rc = ensure(x, G_MEM)) < 0)
 		return rc;
 	for (int i = D_MI_FREE_KB; i <= D_SHARE_KERNEL; i++)
 		d[i] = v_null;
-	sqlite3_bind_int64(st, 1, x->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		meminfo_row(d, (const char *)sqlite3_column_text(st, 0),
-		            (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2),
-		            (const char *)sqlite3_column_text(st, 3));
-	if (rc != SQLITE_DONE)
-		return store_error(x->c->s, "cannot read the memory figures of an event");
-	sqlite3_reset(st);
+	if ((rc = store_meminfo_each(x->c->s, x->id, meminfo_value, &w)) < 0)
+		return rc;
 	d[D_SHARE_SHMEM] = v_ratio(d[D_MI_SHMEM_KB], d[D_MEM_TOTAL_KB]);
 	d[D_SHARE_SLAB_UNRECLAIMABLE] = v_ratio(d[D_MI_SLAB_UNRECLAIMABLE_KB], d[D_MEM_TOTAL_KB]);
 	d[D_SHARE_HUGEPAGES] = v_ratio(d[D_MI_HUGEPAGES_KB], d[D_MEM_TOTAL_KB]);

@@ -62,9 +62,25 @@ typedef struct series_cache {
 	size_t bytes, count;
 } series_cache;
 
+/* The names of meminfo_name (id, key, unit) whose values the meminfo.*
+ * fields read: a few keys in a few units; an id below CLASSIFY_MI_DIRECT is
+ * found by its index. */
+#define CLASSIFY_MI_NAMES  128
+#define CLASSIFY_MI_DIRECT 4096
+
+typedef struct mi_name {
+	int64_t id;
+	char key[24];
+	char unit[16]; /* "" for a longer one: neither kB nor bytes */
+} mi_name;
+
 typedef struct classifier {
 	oomsift_store *s;
-	view_cols cols[2]; /* by oomsift_rule_subject */
+	mi_name mi_names[CLASSIFY_MI_NAMES];
+	size_t n_mi_names;
+	int64_t mi_max_id;                          /* the largest id read from meminfo_name */
+	unsigned char mi_index[CLASSIFY_MI_DIRECT]; /* id -> 1 + index in mi_names, 0: none */
+	view_cols cols[2];                          /* by oomsift_rule_subject */
 	struct {
 		char *sql;
 		sqlite3_stmt *st;

@@ -72,7 +72,7 @@ static const char sql_fill_links[] =
     "AND ?3 IS NOT NULL) OR (seen_by IS NULL AND ?4 IS NOT NULL) OR (container_id IS NULL AND "
     "?5 IS NOT NULL) THEN NULL ELSE classified_with END WHERE id = ?1";
 static const char sql_by_fp[] = "SELECT id FROM event WHERE fingerprint = ?1";
-/* Task and bag rows go in multi-row INSERTs of 64, 16, 4 and 1 rows: one
+/* Task rows go in multi-row INSERTs of 64, 16, 4 and 1 rows: one
  * statement step per batch instead of per row (the rows of one event are
  * bound in order, so a batch stores exactly what single INSERTs would). */
 #define ROWS4(v)  v "," v "," v "," v
@@ -84,9 +84,6 @@ static const char sql_by_fp[] = "SELECT id FROM event WHERE fingerprint = ?1";
 	"rss_anon_pages, rss_file_pages, rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, "      \
 	"nr_puds, swapents, cpu, oom_adj, oom_score_adj, name) VALUES "
 #define TASK_VALUES "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-#define BAG_COLS    5
-#define BAG_INSERT  "INSERT OR IGNORE INTO bag(event_id, section, key, value, unit) VALUES "
-#define BAG_VALUES  "(?,?,?,?,?)"
 
 typedef struct row_batch {
 	size_t rows;
@@ -98,10 +95,6 @@ static const row_batch task_batches[] = {{64, TASK_INSERT ROWS64(TASK_VALUES)},
                                          {16, TASK_INSERT ROWS16(TASK_VALUES)},
                                          {4, TASK_INSERT ROWS4(TASK_VALUES)},
                                          {1, TASK_INSERT TASK_VALUES}};
-static const row_batch bag_batches[] = {{64, BAG_INSERT ROWS64(BAG_VALUES)},
-                                        {16, BAG_INSERT ROWS16(BAG_VALUES)},
-                                        {4, BAG_INSERT ROWS4(BAG_VALUES)},
-                                        {1, BAG_INSERT BAG_VALUES}};
 #define NBATCHES (sizeof(task_batches) / sizeof(task_batches[0]))
 static const char sql_kill[] =
     "INSERT INTO kill(event_id, seq, kind, pid, comm, uid, total_vm_kb, anon_rss_kb, "
@@ -110,7 +103,7 @@ static const char sql_kill[] =
 static const char sql_raw[] = "INSERT INTO raw(event_id, text) VALUES (?1, ?2)";
 static const char *const sql_clear[] = {
     "DELETE FROM task WHERE event_id = ?1", "DELETE FROM kill WHERE event_id = ?1",
-    "DELETE FROM bag WHERE event_id = ?1", "DELETE FROM raw WHERE event_id = ?1",
+    "DELETE FROM meminfo WHERE event_id = ?1", "DELETE FROM raw WHERE event_id = ?1",
     "DELETE FROM event_key WHERE event_id = ?1"};
 /* In the order of the boot_host index, so no sort (and no sorter's memory)
  * per event: learn_boot() picks the row. */
@@ -269,7 +262,7 @@ static void bind_event(sqlite3_stmt *st, const oomsift_event *ev, int64_t source
 	sqlite3_bind_text(st, i, now, -1, SQLITE_STATIC);
 }
 
-/* ---- children: task rows, kills, bags, raw text, keys ---- */
+/* ---- children: task rows, kills, Mem-Info values, raw text, keys ---- */
 
 /* Binds task row r of ev from parameter `first` on. */
 static void bind_task(sqlite3_stmt *st, int first, int64_t id, const oomsift_event *ev, size_t r)
@@ -332,33 +325,6 @@ static int insert_kills(oomsift_store *s, int64_t id, const oomsift_event *ev)
 	return 0;
 }
 
-static void bind_bag(sqlite3_stmt *st, int first, int64_t id, const oomsift_kv *kv)
-{
-	sqlite3_bind_int64(st, first, id);
-	store_bind_text(st, first + 1, kv->section);
-	store_bind_text(st, first + 2, kv->key);
-	store_bind_i64(st, first + 3, kv->value);
-	store_bind_text(st, first + 4, kv->unit);
-}
-
-static int insert_bags(oomsift_store *s, int64_t id, const oomsift_event *ev)
-{
-	size_t i = 0;
-
-	for (size_t b = 0; b < NBATCHES; b++)
-		while (ev->nkvs - i >= bag_batches[b].rows) {
-			sqlite3_stmt *st = store_stmt(s, bag_batches[b].sql);
-			int rc;
-			if (!st)
-				return OOMSIFT_ESTORE;
-			for (size_t k = 0; k < bag_batches[b].rows; k++, i++)
-				bind_bag(st, 1 + (int)k * BAG_COLS, id, &ev->kvs[i]);
-			if ((rc = store_step(s, st, "cannot store a memory value")) < 0)
-				return rc;
-		}
-	return 0;
-}
-
 static int insert_key(oomsift_store *s, int64_t id, int kind, const oomsift_event_key *k)
 {
 	sqlite3_stmt *st;
@@ -383,7 +349,8 @@ static int insert_children(oomsift_store *s, int64_t id, const oomsift_event *ev
 	int rc;
 
 	if ((rc = insert_tasks(s, id, ev)) < 0 || (rc = insert_kills(s, id, ev)) < 0 ||
-	    (rc = insert_bags(s, id, ev)) < 0 || (rc = insert_key(s, id, 0, &ev->key_first)) < 0 ||
+	    (rc = store_meminfo_put(s, id, ev)) < 0 ||
+	    (rc = insert_key(s, id, 0, &ev->key_first)) < 0 ||
 	    (rc = insert_key(s, id, 1, &ev->key_kill)) < 0)
 		return rc;
 	if (!ev->raw.len)

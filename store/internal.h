@@ -30,6 +30,7 @@ struct oomsift_store {
 	char *path;                                /* as opened, for error messages */
 	double busy_since_ms;                      /* when the present wait for a lock began */
 	char *event_insert_sql, *event_update_sql; /* built from the column list */
+	struct store_meminfo *meminfo;             /* store/meminfo.c, made on first use */
 };
 
 /* Sets and returns OOMSIFT_ESTORE with the store's path, what failed, the
@@ -53,5 +54,25 @@ void store_bind_real(sqlite3_stmt *st, int i, double v);
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* The current time as ISO 8601 UTC. */
 void store_now_iso(char *out, size_t len);
+
+/* ---- Mem-Info values (store/meminfo.c) ---- */
+typedef struct store_meminfo store_meminfo;
+/* Stores ev's Mem-Info values as the meminfo row of event id (no row when it
+ * has none), adding their names to meminfo_name; inside a write transaction.
+ * Negative with the error set when SQLite fails or memory runs out. */
+int store_meminfo_put(oomsift_store *s, int64_t id, const oomsift_event *ev);
+/* Forgets the cached name ids, which a transaction's ROLLBACK may have
+ * taken away: at every BEGIN and ROLLBACK. */
+void store_meminfo_forget(oomsift_store *s);
+/* Called for each value: its section, the id of its (key, unit) in
+ * meminfo_name and the value. 0 goes on; a negative error code (set) stops
+ * the walk and is returned. */
+typedef int (*store_meminfo_fn)(void *ctx, const char *section, int64_t name_id, int64_t value);
+/* Calls fn for every value of event id that is not NULL, in oom_meminfo's
+ * order: one read and a walk of its text, for callers that read many events.
+ * 0 (also for an event without values), or negative with the error set. */
+int store_meminfo_each(oomsift_store *s, int64_t id, store_meminfo_fn fn, void *ctx);
+/* Frees what store_meminfo_put keeps between calls; NULL is fine. */
+void store_meminfo_free(store_meminfo *m);
 
 #endif

@@ -290,7 +290,7 @@ static int key_row(sqlite3_stmt *st, oomsift_event *ev)
 }
 
 static const char bags_sql[] =
-    "SELECT section, key, value, unit FROM oom_meminfo WHERE event_id = ?1";
+    "SELECT section, key, value, unit FROM oom_meminfo WHERE event_id = ?1 ORDER BY section, key";
 static const char keys_sql[] =
     "SELECT kind, key, uptime_s, ts_unix FROM event_key WHERE event_id = ?1";
 static const char tasks_sql[] =

@@ -19,6 +19,7 @@ extern const char oomsift_migrate_3_sql[];
 extern const char oomsift_migrate_4_sql[];
 extern const char oomsift_migrate_5_sql[];
 extern const char oomsift_migrate_6_sql[];
+extern const char oomsift_migrate_7_sql[];
 
 /* Migrations: entry i brings a store from user_version i to i + 1. */
 static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
@@ -28,6 +29,7 @@ static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
     oomsift_migrate_4_sql, /* user-space actors, memory events */
     oomsift_migrate_5_sql, /* root causes */
     oomsift_migrate_6_sql, /* indexes for classification */
+    oomsift_migrate_7_sql, /* Mem-Info values as one row per event */
 };
 
 /* What a failed write or read most often means, in the user's words: the
@@ -292,6 +294,7 @@ void oomsift_store_free(oomsift_store *s)
 	sqlite3_close(s->db);
 	free(s->event_insert_sql);
 	free(s->event_update_sql);
+	store_meminfo_free(s->meminfo);
 	free(s->path);
 	free(s);
 }
@@ -315,6 +318,7 @@ static void reset_stmts(oomsift_store *s)
 int oomsift_store_begin(oomsift_store *s)
 {
 	reset_stmts(s);
+	store_meminfo_forget(s);
 	/* The busy handler waits up to STORE_BUSY_WAIT_MS for another writer;
 	 * a writer that keeps committing back to back can still win every
 	 * poll of it, so try again a few times before giving up. */
@@ -336,6 +340,7 @@ int oomsift_store_commit(oomsift_store *s)
 void oomsift_store_rollback(oomsift_store *s)
 {
 	reset_stmts(s);
+	store_meminfo_forget(s);
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK");
 }

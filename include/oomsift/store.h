@@ -15,7 +15,7 @@
 typedef struct oomsift_store oomsift_store;
 typedef struct sqlite3 sqlite3;
 
-#define OOMSIFT_SCHEMA_VERSION 6
+#define OOMSIFT_SCHEMA_VERSION 7
 
 /* Bytes of a source's content that identify it. */
 #define OOMSIFT_SOURCE_HEAD 4096

@@ -57,8 +57,8 @@ SELECT 'task', (SELECT fp FROM ev WHERE id = event_id), $(cols "$1" task) FROM t
   ORDER BY 2, 3;
 SELECT 'kill', (SELECT fp FROM ev WHERE id = event_id), $(cols "$1" kill) FROM kill
   ORDER BY 2, 3;
-SELECT 'bag', (SELECT fp FROM ev WHERE id = event_id), $(cols "$1" bag) FROM bag
-  ORDER BY 2, 3, 4;
+SELECT 'meminfo', (SELECT fp FROM ev WHERE id = event_id), section, key, value, unit
+  FROM oom_meminfo ORDER BY 2, 3, 4;
 SELECT 'raw', (SELECT fp FROM ev WHERE id = event_id), text FROM raw ORDER BY 2, 3;
 SELECT 'event_key', key, (SELECT fp FROM ev WHERE id = event_id), kind, uptime_s, ts_unix
   FROM event_key ORDER BY 2, 3, 4, 5, 6;

@@ -241,8 +241,8 @@ static void view_columns(sqlite3 *db, const char *view, char *out, size_t len)
 	sqlite3_finalize(st);
 }
 
-/* A store of schema 5 migrated to 6: the indexes of classification at fleet
- * scale, every view as it was. */
+/* A store of schema 5 migrated forward: the indexes of classification at
+ * fleet scale (schema 6), every view as it was. */
 /* Removes a store file made in a temporary directory, then the directory. */
 static void remove_store(const char *dir, const char *path)
 {
@@ -276,7 +276,7 @@ static void test_migrate_from_v5(void **state)
 	sqlite3_close(db);
 
 	assert_int_equal(oomsift_store_open(&s, path, OOMSIFT_STORE_READWRITE), 0);
-	assert_int_equal(sql_int(s, "PRAGMA user_version"), 6);
+	assert_int_equal(sql_int(s, "PRAGMA user_version"), OOMSIFT_SCHEMA_VERSION);
 	for (size_t i = 0; i < 3; i++) {
 		view_columns(oomsift_store_db(s), views[i], after, sizeof(after));
 		assert_string_equal(before[i], after);

@@ -17,6 +17,7 @@
 #include "oomsift/event.h"
 #include "oomsift/query.h"
 #include "oomsift/store.h"
+#include "store/internal.h"
 
 #define UNSET OOMSIFT_UNSET
 
@@ -496,9 +497,9 @@ static void test_load_round_trip(void **state)
 	oomsift_store_free(s);
 }
 
-/* Task and bag rows go in batches of 64, 16, 4 and 1: a count that needs
- * every size (64 + 16 + 4 + 1 + 1 + 1 = 87) stores each row once, in order,
- * with its NULLs, and a repeated bag key keeps its first value. */
+/* Task rows go in batches of 64, 16, 4 and 1: a count that needs every size
+ * (64 + 16 + 4 + 1 + 1 + 1 = 87) stores each row once, in order, with its
+ * NULLs; and a repeated Mem-Info key keeps its first value. */
 static void test_batched_rows(void **state)
 {
 	enum { NTASKS = 87, NKVS = 87 };
@@ -536,10 +537,11 @@ static void test_batched_rows(void **state)
 	assert_true(inserted);
 	assert_int_equal(count_rows(s, "SELECT count(*) FROM task WHERE event_id = ?1", id),
 	                 NTASKS);
-	assert_int_equal(count_rows(s, "SELECT count(*) FROM bag WHERE event_id = ?1", id),
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM oom_meminfo WHERE event_id = ?1", id),
 	                 NKVS - 1);
 	assert_int_equal(
-	    count_rows(s, "SELECT value FROM bag WHERE event_id = ?1 AND key = 'k0'", id), 0);
+	    count_rows(s, "SELECT value FROM oom_meminfo WHERE event_id = ?1 AND key = 'k0'", id),
+	    0);
 	assert_int_equal(oomsift_store_load_event(s, id, false, &got), 0);
 	assert_int_equal(got->ntasks, NTASKS);
 	for (int i = 0; i < NTASKS; i++) {
@@ -851,7 +853,8 @@ static void test_put_memevent(void **state)
 	oomsift_store_free(s);
 }
 
-extern const char oomsift_schema_sql[];
+extern const char oomsift_schema_sql[], oomsift_migrate_2_sql[], oomsift_migrate_3_sql[],
+    oomsift_migrate_4_sql[], oomsift_migrate_5_sql[], oomsift_migrate_6_sql[];
 
 /* The column names of view oom_events, comma-separated. */
 static void view_columns(sqlite3 *db, const char *view, char *out, size_t len)
@@ -910,6 +913,199 @@ static void test_migrate_from_v1(void **state)
 	scratch_free(&t);
 }
 
+/* Every row of oom_meminfo as text, in (event, section, key) order, with the
+ * type of its value. */
+static void meminfo_dump(sqlite3 *db, char *out, size_t len)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(
+	    sqlite3_prepare_v2(
+	        db,
+	        "SELECT group_concat(event_id || '|' || hex(section) || '|' || key || "
+	        "'|' || ifnull(value, 'NULL') || '|' || typeof(value) || '|' || unit, "
+	        "';') FROM (SELECT * FROM oom_meminfo ORDER BY event_id, section, key)",
+	        -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* Schema 7 moves the bag rows of schema 6 into one meminfo row per event:
+ * oom_meminfo shows the same rows and columns, whatever the section's bytes
+ * (quotes, backslashes, control and non-UTF-8 bytes) and values (NULL,
+ * negative, the largest). */
+static void test_migrate_meminfo(void **state)
+{
+	const char *const sqls[] = {oomsift_schema_sql,    oomsift_migrate_2_sql,
+	                            oomsift_migrate_3_sql, oomsift_migrate_4_sql,
+	                            oomsift_migrate_5_sql, oomsift_migrate_6_sql};
+	scratch t;
+	sqlite3 *db = NULL;
+	oomsift_store *s = NULL;
+	oomsift_event *got = NULL;
+	char cols[2][256], before[2048], after[2048];
+
+	(void)state;
+	scratch_init(&t);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++)
+		assert_int_equal(sqlite3_exec(db, sqls[i], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(
+	        db,
+	        "PRAGMA user_version = 6;"
+	        "INSERT INTO source(id, path, first_ingested, last_ingested) VALUES "
+	        "(1, 'kern.log', 'x', 'x');"
+	        "INSERT INTO event(id, fingerprint, host, kind, kills, manual, no_killable, "
+	        "has_header, has_kill, complete, source_id, line, ingested_at) VALUES "
+	        "(1, x'01', 'h', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 1, 'x'),"
+	        "(2, x'02', 'h', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 9, 'x'),"
+	        "(3, x'03', 'h', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 20, 'x');"
+	        "INSERT INTO bag(event_id, section, key, value, unit) VALUES "
+	        "(1, 'meminfo', 'active_anon', 5, 'pages'), (1, 'meminfo', 'free', NULL, 'pages'),"
+	        "(1, 'node 0', 'active_anon', 20, 'kB'), (1, 'zone DMA', 'min', -3, 'kB'),"
+	        "(2, 'memcg_stat /a\"b\\c' || char(1) || cast(x'ff' AS TEXT), 'rss', "
+	        "9223372036854775807, 'bytes'), (2, 'meminfo', 'active_anon', 0, 'pages');",
+	        NULL, NULL, NULL),
+	    SQLITE_OK);
+	view_columns(db, "oom_meminfo", cols[0], sizeof(cols[0]));
+	meminfo_dump(db, before, sizeof(before));
+	sqlite3_close(db);
+
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READWRITE), 0);
+	assert_int_equal(count_rows(s, "PRAGMA user_version", 0), OOMSIFT_SCHEMA_VERSION);
+	view_columns(oomsift_store_db(s), "oom_meminfo", cols[1], sizeof(cols[1]));
+	assert_string_equal(cols[0], cols[1]);
+	meminfo_dump(oomsift_store_db(s), after, sizeof(after));
+	assert_string_equal(before, after);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM sqlite_master WHERE name = 'bag'", 0),
+	                 0);
+	/* one row per event with values; (key, unit) pairs named once */
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM meminfo", 0), 2);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM meminfo_name", 0), 5);
+	/* an event's values come in (section, key) order without ORDER BY */
+	assert_int_equal(count_rows(s,
+	                            "SELECT group_concat(key || value, ',') = "
+	                            "'active_anon5,active_anon20,min-3' FROM oom_meminfo "
+	                            "WHERE event_id = ?1 AND value IS NOT NULL",
+	                            1),
+	                 1);
+	/* and load back as an event's values */
+	assert_int_equal(oomsift_store_load_event(s, 2, false, &got), 0);
+	assert_int_equal(got->nkvs, 2);
+	assert_string_equal(got->kvs[1].section, "meminfo");
+	assert_string_equal(got->kvs[0].section, "memcg_stat /a\"b\\c\x01\xff");
+	assert_true(got->kvs[0].value == INT64_MAX);
+	assert_string_equal(got->kvs[0].unit, "bytes");
+	oomsift_event_free(got);
+	/* deleting an event deletes its values */
+	assert_int_equal(
+	    sqlite3_exec(oomsift_store_db(s), "DELETE FROM event WHERE id = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM oom_meminfo", 0), 2);
+	oomsift_store_free(s);
+	scratch_free(&t);
+}
+
+/* The values of an event stored by this version read back as they were put:
+ * a section's every byte, NULL and extreme values, one key in two sections
+ * and units; a key repeated in one section keeps its first value. */
+static void test_meminfo_round_trip(void **state)
+{
+	static const char section[] = "memcg_stat /k8s/\"pod\"\\x\t\x1f\xc3\xa9\xfe";
+	oomsift_store *s = open_memory();
+	oomsift_event *ev = make_event(0x21), *got = NULL;
+	int64_t src, id;
+	bool inserted;
+	char dump[2048];
+
+	(void)state;
+	ev->kvs = calloc(6, sizeof(*ev->kvs));
+	assert_non_null(ev->kvs);
+	ev->kvs_cap = ev->nkvs = 6;
+	ev->kvs[0] = (oomsift_kv){"zone Normal", "min", 7, "kB"};
+	ev->kvs[1] = (oomsift_kv){section, "rss", INT64_MAX, "bytes"};
+	ev->kvs[2] = (oomsift_kv){section, "pgfault", INT64_MIN + 1, "count"};
+	ev->kvs[3] = (oomsift_kv){"meminfo", "free", UNSET, "pages"};
+	ev->kvs[4] = (oomsift_kv){"meminfo", "min", 1, "pages"};
+	ev->kvs[5] = (oomsift_kv){"zone Normal", "min", 8, "pages"};
+	src = add_source(s, "kern.log");
+	assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+	meminfo_dump(oomsift_store_db(s), dump, sizeof(dump));
+	assert_string_equal(dump, "1|6D656D63675F73746174202F6B38732F22706F64225C78091FC3A9FE|"
+	                          "pgfault|-9223372036854775807|integer|count;"
+	                          "1|6D656D63675F73746174202F6B38732F22706F64225C78091FC3A9FE|"
+	                          "rss|9223372036854775807|integer|bytes;"
+	                          "1|6D656D696E666F|free|NULL|null|pages;"
+	                          "1|6D656D696E666F|min|1|integer|pages;"
+	                          "1|7A6F6E65204E6F726D616C|min|7|integer|kB");
+	/* the repeated key was not named: its value is not stored */
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM meminfo_name", 0), 5);
+	assert_int_equal(oomsift_store_load_event(s, id, false, &got), 0);
+	assert_int_equal(got->nkvs, 5);
+	assert_string_equal(got->kvs[0].section, section);
+	assert_true(got->kvs[0].value == INT64_MIN + 1);
+	assert_true(got->kvs[2].value == UNSET);
+	oomsift_event_free(got);
+	oomsift_event_free(ev);
+	oomsift_store_free(s);
+}
+
+/* What store_meminfo_each saw: "section|name|value;" for each value. */
+static int collect_value(void *ctx, const char *section, int64_t name_id, int64_t value)
+{
+	char *out = ctx;
+	size_t used = strlen(out);
+
+	snprintf(out + used, 256 - used, "%s|%lld|%lld;", section, (long long)name_id,
+	         (long long)value);
+	return 0;
+}
+
+/* The C reader of a meminfo row (classify's) decodes every JSON escape as
+ * SQLite does, passes over NULL values, and says which event is damaged. */
+static void test_meminfo_walk(void **state)
+{
+	oomsift_store *s = open_memory();
+	sqlite3 *db = oomsift_store_db(s);
+	char seen[256] = "";
+
+	(void)state;
+	assert_int_equal(
+	    sqlite3_exec(
+	        db,
+	        "INSERT INTO source(id, path, first_ingested, last_ingested) VALUES "
+	        "(1, 'kern.log', 'x', 'x');"
+	        "INSERT INTO event(id, fingerprint, host, kind, kills, manual, no_killable, "
+	        "has_header, has_kill, complete, source_id, line, ingested_at) VALUES "
+	        "(1, x'01', 'h', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 1, 'x'),"
+	        "(2, x'02', 'h', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 9, 'x');"
+	        "INSERT INTO meminfo(event_id, items) VALUES (1, '{\"a\\u00e9\\ud83d"
+	        "\\ude00\\/\\n\\\"\\\\\\t\": {\"1\":-5, \"2\":null},\"b\":{},"
+	        "\"c\":{\"3\":9223372036854775807}}'),"
+	        "(2, '{\"meminfo\":{\"1\":');",
+	        NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(store_meminfo_each(s, 1, collect_value, seen), 0);
+	assert_string_equal(seen,
+	                    "a\xc3\xa9\xf0\x9f\x98\x80/\n\"\\\t|1|-5;c|3|9223372036854775807;");
+	/* the same as SQLite's own reading */
+	assert_int_equal(count_rows(s,
+	                            "SELECT count(*) FROM meminfo m, json_each(m.items) j WHERE "
+	                            "m.event_id = 1 AND j.key = "
+	                            "'a' || char(233, 128512) || '/' || char(10, 34, 92, 9)",
+	                            0),
+	                 1);
+	seen[0] = '\0';
+	assert_int_equal(store_meminfo_each(s, 3, collect_value, seen), 0);
+	assert_string_equal(seen, "");
+	assert_int_equal(store_meminfo_each(s, 2, collect_value, seen), OOMSIFT_ESTORE);
+	assert_non_null(strstr(oomsift_error_message(), "event 2"));
+	oomsift_store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -927,6 +1123,9 @@ int main(void)
 	    cmocka_unit_test(test_second_sighting_fills_links),
 	    cmocka_unit_test(test_put_memevent),
 	    cmocka_unit_test(test_migrate_from_v1),
+	    cmocka_unit_test(test_migrate_meminfo),
+	    cmocka_unit_test(test_meminfo_round_trip),
+	    cmocka_unit_test(test_meminfo_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

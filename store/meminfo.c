@@ -1,0 +1,517 @@
+/*
+ * An event's Mem-Info values in one row (table meminfo, store/migrate_7.sql):
+ * a JSON object of sections, each an object of name ids and values,
+ *   {"meminfo":{"12":5410,"40":0},"node 0":{"12":5410}}
+ * where a name id is a row of meminfo_name, one (key, unit) pair. One row
+ * per event instead of one per value: SQLite's cost per row was most of an
+ * ingest's (docs/performance.md, "Mem-Info as one row").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oomsift/buf.h"
+#include "oomsift/error.h"
+#include "store/internal.h"
+
+/* The name cache: ids of (key, unit) pairs met in the present transaction. A
+ * rolled-back transaction takes its new names with it, so the cache is valid
+ * for one transaction only (store_meminfo_forget at BEGIN and ROLLBACK). */
+#define NAME_SLOTS      1024 /* a power of two */
+#define NAME_CACHED_MAX 512  /* at most half full: short probes */
+#define NAME_KEY_MAX    48   /* longer keys are looked up in SQL each time */
+#define NAME_UNIT_MAX   8
+/* The JSON of one event; values past it are not stored (the parser already
+ * caps an event at 100000 values, but a section name can be a line long). */
+#define ITEMS_MAX_BYTES (64u << 20)
+
+typedef struct name_slot {
+	uint64_t generation; /* valid while equal to the cache's */
+	int64_t id;
+	char key[NAME_KEY_MAX];
+	char unit[NAME_UNIT_MAX];
+} name_slot;
+
+struct store_meminfo {
+	name_slot slot[NAME_SLOTS];
+	uint64_t generation; /* starts at 1: a zeroed slot is empty */
+	size_t cached;
+	const oomsift_kv **order; /* the values of one event, sorted */
+	size_t order_cap;
+	oomsift_buf items;
+};
+
+static const char sql_name_find[] = "SELECT id FROM meminfo_name WHERE key = ?1 AND unit = ?2";
+static const char sql_name_add[] = "INSERT INTO meminfo_name(key, unit) VALUES (?1, ?2)";
+static const char sql_insert[] = "INSERT INTO meminfo(event_id, items) VALUES (?1, ?2)";
+
+void store_meminfo_free(store_meminfo *m)
+{
+	if (!m)
+		return;
+	free(m->order);
+	oomsift_buf_free(&m->items);
+	free(m);
+}
+
+void store_meminfo_forget(oomsift_store *s)
+{
+	if (s->meminfo) {
+		s->meminfo->generation++;
+		s->meminfo->cached = 0;
+	}
+}
+
+static store_meminfo *state(oomsift_store *s)
+{
+	if (!s->meminfo && (s->meminfo = calloc(1, sizeof(*s->meminfo)))) {
+		s->meminfo->generation = 1;
+		oomsift_buf_init(&s->meminfo->items, ITEMS_MAX_BYTES + 2);
+	}
+	if (!s->meminfo)
+		oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	return s->meminfo;
+}
+
+/* FNV-1a over key, a NUL and unit. */
+static size_t name_hash(const char *key, const char *unit)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h *= 1099511628211ull;
+	for (const char *p = unit; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot that holds (key, unit), or the empty one where it would go. */
+static name_slot *name_slot_of(store_meminfo *m, const char *key, const char *unit)
+{
+	size_t i = name_hash(key, unit) & (NAME_SLOTS - 1);
+
+	for (;; i = (i + 1) & (NAME_SLOTS - 1)) {
+		name_slot *sl = &m->slot[i];
+		if (sl->generation != m->generation ||
+		    (strcmp(sl->key, key) == 0 && strcmp(sl->unit, unit) == 0))
+			return sl;
+	}
+}
+
+static int name_lookup_sql(oomsift_store *s, const char *key, const char *unit, int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_name_find);
+	int rc;
+
+	if (!st)
+		return OOMSIFT_ESTORE;
+	store_bind_text(st, 1, key);
+	store_bind_text(st, 2, unit);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(s, "cannot read the names of memory values");
+	if (!(st = store_stmt(s, sql_name_add)))
+		return OOMSIFT_ESTORE;
+	store_bind_text(st, 1, key);
+	store_bind_text(st, 2, unit);
+	if ((rc = store_step(s, st, "cannot store the name of a memory value")) < 0)
+		return rc;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+/* The id of (key, unit) in meminfo_name, added when new. */
+static int name_id(oomsift_store *s, store_meminfo *m, const char *key, const char *unit,
+                   int64_t *id)
+{
+	bool fits = strlen(key) < NAME_KEY_MAX && strlen(unit) < NAME_UNIT_MAX;
+	name_slot *sl = fits ? name_slot_of(m, key, unit) : NULL;
+	int rc;
+
+	if (sl && sl->generation == m->generation) {
+		*id = sl->id;
+		return 0;
+	}
+	if ((rc = name_lookup_sql(s, key, unit, id)) < 0)
+		return rc;
+	if (sl && m->cached < NAME_CACHED_MAX) {
+		sl->generation = m->generation;
+		sl->id = *id;
+		strcpy(sl->key, key);
+		strcpy(sl->unit, unit);
+		m->cached++;
+	}
+	return 0;
+}
+
+/* By section, then key, in byte order; equal pairs in their printed order
+ * (the values of an event are one array: their addresses follow it). */
+static int kv_cmp(const void *a, const void *b)
+{
+	const oomsift_kv *x = *(const oomsift_kv *const *)a, *y = *(const oomsift_kv *const *)b;
+	int c = strcmp(x->section, y->section);
+
+	if (c == 0)
+		c = strcmp(x->key, y->key);
+	return c ? c : (x > y) - (x < y);
+}
+
+/* A JSON string: the quote, the backslash and control bytes escaped, every other byte as it
+ * is (SQLite's JSON functions give them back unchanged). */
+static int put_string(oomsift_buf *b, const char *s)
+{
+	int rc = oomsift_buf_putc(b, '"');
+
+	while (rc == 0 && *s) {
+		size_t n = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d"
+		                      "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+		                      "\x1c\x1d\x1e\x1f");
+		if (n && (rc = oomsift_buf_append(b, s, n)) < 0)
+			break;
+		s += n;
+		if (!*s)
+			break;
+		rc = *s == '"' || *s == '\\' ? oomsift_buf_printf(b, "\\%c", *s)
+		                             : oomsift_buf_printf(b, "\\u%04x", (unsigned char)*s);
+		s++;
+	}
+	return rc < 0 ? rc : oomsift_buf_putc(b, '"');
+}
+
+/* "id":value, the value null when unset; decimal without printf. */
+static int put_pair(oomsift_buf *b, int64_t id, int64_t value)
+{
+	char text[64], *end = text + sizeof(text), *p = end;
+	const int64_t nums[2] = {value, id};
+
+	for (int k = 0; k < 2; k++) {
+		int64_t v = nums[k];
+		if (k == 0 && v == OOMSIFT_UNSET) {
+			p -= 4;
+			memcpy(p, "null", 4);
+		} else {
+			/* negative: digits of -(v % 10), so INT64_MIN + 1 … works too */
+			bool neg = v < 0;
+			do {
+				int d = (int)(v % 10);
+				*--p = (char)('0' + (d < 0 ? -d : d));
+				v /= 10;
+			} while (v);
+			if (neg)
+				*--p = '-';
+		}
+		if (k == 0) {
+			*--p = ':';
+			*--p = '"';
+		}
+	}
+	*--p = '"';
+	return oomsift_buf_append(b, p, (size_t)(end - p));
+}
+
+static int sort_values(store_meminfo *m, const oomsift_event *ev)
+{
+	int rc = oomsift_vec_reserve((void **)&m->order, &m->order_cap, sizeof(*m->order), ev->nkvs,
+	                             SIZE_MAX / sizeof(*m->order));
+
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < ev->nkvs; i++)
+		m->order[i] = &ev->kvs[i];
+	qsort(m->order, ev->nkvs, sizeof(*m->order), kv_cmp);
+	return 0;
+}
+
+/* Appends one value, opening its section when it is not the previous one's.
+ * Returns OOMSIFT_ELIMIT, with the buffer as it was, when it would pass
+ * ITEMS_MAX_BYTES (the buffer keeps room for the closing braces). */
+static int put_value(oomsift_buf *b, const oomsift_kv *kv, const oomsift_kv *prev, int64_t id)
+{
+	size_t len = b->len;
+	int rc = 0;
+
+	if (!prev || strcmp(prev->section, kv->section) != 0) {
+		rc = oomsift_buf_append(b, prev ? "}," : "{", prev ? 2 : 1);
+		rc = rc < 0 ? rc : put_string(b, kv->section);
+		rc = rc < 0 ? rc : oomsift_buf_append(b, ":{", 2);
+	} else {
+		rc = oomsift_buf_putc(b, ',');
+	}
+	if (rc == 0)
+		rc = put_pair(b, id, kv->value);
+	if (rc == 0 && b->len > ITEMS_MAX_BYTES)
+		rc = OOMSIFT_ELIMIT;
+	if (rc == OOMSIFT_ELIMIT)
+		b->len = len;
+	return rc;
+}
+
+/* The items text of ev into m->items. */
+static int build_items(oomsift_store *s, store_meminfo *m, const oomsift_event *ev)
+{
+	const oomsift_kv *prev = NULL;
+	int rc;
+
+	m->items.len = 0;
+	if ((rc = sort_values(m, ev)) < 0)
+		return rc;
+	for (size_t i = 0; i < ev->nkvs; i++) {
+		const oomsift_kv *kv = m->order[i];
+		int64_t id = 0;
+		/* one value per (section, key): the first printed */
+		if (prev && strcmp(prev->section, kv->section) == 0 &&
+		    strcmp(prev->key, kv->key) == 0)
+			continue;
+		if ((rc = name_id(s, m, kv->key, kv->unit, &id)) < 0)
+			return rc;
+		if ((rc = put_value(&m->items, kv, prev, id)) == OOMSIFT_ELIMIT)
+			break;
+		if (rc < 0)
+			return rc;
+		prev = kv;
+	}
+	return prev ? oomsift_buf_append(&m->items, "}}", 2) : 0;
+}
+
+int store_meminfo_put(oomsift_store *s, int64_t id, const oomsift_event *ev)
+{
+	store_meminfo *m;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!ev->nkvs)
+		return 0;
+	if (!(m = state(s)))
+		return OOMSIFT_ENOMEM;
+	if ((rc = build_items(s, m, ev)) < 0 || !m->items.len)
+		return rc;
+	if (!(st = store_stmt(s, sql_insert)))
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, m->items.data, (int)m->items.len, SQLITE_STATIC);
+	return store_step(s, st, "cannot store the memory values");
+}
+
+/* ---- reading an event's values without SQLite's JSON functions ---- */
+
+/* A reader of items text, decoding strings in place. */
+typedef struct items_reader {
+	char *p, *end;
+} items_reader;
+
+static void skip_space(items_reader *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+		r->p++;
+}
+
+static bool expect(items_reader *r, char c)
+{
+	skip_space(r);
+	if (r->p < r->end && *r->p == c) {
+		r->p++;
+		return true;
+	}
+	return false;
+}
+
+static unsigned hex4(const char *p)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+		             : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+		             : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+		                                    : 16u;
+		if (d == 16)
+			return UINT32_MAX;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* Writes code point c as UTF-8 at *w (a lone surrogate as its 3 bytes, as
+ * SQLite does). */
+static void put_utf8(char **w, unsigned c)
+{
+	unsigned char *o = (unsigned char *)*w;
+
+	if (c < 0x80) {
+		*o++ = (unsigned char)c;
+	} else if (c < 0x800) {
+		*o++ = (unsigned char)(0xc0 | (c >> 6));
+		*o++ = (unsigned char)(0x80 | (c & 0x3f));
+	} else if (c < 0x10000) {
+		*o++ = (unsigned char)(0xe0 | (c >> 12));
+		*o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+		*o++ = (unsigned char)(0x80 | (c & 0x3f));
+	} else {
+		*o++ = (unsigned char)(0xf0 | (c >> 18));
+		*o++ = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+		*o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+		*o++ = (unsigned char)(0x80 | (c & 0x3f));
+	}
+	*w = (char *)o;
+}
+
+/* One backslash escape at r->p (after the backslash) written at *w. A
+ * decoded escape is never longer than its text. */
+static bool unescape(items_reader *r, char **w)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *hit;
+	unsigned c, lo;
+
+	if (r->p >= r->end)
+		return false;
+	if (*r->p != 'u') {
+		if (!(hit = strchr(from, *r->p)) || !*r->p)
+			return false;
+		*(*w)++ = to[hit - from];
+		r->p++;
+		return true;
+	}
+	if (r->end - r->p < 5 || (c = hex4(r->p + 1)) == UINT32_MAX)
+		return false;
+	r->p += 5;
+	if ((c & 0xfc00) == 0xd800 && r->end - r->p >= 6 && r->p[0] == '\\' && r->p[1] == 'u' &&
+	    (lo = hex4(r->p + 2)) != UINT32_MAX && (lo & 0xfc00) == 0xdc00) {
+		c = 0x10000 + ((c & 0x3ff) << 10) + (lo & 0x3ff);
+		r->p += 6;
+	}
+	put_utf8(w, c);
+	return true;
+}
+
+/* A JSON string, decoded in place and NUL-terminated; NULL when malformed. */
+static char *read_string(items_reader *r)
+{
+	char *start, *w;
+
+	if (!expect(r, '"'))
+		return NULL;
+	start = w = r->p;
+	while (r->p < r->end && *r->p != '"') {
+		if (*r->p == '\\') {
+			r->p++;
+			if (!unescape(r, &w))
+				return NULL;
+		} else {
+			*w++ = *r->p++;
+		}
+	}
+	if (r->p >= r->end)
+		return NULL;
+	r->p++;
+	*w = '\0';
+	return start;
+}
+
+/* A decimal integer without overflow; false when there is none. */
+static bool parse_i64(const char *p, const char *end, const char **after, int64_t *v)
+{
+	bool neg = p < end && *p == '-';
+	uint64_t u = 0, max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	const char *q = p + neg;
+
+	if (q >= end || *q < '0' || *q > '9')
+		return false;
+	for (; q < end && *q >= '0' && *q <= '9'; q++) {
+		if (u > (max - (uint64_t)(*q - '0')) / 10)
+			return false;
+		u = u * 10 + (uint64_t)(*q - '0');
+	}
+	*after = q;
+	*v = neg ? (int64_t)(0 - u) : (int64_t)u;
+	return true;
+}
+
+#define ITEMS_DAMAGED 1 /* the text is not what store_meminfo_put writes */
+
+/* One section's object, its values to fn: 0, fn's error, or ITEMS_DAMAGED. */
+static int read_section(items_reader *r, const char *section, store_meminfo_fn fn, void *ctx)
+{
+	int rc;
+
+	if (!expect(r, '{'))
+		return ITEMS_DAMAGED;
+	if (expect(r, '}'))
+		return 0;
+	do {
+		const char *name = read_string(r), *after;
+		int64_t id, value;
+		if (!name || !parse_i64(name, name + strlen(name), &after, &id) || *after ||
+		    !expect(r, ':'))
+			return ITEMS_DAMAGED;
+		skip_space(r);
+		if (r->end - r->p >= 4 && memcmp(r->p, "null", 4) == 0) {
+			r->p += 4;
+			continue;
+		}
+		if (!parse_i64(r->p, r->end, &after, &value))
+			return ITEMS_DAMAGED;
+		r->p += after - r->p;
+		if ((rc = fn(ctx, section, id, value)) < 0)
+			return rc;
+	} while (expect(r, ','));
+	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
+}
+
+static int read_items(items_reader *r, store_meminfo_fn fn, void *ctx)
+{
+	int rc = 0;
+
+	if (!expect(r, '{'))
+		return ITEMS_DAMAGED;
+	if (expect(r, '}'))
+		return 0;
+	do {
+		const char *section = read_string(r);
+		if (!section || !expect(r, ':'))
+			return ITEMS_DAMAGED;
+		if ((rc = read_section(r, section, fn, ctx)) != 0)
+			return rc;
+	} while (expect(r, ','));
+	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
+}
+
+static const char sql_items[] = "SELECT items FROM meminfo WHERE event_id = ?1";
+
+int store_meminfo_each(oomsift_store *s, int64_t id, store_meminfo_fn fn, void *ctx)
+{
+	store_meminfo *m = state(s);
+	sqlite3_stmt *st = store_stmt(s, sql_items);
+	items_reader r;
+	int rc;
+
+	if (!m)
+		return OOMSIFT_ENOMEM;
+	if (!st)
+		return OOMSIFT_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return store_error(s, "cannot read the memory values of an event");
+	/* a copy to decode in place; the buffer's limit bounds it */
+	m->items.len = 0;
+	rc = oomsift_buf_append(&m->items, sqlite3_column_text(st, 0),
+	                        (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_reset(st);
+	if (rc < 0)
+		return rc;
+	r.p = m->items.data;
+	r.end = r.p + m->items.len;
+	if ((rc = read_items(&r, fn, ctx)) == ITEMS_DAMAGED)
+		return oomsift_error_set(OOMSIFT_ESTORE,
+		                         "store '%s': the memory values of event %lld are damaged",
+		                         s->path, (long long)id);
+	return rc;
+}
