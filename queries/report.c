@@ -68,24 +68,27 @@ static const char sql_leak_tasks[] =
     "SELECT name, rss_pages FROM oom_tasks\n"
     "WHERE event_id = ?1 AND name IS NOT NULL AND rss_pages IS NOT NULL";
 
-/* The primary classifications of the period's kills that give advice, one row
- * per (cause, host, target) with the latest of them and their count. */
+/* The primary classifications of the period's kills that give advice, by
+ * (cause, host, target) and the latest first: build_actions counts each
+ * group and reads the rule, evidence and advice of its latest kill alone
+ * (a window function over every row and its texts took most of a report's
+ * time on a large store). */
 static const char sql_actions[] =
     KILLS ",\n"
-          "     a AS (SELECT k.id, k.host, k.ts_unix, c.cause, c.rule_id, c.severity,\n"
-          "                  c.evidence, c.advice,\n"
+          "     a AS (SELECT k.id, k.host, k.ts_unix, c.cause, c.rule_id,\n"
           "                  coalesce(" TARGET_KIND ", CASE WHEN victim_comm IS NOT NULL\n"
           "                           THEN 'process' END) AS target_kind,\n"
           "                  coalesce(" TARGET ", victim_comm) AS target\n"
           "           FROM k JOIN classifications c ON c.subject = 'event'\n"
-          "             AND c.subject_id = k.id AND c.is_primary = 1 AND c.advice IS NOT NULL),\n"
-          "     g AS (SELECT *, count(*) OVER w AS n,\n"
-          "                  row_number() OVER (w ORDER BY ts_unix DESC, id DESC) AS rk\n"
-          "           FROM a WINDOW w AS (PARTITION BY cause, host, target))\n"
-          "SELECT cause, host, target_kind, target, n, rule_id, severity, evidence, advice, id\n"
-          "FROM g WHERE rk = 1\n"
-          "ORDER BY n DESC, cause, host, target\n"
-          "LIMIT :scan";
+          "             AND c.subject_id = k.id AND c.is_primary = 1 AND c.advice IS NOT NULL)\n"
+          "SELECT cause, host, target_kind, target, id, rule_id FROM a\n"
+          "ORDER BY cause, host, target, ts_unix DESC, id DESC";
+/* A group's row as action_add reads it: the group's figures bound, the
+ * classification's texts read. */
+static const char sql_action_text[] =
+    "SELECT ?1, ?2, ?3, ?4, ?5, rule_id, severity, evidence, advice, ?6\n"
+    "FROM classifications WHERE subject = 'event' AND subject_id = ?6 AND rule_id = ?7\n"
+    "  AND is_primary = 1 AND advice IS NOT NULL";
 
 typedef struct ctx {
 	oomsift_report *r;
@@ -1395,26 +1398,159 @@ static int keep_actions(ctx *c, action_set *as)
 	return rc;
 }
 
+/* A text column's bytes, malloc'd (NULL for SQL NULL). */
+typedef struct col_copy {
+	char *s;
+	size_t len;
+} col_copy;
+
+static int copy_col(sqlite3_stmt *st, int col, col_copy *out)
+{
+	const char *s;
+
+	col_key(st, col, &s, &out->len);
+	out->s = NULL;
+	if (s && !(out->s = malloc(out->len + 1)))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	if (s) {
+		memcpy(out->s, s, out->len);
+		out->s[out->len] = '\0';
+	}
+	return 0;
+}
+
+static bool col_is(sqlite3_stmt *st, int col, const col_copy *v)
+{
+	const char *s;
+	size_t len;
+
+	col_key(st, col, &s, &len);
+	if (!s || !v->s)
+		return !s && !v->s;
+	return len == v->len && memcmp(s, v->s, len) == 0;
+}
+
+/* One (cause, host, target) of the period: its kills and latest kill. */
+typedef struct action_group {
+	col_copy cause, host, target_kind, target, rule_id; /* of the latest kill */
+	int64_t kills, event_id;
+	size_t order; /* read in (cause, host, target) order */
+} action_group;
+
+typedef struct action_groups {
+	action_group *v;
+	size_t n, cap;
+} action_groups;
+
+static void action_groups_free(action_groups *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->v[i].cause.s), free(g->v[i].host.s), free(g->v[i].target_kind.s);
+		free(g->v[i].target.s), free(g->v[i].rule_id.s);
+	}
+	free(g->v);
+}
+
+/* A row of sql_actions: a kill of the last group, or the latest of a new one. */
+static int group_row(action_groups *g, sqlite3_stmt *st)
+{
+	action_group *last = g->n ? &g->v[g->n - 1] : NULL;
+	int rc;
+
+	if (last && col_is(st, 0, &last->cause) && col_is(st, 1, &last->host) &&
+	    col_is(st, 3, &last->target)) {
+		last->kills++;
+		return 0;
+	}
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 256;
+		action_group *v = realloc(g->v, cap * sizeof(*v));
+		if (!v)
+			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		g->v = v;
+		g->cap = cap;
+	}
+	last = &g->v[g->n++];
+	memset(last, 0, sizeof(*last));
+	last->kills = 1;
+	last->event_id = sqlite3_column_int64(st, 4);
+	last->order = g->n;
+	if ((rc = copy_col(st, 0, &last->cause)) < 0 || (rc = copy_col(st, 1, &last->host)) < 0 ||
+	    (rc = copy_col(st, 2, &last->target_kind)) < 0 ||
+	    (rc = copy_col(st, 3, &last->target)) < 0)
+		return rc;
+	return copy_col(st, 5, &last->rule_id);
+}
+
+/* ORDER BY kills DESC, cause, host, target (the order read) */
+static int by_group_kills(const void *pa, const void *pb)
+{
+	const action_group *a = pa, *b = pb;
+
+	if (a->kills != b->kills)
+		return a->kills > b->kills ? -1 : 1;
+	return (a->order > b->order) - (a->order < b->order);
+}
+
+static int bind_copy(sqlite3_stmt *st, int idx, const col_copy *v)
+{
+	return v->s ? sqlite3_bind_text(st, idx, v->s, (int)v->len, SQLITE_STATIC)
+	            : sqlite3_bind_null(st, idx);
+}
+
+/* Adds the group's row (its latest kill's texts) to the actions. */
+static int action_add_group(ctx *c, action_set *as, sqlite3_stmt *st, const action_group *g)
+{
+	int rc = 0, step;
+
+	sqlite3_reset(st);
+	if (bind_copy(st, 1, &g->cause) != SQLITE_OK || bind_copy(st, 2, &g->host) != SQLITE_OK ||
+	    bind_copy(st, 3, &g->target_kind) != SQLITE_OK ||
+	    bind_copy(st, 4, &g->target) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, g->kills) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 6, g->event_id) != SQLITE_OK ||
+	    bind_copy(st, 7, &g->rule_id) != SQLITE_OK)
+		return db_error(c, "actions");
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = action_add(as, st);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(c, "actions");
+	return rc;
+}
+
 static int build_actions(ctx *c)
 {
 	oomsift_report *r = c->r;
 	action_set as = {calloc(OOMSIFT_REPORT_ACTION_SCAN, sizeof(action_draft)), 0};
-	sqlite3_stmt *st;
+	action_groups groups = {0};
+	sqlite3_stmt *st = NULL;
 	int rc, step = SQLITE_DONE;
 
 	if (!as.v)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	if ((rc = prepare(c, "actions", sql_actions, r->start, r->end, &st)) < 0)
 		goto out;
-	while (rc == 0 && as.n < OOMSIFT_REPORT_ACTION_SCAN &&
-	       (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = action_add(&as, st);
-	if (as.n == OOMSIFT_REPORT_ACTION_SCAN)
-		step = SQLITE_DONE; /* the cap: the rest is left unread */
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = group_row(&groups, st);
 	rc = finish(c, "actions", st, step, rc);
+	st = NULL;
+	if (rc < 0)
+		goto out;
+	qsort(groups.v, groups.n, sizeof(*groups.v), by_group_kills);
+	if (sqlite3_prepare_v2(c->db, sql_action_text, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(c, "actions");
+		goto out;
+	}
+	/* the groups read: at most OOMSIFT_REPORT_ACTION_SCAN */
+	for (size_t i = 0; rc == 0 && i < groups.n && i < OOMSIFT_REPORT_ACTION_SCAN &&
+	                   as.n < OOMSIFT_REPORT_ACTION_SCAN;
+	     i++)
+		rc = action_add_group(c, &as, st, &groups.v[i]);
 	if (rc == 0)
 		rc = keep_actions(c, &as);
 out:
+	sqlite3_finalize(st);
+	action_groups_free(&groups);
 	for (size_t i = 0; i < as.n; i++)
 		draft_free(&as.v[i]);
 	free(as.v);
