@@ -743,7 +743,8 @@ static int by_victim_order(const void *pa, const void *pb)
 	return key_cmp(a, b);
 }
 
-/* ORDER BY kills DESC, name; then by kind, as grouped */
+/* ORDER BY kills DESC, name; then by kind: the SQL this replaces left that
+ * tie to SQLite, which gave such groups in their GROUP BY kind, name order. */
 static int by_group_order(const void *pa, const void *pb)
 {
 	const tally_item *a = ITEM(pa), *b = ITEM(pb);
