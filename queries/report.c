@@ -1537,7 +1537,8 @@ static int build_actions(ctx *c)
 	st = NULL;
 	if (rc < 0)
 		goto out;
-	qsort(groups.v, groups.n, sizeof(*groups.v), by_group_kills);
+	if (groups.n) /* groups.v is NULL when there are none */
+		qsort(groups.v, groups.n, sizeof(*groups.v), by_group_kills);
 	if (sqlite3_prepare_v2(c->db, sql_action_text, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_error(c, "actions");
 		goto out;
