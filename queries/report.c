@@ -27,12 +27,6 @@
 	"            WHERE has_kill = 1 AND ts_unix >= :prev_start AND ts_unix < :start\n"         \
 	"              AND host GLOB :hosts)"
 
-/* A kill starts an incident unless the host had another kill less than :gap
- * seconds before it (in the period). */
-#define INCIDENT_START                                                                             \
-	"CASE WHEN lag(ts_unix) OVER (PARTITION BY host ORDER BY ts_unix, id) "                    \
-	"> ts_unix - :gap THEN 0 ELSE 1 END"
-
 /* What the kill was in: a systemd unit, a memory cgroup (not the root), a
  * container; for actions also the victim process. */
 #define TARGET_KIND                                                                                \
@@ -40,79 +34,8 @@
 	"'cgroup' WHEN container_id IS NOT NULL THEN 'container' END"
 #define TARGET "coalesce(unit, nullif(oom_memcg, '/'), container_id)"
 
-static const char sql_headline[] =
-    KILLS ",\n"
-          "     inc AS (SELECT " INCIDENT_START " AS first FROM k)\n"
-          "SELECT (SELECT count(*) FROM k),\n"
-          "       (SELECT count(*) FROM k WHERE kind IN ('kernel_oom', 'memcg_oom')),\n"
-          "       (SELECT count(DISTINCT host) FROM k),\n"
-          "       (SELECT coalesce(sum(first), 0) FROM inc),\n"
-          "       (SELECT coalesce(sum(kills), 0) FROM k)";
-
-static const char sql_no_kill[] = "SELECT count(*) FROM oom_events\n"
-                                  "WHERE has_kill = 0 AND ts_unix >= :start AND ts_unix < :end\n"
-                                  "  AND host GLOB :hosts";
-
 static const char sql_undated[] =
     "SELECT count(*) FROM oom_events WHERE ts_unix IS NULL AND host GLOB :hosts";
-
-/* Causes of the period and of the one before (a cause may be in either). */
-static const char sql_causes[] =
-    KILLS "\n"
-          "SELECT cause, sum(n), sum(np) FROM\n"
-          "  (SELECT cause, 1 AS n, 0 AS np FROM k UNION ALL SELECT cause, 0, 1 FROM kp)\n"
-          "GROUP BY cause ORDER BY 2 DESC, 3 DESC, cause IS NULL, cause";
-
-static const char sql_day_cause[] =
-    KILLS "\n"
-          "SELECT CAST((ts_unix - :start) / 86400 AS INTEGER), cause, count(*)\n"
-          "FROM k GROUP BY 1, 2";
-
-static const char sql_hosts[] =
-    KILLS ",\n"
-          "     h AS MATERIALIZED (SELECT host, count(*) AS n FROM k GROUP BY host),\n"
-          "     hp AS (SELECT host, count(*) AS n FROM kp GROUP BY host),\n"
-          "     inc AS (SELECT host, sum(first) AS n FROM\n"
-          "               (SELECT host, " INCIDENT_START " AS first FROM k)\n"
-          "             GROUP BY host),\n"
-          "     tc AS (SELECT host, cause, count(*) AS n, row_number() OVER\n"
-          "              (PARTITION BY host ORDER BY count(*) DESC, cause IS NULL, cause) AS rk\n"
-          "            FROM k GROUP BY host, cause),\n"
-          "     wv AS (SELECT host, victim_comm, victim_rss_kb, id, row_number() OVER\n"
-          "              (PARTITION BY host ORDER BY victim_rss_kb IS NULL, victim_rss_kb DESC,\n"
-          "               ts_unix, id) AS rk\n"
-          "            FROM k)\n"
-          "SELECT h.host, h.n, coalesce(hp.n, 0), inc.n, tc.cause, tc.n,\n"
-          "       wv.victim_comm, wv.victim_rss_kb, wv.id, count(*) OVER ()\n"
-          "FROM h LEFT JOIN hp ON hp.host = h.host\n"
-          "JOIN inc ON inc.host = h.host\n"
-          "JOIN tc ON tc.host = h.host AND tc.rk = 1\n"
-          "JOIN wv ON wv.host = h.host AND wv.rk = 1\n"
-          "ORDER BY h.n DESC, h.host\n"
-          "LIMIT :host_rows";
-
-static const char sql_host_day[] =
-    KILLS "\n"
-          "SELECT host, CAST((ts_unix - :start) / 86400 AS INTEGER), count(*)\n"
-          "FROM k GROUP BY 1, 2";
-
-static const char sql_victims[] =
-    KILLS "\n"
-          "SELECT victim_comm, count(*), count(DISTINCT host), max(victim_rss_kb),\n"
-          "       count(*) OVER ()\n"
-          "FROM k WHERE victim_comm IS NOT NULL\n"
-          "GROUP BY victim_comm ORDER BY 2 DESC, 4 DESC, 1\n"
-          "LIMIT :rows";
-
-static const char sql_groups[] =
-    KILLS ",\n"
-          "     g AS (SELECT " TARGET_KIND " AS kind, " TARGET " AS name, host, memcg_limit_kb\n"
-          "           FROM k)\n"
-          "SELECT kind, name, count(*), count(DISTINCT host), max(memcg_limit_kb),\n"
-          "       count(*) OVER ()\n"
-          "FROM g WHERE name IS NOT NULL\n"
-          "GROUP BY kind, name ORDER BY 3 DESC, 2\n"
-          "LIMIT :rows";
 
 /* (host, cause, victim) of the period, with their kills in the four weeks
  * before it: none makes a new problem. New ones first. */
@@ -145,24 +68,27 @@ static const char sql_leak_tasks[] =
     "SELECT name, rss_pages FROM oom_tasks\n"
     "WHERE event_id = ?1 AND name IS NOT NULL AND rss_pages IS NOT NULL";
 
-/* The primary classifications of the period's kills that give advice, one row
- * per (cause, host, target) with the latest of them and their count. */
+/* The primary classifications of the period's kills that give advice, by
+ * (cause, host, target) and the latest first: build_actions counts each
+ * group and reads the rule, evidence and advice of its latest kill alone
+ * (a window function over every row and its texts took most of a report's
+ * time on a large store). */
 static const char sql_actions[] =
     KILLS ",\n"
-          "     a AS (SELECT k.id, k.host, k.ts_unix, c.cause, c.rule_id, c.severity,\n"
-          "                  c.evidence, c.advice,\n"
+          "     a AS (SELECT k.id, k.host, k.ts_unix, c.cause, c.rule_id,\n"
           "                  coalesce(" TARGET_KIND ", CASE WHEN victim_comm IS NOT NULL\n"
           "                           THEN 'process' END) AS target_kind,\n"
           "                  coalesce(" TARGET ", victim_comm) AS target\n"
           "           FROM k JOIN classifications c ON c.subject = 'event'\n"
-          "             AND c.subject_id = k.id AND c.is_primary = 1 AND c.advice IS NOT NULL),\n"
-          "     g AS (SELECT *, count(*) OVER w AS n,\n"
-          "                  row_number() OVER (w ORDER BY ts_unix DESC, id DESC) AS rk\n"
-          "           FROM a WINDOW w AS (PARTITION BY cause, host, target))\n"
-          "SELECT cause, host, target_kind, target, n, rule_id, severity, evidence, advice, id\n"
-          "FROM g WHERE rk = 1\n"
-          "ORDER BY n DESC, cause, host, target\n"
-          "LIMIT :scan";
+          "             AND c.subject_id = k.id AND c.is_primary = 1 AND c.advice IS NOT NULL)\n"
+          "SELECT cause, host, target_kind, target, id, rule_id FROM a\n"
+          "ORDER BY cause, host, target, ts_unix DESC, id DESC";
+/* A group's row as action_add reads it: the group's figures bound, the
+ * classification's texts read. */
+static const char sql_action_text[] =
+    "SELECT ?1, ?2, ?3, ?4, ?5, rule_id, severity, evidence, advice, ?6\n"
+    "FROM classifications WHERE subject = 'event' AND subject_id = ?6 AND rule_id = ?7\n"
+    "  AND is_primary = 1 AND advice IS NOT NULL";
 
 typedef struct ctx {
 	oomsift_report *r;
@@ -249,11 +175,6 @@ static const char *col_text(ctx *c, sqlite3_stmt *st, int col, int *rc)
 	return out;
 }
 
-static int64_t col_int_or(sqlite3_stmt *st, int col, int64_t dflt)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? dflt : sqlite3_column_int64(st, col);
-}
-
 /* NULL-aware string equality. */
 static bool same(const char *a, const char *b)
 {
@@ -333,64 +254,6 @@ static int scalar(ctx *c, const char *what, const char *sql, int64_t *out)
 
 /* ---- sections ---- */
 
-/* The headline figures of [from, to) go to the `now` or the `prev` side. */
-static int headline_of(ctx *c, int64_t from, int64_t to, bool prev)
-{
-	oomsift_report_headline *h = &c->r->headline;
-	oomsift_report_delta *d[] = {&h->kills, &h->kernel, &h->hosts, &h->incidents,
-	                             &h->processes};
-	sqlite3_stmt *st;
-	int rc = prepare(c, "headline", sql_headline, from, to, &st), step;
-
-	if (rc < 0)
-		return rc;
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int i = 0; i < 5; i++)
-			*(prev ? &d[i]->prev : &d[i]->now) = sqlite3_column_int64(st, i);
-		step = sqlite3_step(st);
-	}
-	return finish(c, "headline", st, step, 0);
-}
-
-static int build_headline(ctx *c)
-{
-	oomsift_report *r = c->r;
-	oomsift_report_headline *h = &r->headline;
-	int rc;
-
-	if ((rc = headline_of(c, r->start, r->end, false)) < 0 ||
-	    (rc = headline_of(c, r->prev_start, r->start, true)) < 0 ||
-	    (rc = scalar(c, "events without a kill", sql_no_kill, &h->events_without_kill)) < 0 ||
-	    (rc = scalar(c, "events without a time", sql_undated, &h->undated)) < 0)
-		return rc;
-	h->userspace.now = h->kills.now - h->kernel.now;
-	h->userspace.prev = h->kills.prev - h->kernel.prev;
-	return 0;
-}
-
-static int build_causes(ctx *c)
-{
-	oomsift_report *r = c->r;
-	sqlite3_stmt *st;
-	int rc = prepare(c, "causes", sql_causes, r->start, r->end, &st), step;
-
-	if (rc < 0)
-		return rc;
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t n = sqlite3_column_int64(st, 1);
-		if (r->ncauses == OOMSIFT_REPORT_MAX_CAUSES) {
-			r->causes_omitted_kills += n;
-			continue;
-		}
-		oomsift_report_cause *row = &r->causes[r->ncauses++];
-		row->cause = col_text(c, st, 0, &rc);
-		row->kills.now = n;
-		row->kills.prev = sqlite3_column_int64(st, 2);
-		row->share = r->headline.kills.now ? (double)n / (double)r->headline.kills.now : 0;
-	}
-	return finish(c, "causes", st, step, rc);
-}
-
 /* The column of the per-day chart that counts cause. */
 static size_t cause_index(const oomsift_report *r, const char *cause)
 {
@@ -400,113 +263,657 @@ static size_t cause_index(const oomsift_report *r, const char *cause)
 	return r->ncauses;
 }
 
-static int build_day_causes(ctx *c)
+/* ---- the kills of a period, read once ---- */
+
+/* The OOM events of [:start, :end) by host and time. The headline, causes,
+ * per-day charts, hosts, victims and groups are summed from one pass over
+ * them, and over those of the period before (a statement per section read,
+ * sorted and grouped the same kills again, with window functions). */
+static const char sql_period[] =
+    "SELECT host, ts_unix, id, has_kill, kind, cause, victim_comm, victim_rss_kb, kills,\n"
+    "       unit, oom_memcg, container_id, memcg_limit_kb\n"
+    "FROM oom_events\n"
+    "WHERE ts_unix >= :start AND ts_unix < :end AND host GLOB :hosts\n"
+    "ORDER BY host, ts_unix, id";
+
+enum {
+	P_HOST,
+	P_TS,
+	P_ID,
+	P_HAS_KILL,
+	P_KIND,
+	P_CAUSE,
+	P_VICTIM,
+	P_RSS,
+	P_KILLS,
+	P_UNIT,
+	P_MEMCG,
+	P_CONTAINER,
+	P_LIMIT
+};
+
+/* A value kills are counted by (a cause, host, victim name or group) with
+ * its figures; which figures are used depends on what is counted. */
+typedef struct tally_item {
+	char *key; /* malloc'd copy of len bytes, NUL-terminated; NULL for SQL NULL */
+	size_t len;
+	int64_t n, prev;  /* kills in the period, in the one before */
+	int64_t hosts;    /* distinct hosts of the kills */
+	size_t last_host; /* the host (1-based, in the order read) last counted */
+	int64_t max;      /* the largest size seen, when has_max */
+	bool has_max;
+	int kind;          /* groups: the index of group_kinds */
+	int64_t *days;     /* causes and hosts: kills per day of the period */
+	int64_t incidents; /* hosts */
+	size_t top_cause;  /* hosts: the cause of most kills (index of causes) */
+	int64_t top_cause_n;
+	char *worst; /* hosts: the victim of largest RSS (malloc'd; NULL: none named) */
+	size_t worst_len;
+	int64_t worst_rss, worst_id;
+	bool has_worst, has_worst_rss;
+} tally_item;
+
+/* Items by key (open addressing; a slot holds an index + 1, 0 is empty). */
+typedef struct tally {
+	tally_item *v;
+	size_t n, cap;
+	size_t *slot;
+	size_t nslot;
+} tally;
+
+static size_t key_hash(const char *key, size_t len)
 {
-	oomsift_report *r = c->r;
+	size_t h = key ? 1469598103934665603u : 7;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 1099511628211u;
+	return h;
+}
+
+static bool key_equal(const tally_item *it, const char *key, size_t len)
+{
+	if (!it->key || !key)
+		return !it->key && !key;
+	return it->len == len && memcmp(it->key, key, len) == 0;
+}
+
+static int tally_rehash(tally *t)
+{
+	size_t nslot = t->nslot ? t->nslot * 2 : 64;
+	size_t *slot = calloc(nslot, sizeof(*slot));
+
+	if (!slot)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < t->n; i++) {
+		size_t j = key_hash(t->v[i].key, t->v[i].len) & (nslot - 1);
+		while (slot[j])
+			j = (j + 1) & (nslot - 1);
+		slot[j] = i + 1;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->nslot = nslot;
+	return 0;
+}
+
+/* The item of key (len bytes; NULL: SQL NULL), added when new; NULL when out
+ * of memory (the error is set). An item pointer stays valid until the next
+ * tally_get on the same tally. */
+static tally_item *tally_get(tally *t, const char *key, size_t len)
+{
+	tally_item *it;
+	size_t j;
+
+	if ((t->n + 1) * 2 > t->nslot && tally_rehash(t) < 0)
+		return NULL;
+	for (j = key_hash(key, len) & (t->nslot - 1); t->slot[j]; j = (j + 1) & (t->nslot - 1))
+		if (key_equal(&t->v[t->slot[j] - 1], key, len))
+			return &t->v[t->slot[j] - 1];
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		tally_item *v = realloc(t->v, cap * sizeof(*v));
+		if (!v)
+			goto nomem;
+		t->v = v;
+		t->cap = cap;
+	}
+	it = &t->v[t->n];
+	memset(it, 0, sizeof(*it));
+	if (key) {
+		if (!(it->key = malloc(len + 1)))
+			goto nomem;
+		memcpy(it->key, key, len);
+		it->key[len] = '\0';
+		it->len = len;
+	}
+	t->slot[j] = ++t->n;
+	return it;
+nomem:
+	oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	return NULL;
+}
+
+static void tally_free(tally *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].key);
+		free(t->v[i].days);
+		free(t->v[i].worst);
+	}
+	free(t->v);
+	free(t->slot);
+}
+
+/* Compares keys as SQLite's BINARY collation orders them: bytes, then
+ * length; NULL first (ascending order). */
+static int key_cmp(const tally_item *a, const tally_item *b)
+{
+	int d;
+
+	if (!a->key || !b->key)
+		return (a->key != NULL) - (b->key != NULL);
+	if ((d = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len)))
+		return d;
+	return (a->len > b->len) - (a->len < b->len);
+}
+
+/* The headline figures of one period. */
+typedef struct period_figures {
+	int64_t kills, kernel, hosts, incidents, processes;
+} period_figures;
+
+/* Group kinds, in the order of their names (that of the SQL's GROUP BY). */
+static const char *const group_kinds[] = {"cgroup", "container", "unit"};
+#define NGROUP_KINDS 3
+
+/* Everything summed over the kills of the period and of the one before. */
+typedef struct kill_tally {
+	const oomsift_report *r;
+	bool prev; /* reading the period before: its headline, causes and hosts */
+	period_figures now, before;
+	int64_t without_kill;
+	tally causes, hosts, victims, groups[NGROUP_KINDS];
+	size_t nhosts_read;
+	tally_item *host; /* the host being read */
+	double host_last_ts;
+	/* the kills of the host being read by cause (indexes of causes) */
+	size_t *host_cause;
+	int64_t *host_cause_n;
+	size_t nhost_cause, host_cause_cap;
+} kill_tally;
+
+static void kill_tally_free(kill_tally *t)
+{
+	tally_free(&t->causes);
+	tally_free(&t->hosts);
+	tally_free(&t->victims);
+	for (int i = 0; i < NGROUP_KINDS; i++)
+		tally_free(&t->groups[i]);
+	free(t->host_cause);
+	free(t->host_cause_n);
+}
+
+/* A text column: its bytes in *s and *len (NULL for SQL NULL). */
+static void col_key(sqlite3_stmt *st, int col, const char **s, size_t *len)
+{
+	*s = (const char *)sqlite3_column_text(st, col);
+	*len = *s ? (size_t)sqlite3_column_bytes(st, col) : 0;
+}
+
+/* Ends the host read: the cause of most kills; ties: a cause before none,
+ * then by name (as ORDER BY count(*) DESC, cause IS NULL, cause). */
+static void host_end(kill_tally *t)
+{
+	tally_item *h = t->host;
+	size_t best = 0;
+	int64_t best_n = -1;
+
+	if (!h || t->prev)
+		return;
+	for (size_t i = 0; i < t->nhost_cause; i++) {
+		const tally_item *a = &t->causes.v[t->host_cause[i]], *b = &t->causes.v[best];
+		int64_t n = t->host_cause_n[i];
+		if (n > best_n ||
+		    (n == best_n && (!b->key ? a->key != NULL : a->key && key_cmp(a, b) < 0))) {
+			best = t->host_cause[i];
+			best_n = n;
+		}
+	}
+	h->top_cause = best;
+	h->top_cause_n = best_n;
+	t->nhost_cause = 0;
+}
+
+/* A kill of cause (index) on the host being read. */
+static int host_count_cause(kill_tally *t, size_t cause)
+{
+	for (size_t i = 0; i < t->nhost_cause; i++)
+		if (t->host_cause[i] == cause) {
+			t->host_cause_n[i]++;
+			return 0;
+		}
+	if (t->nhost_cause == t->host_cause_cap) {
+		size_t cap = t->host_cause_cap ? t->host_cause_cap * 2 : 16;
+		size_t *ix = realloc(t->host_cause, cap * sizeof(*ix));
+		int64_t *n = ix ? realloc(t->host_cause_n, cap * sizeof(*n)) : NULL;
+		if (ix)
+			t->host_cause = ix;
+		if (!n)
+			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		t->host_cause_n = n;
+		t->host_cause_cap = cap;
+	}
+	t->host_cause[t->nhost_cause] = cause;
+	t->host_cause_n[t->nhost_cause++] = 1;
+	return 0;
+}
+
+/* Counts a kill of `day` in an item's days (made when first needed). */
+static int count_day(const oomsift_report *r, tally_item *it, int64_t day)
+{
+	if (day < 0 || (size_t)day >= r->ndays)
+		return 0;
+	if (!it->days && !(it->days = calloc(r->ndays, sizeof(*it->days))))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	it->days[day]++;
+	return 0;
+}
+
+/* Counts a kill of the host read in a victim's or group's item: kills,
+ * distinct hosts and the largest size (a column, NULL: none). */
+static int count_in(kill_tally *t, tally *in, int kind, const char *key, size_t len,
+                    sqlite3_stmt *st, int size_col)
+{
+	tally_item *it = tally_get(in, key, len);
+
+	if (!it)
+		return OOMSIFT_ENOMEM;
+	it->kind = kind;
+	it->n++;
+	if (it->last_host != t->nhosts_read) {
+		it->hosts++;
+		it->last_host = t->nhosts_read;
+	}
+	if (sqlite3_column_type(st, size_col) != SQLITE_NULL) {
+		int64_t v = sqlite3_column_int64(st, size_col);
+		if (!it->has_max || v > it->max)
+			it->max = v, it->has_max = true;
+	}
+	return 0;
+}
+
+/* The victim of the host read with the largest RSS; ties: the earliest
+ * (as ORDER BY victim_rss_kb IS NULL, victim_rss_kb DESC, ts_unix, id). */
+static int host_worst(tally_item *h, sqlite3_stmt *st)
+{
+	bool has_rss = sqlite3_column_type(st, P_RSS) != SQLITE_NULL;
+	int64_t rss = sqlite3_column_int64(st, P_RSS);
+	const char *name;
+	size_t len;
+
+	if (h->has_worst && (!has_rss || (h->has_worst_rss && rss <= h->worst_rss)))
+		return 0;
+	col_key(st, P_VICTIM, &name, &len);
+	free(h->worst);
+	h->worst = NULL;
+	if (name && !(h->worst = strndup(name, len)))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	h->worst_len = len;
+	h->worst_rss = rss;
+	h->has_worst_rss = has_rss;
+	h->worst_id = sqlite3_column_int64(st, P_ID);
+	h->has_worst = true;
+	return 0;
+}
+
+/* The group a kill was in: a systemd unit, a memory cgroup (not the root),
+ * a container; -1 for none. */
+static int kill_group(sqlite3_stmt *st, const char **name, size_t *len)
+{
+	col_key(st, P_UNIT, name, len);
+	if (*name)
+		return 2;
+	col_key(st, P_MEMCG, name, len);
+	if (*name && !(*len == 1 && **name == '/'))
+		return 0;
+	col_key(st, P_CONTAINER, name, len);
+	return *name ? 1 : -1;
+}
+
+/* The sections' figures of one kill of the period. */
+static int count_kill_now(kill_tally *t, sqlite3_stmt *st, tally_item *cause, int64_t day)
+{
+	const char *name;
+	size_t len;
+	int rc, kind;
+
+	t->host->n++;
+	if ((rc = count_day(t->r, cause, day)) < 0 || (rc = count_day(t->r, t->host, day)) < 0 ||
+	    (rc = host_count_cause(t, (size_t)(cause - t->causes.v))) < 0 ||
+	    (rc = host_worst(t->host, st)) < 0)
+		return rc;
+	col_key(st, P_VICTIM, &name, &len);
+	if (name && (rc = count_in(t, &t->victims, 0, name, len, st, P_RSS)) < 0)
+		return rc;
+	if ((kind = kill_group(st, &name, &len)) >= 0)
+		return count_in(t, &t->groups[kind], kind, name, len, st, P_LIMIT);
+	return 0;
+}
+
+/* One event of the period read (by host and time). */
+static int count_event(kill_tally *t, sqlite3_stmt *st, int64_t start, int64_t gap)
+{
+	period_figures *f = t->prev ? &t->before : &t->now;
+	const char *host, *s;
+	size_t hlen, len;
+	double ts = sqlite3_column_double(st, P_TS);
+	tally_item *cause;
+
+	if (sqlite3_column_int64(st, P_HAS_KILL) != 1) {
+		if (sqlite3_column_int64(st, P_HAS_KILL) == 0 && !t->prev)
+			t->without_kill++;
+		return 0;
+	}
+	col_key(st, P_HOST, &host, &hlen);
+	if (!host)
+		return 0;
+	if (!t->host || !key_equal(t->host, host, hlen)) {
+		host_end(t);
+		if (!(t->host = tally_get(&t->hosts, host, hlen)))
+			return OOMSIFT_ENOMEM;
+		t->nhosts_read++;
+		f->hosts++;
+		f->incidents++;
+		if (!t->prev)
+			t->host->incidents++;
+	} else if (!(t->host_last_ts > ts - (double)gap)) {
+		f->incidents++;
+		if (!t->prev)
+			t->host->incidents++;
+	}
+	t->host_last_ts = ts;
+	f->kills++;
+	s = (const char *)sqlite3_column_text(st, P_KIND);
+	if (s && (strcmp(s, "kernel_oom") == 0 || strcmp(s, "memcg_oom") == 0))
+		f->kernel++;
+	f->processes = sat_add(f->processes, sqlite3_column_int64(st, P_KILLS));
+	col_key(st, P_CAUSE, &s, &len);
+	if (!(cause = tally_get(&t->causes, s, len)))
+		return OOMSIFT_ENOMEM;
+	if (t->prev) {
+		cause->prev++;
+		t->host->prev++;
+		return 0;
+	}
+	cause->n++;
+	return count_kill_now(t, st, cause, (int64_t)((ts - (double)start) / DAY));
+}
+
+/* Reads the events of [from, to) into t. */
+static int read_period(ctx *c, kill_tally *t, int64_t from, int64_t to)
+{
 	sqlite3_stmt *st;
-	int rc = prepare(c, "kills per day", sql_day_cause, r->start, r->end, &st), step;
+	int rc = prepare(c, "kills", sql_period, from, to, &st), step = SQLITE_DONE;
 
 	if (rc < 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t day = sqlite3_column_int64(st, 0);
-		if (day < 0 || (size_t)day >= r->ndays)
+	t->host = NULL;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = count_event(t, st, from, c->r->incident_gap_s);
+	if (rc == 0)
+		host_end(t);
+	t->host = NULL;
+	return finish(c, "kills", st, step, rc);
+}
+
+/* A kept copy of an item's key; NULL for SQL NULL (*rc set when out of memory). */
+static const char *keep_key(ctx *c, const char *key, size_t len, int *rc)
+{
+	const char *out;
+
+	if (!key)
+		return NULL;
+	if (!(out = keep(c, key, len)))
+		*rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	return out;
+}
+
+/* The items of tallies (those with kills in the period, or in either period
+ * for `any`) as an array of pointers sorted by cmp in *out (*n of them; the
+ * caller frees it). */
+static int tally_sorted(tally_item ***out, size_t *n, tally *const *in, size_t nin, bool any,
+                        int (*cmp)(const void *, const void *))
+{
+	size_t total = 0;
+	tally_item **v = NULL;
+
+	for (size_t i = 0; i < nin; i++)
+		total += in[i]->n;
+	*n = 0;
+	if (!(v = malloc((total ? total : 1) * sizeof(*v))))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < nin; i++)
+		for (size_t j = 0; j < in[i]->n; j++)
+			if (in[i]->v[j].n > 0 || (any && in[i]->v[j].prev > 0))
+				v[(*n)++] = &in[i]->v[j];
+	qsort(v, *n, sizeof(*v), cmp);
+	*out = v;
+	return 0;
+}
+
+#define ITEM(p) (*(const tally_item *const *)(p))
+
+static int cmp_count(int64_t a, int64_t b)
+{
+	return (a < b) - (a > b); /* descending */
+}
+
+/* ORDER BY kills DESC, kills before DESC, cause IS NULL, cause */
+static int by_cause_order(const void *pa, const void *pb)
+{
+	const tally_item *a = ITEM(pa), *b = ITEM(pb);
+	int d;
+
+	if ((d = cmp_count(a->n, b->n)) || (d = cmp_count(a->prev, b->prev)))
+		return d;
+	return !a->key || !b->key ? (a->key == NULL) - (b->key == NULL) : key_cmp(a, b);
+}
+
+/* ORDER BY kills DESC, host */
+static int by_host_order(const void *pa, const void *pb)
+{
+	const tally_item *a = ITEM(pa), *b = ITEM(pb);
+	int d = cmp_count(a->n, b->n);
+
+	return d ? d : key_cmp(a, b);
+}
+
+/* ORDER BY kills DESC, max(size) DESC (none last), name */
+static int by_victim_order(const void *pa, const void *pb)
+{
+	const tally_item *a = ITEM(pa), *b = ITEM(pb);
+	int d = cmp_count(a->n, b->n);
+
+	if (d)
+		return d;
+	if (a->has_max != b->has_max)
+		return a->has_max ? -1 : 1;
+	if (a->has_max && (d = cmp_count(a->max, b->max)))
+		return d;
+	return key_cmp(a, b);
+}
+
+/* ORDER BY kills DESC, name; then by kind: the SQL this replaces left that
+ * tie to SQLite, which gave such groups in their GROUP BY kind, name order. */
+static int by_group_order(const void *pa, const void *pb)
+{
+	const tally_item *a = ITEM(pa), *b = ITEM(pb);
+	int d = cmp_count(a->n, b->n);
+
+	if (d || (d = key_cmp(a, b)))
+		return d;
+	return a->kind - b->kind;
+}
+
+static int fill_causes(ctx *c, kill_tally *t)
+{
+	oomsift_report *r = c->r;
+	tally *in = &t->causes;
+	tally_item **v = NULL;
+	size_t n;
+	int rc = tally_sorted(&v, &n, &in, 1, true, by_cause_order);
+
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (r->ncauses == OOMSIFT_REPORT_MAX_CAUSES) {
+			r->causes_omitted_kills += v[i]->n;
 			continue;
-		r->day_cause[day][cause_index(r, (const char *)sqlite3_column_text(st, 1))] +=
-		    sqlite3_column_int64(st, 2);
+		}
+		oomsift_report_cause *row = &r->causes[r->ncauses++];
+		row->cause = keep_key(c, v[i]->key, v[i]->len, &rc);
+		row->kills.now = v[i]->n;
+		row->kills.prev = v[i]->prev;
+		row->share =
+		    r->headline.kills.now ? (double)v[i]->n / (double)r->headline.kills.now : 0;
 	}
-	return finish(c, "kills per day", st, step, 0);
+	free(v);
+	/* the chart's column of each cause is found by its name, as kept */
+	for (size_t i = 0; rc == 0 && i < in->n; i++)
+		for (size_t day = 0; in->v[i].days && day < r->ndays; day++)
+			r->day_cause[day][cause_index(r, in->v[i].key)] += in->v[i].days[day];
+	return rc;
 }
 
-static int build_hosts(ctx *c)
+static int fill_host_days(ctx *c, kill_tally *t)
 {
 	oomsift_report *r = c->r;
-	sqlite3_stmt *st;
-	int rc = prepare(c, "hosts", sql_hosts, r->start, r->end, &st), step;
+	int rc = 0;
 
-	if (rc < 0)
-		return rc;
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		oomsift_report_host *h = &r->hosts[r->nhosts++];
-		h->host = col_text(c, st, 0, &rc);
-		h->kills.now = sqlite3_column_int64(st, 1);
-		h->kills.prev = sqlite3_column_int64(st, 2);
-		h->incidents = sqlite3_column_int64(st, 3);
-		h->top_cause = col_text(c, st, 4, &rc);
-		h->top_cause_kills = sqlite3_column_int64(st, 5);
-		h->worst_victim = col_text(c, st, 6, &rc);
-		h->worst_victim_rss_kb = col_int_or(st, 7, -1);
-		h->worst_event_id = sqlite3_column_int64(st, 8);
-		r->hosts_omitted = (size_t)sqlite3_column_int64(st, 9) - r->nhosts;
-	}
-	return finish(c, "hosts", st, step, rc);
-}
-
-static int build_host_days(ctx *c)
-{
-	oomsift_report *r = c->r;
-	sqlite3_stmt *st;
-	int rc = prepare(c, "kills per host and day", sql_host_day, r->start, r->end, &st), step;
-
-	if (rc < 0)
-		return rc;
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *host = (const char *)sqlite3_column_text(st, 0);
-		int64_t day = sqlite3_column_int64(st, 1);
+	for (size_t i = 0; rc == 0 && i < t->hosts.n; i++) {
+		const tally_item *h = &t->hosts.v[i];
 		oomsift_buf b;
-		if (!host || day < 0 || (size_t)day >= r->ndays)
+		if (!h->days)
 			continue;
 		/* hosts[] holds sanitized copies: compare with one */
-		if ((rc = sanitize(&b, host, (size_t)sqlite3_column_bytes(st, 0))) == 0)
-			for (size_t i = 0; i < r->nhosts; i++)
-				if (strcmp(r->hosts[i].host, b.len ? b.data : "") == 0) {
-					r->host_day[i][day] += sqlite3_column_int64(st, 2);
+		if ((rc = sanitize(&b, h->key, h->len)) == 0)
+			for (size_t j = 0; j < r->nhosts; j++)
+				if (strcmp(r->hosts[j].host, b.len ? b.data : "") == 0) {
+					for (size_t day = 0; day < r->ndays; day++)
+						r->host_day[j][day] += h->days[day];
 					break;
 				}
 		oomsift_buf_free(&b);
-		if (rc < 0)
-			break;
 	}
-	return finish(c, "kills per host and day", st, step, rc);
+	return rc;
 }
 
-static int build_victims(ctx *c)
+static int fill_hosts(ctx *c, kill_tally *t)
 {
 	oomsift_report *r = c->r;
-	sqlite3_stmt *st;
-	int rc = prepare(c, "victims", sql_victims, r->start, r->end, &st), step;
+	tally *in = &t->hosts;
+	tally_item **v = NULL;
+	size_t n;
+	int rc = tally_sorted(&v, &n, &in, 1, false, by_host_order);
 
 	if (rc < 0)
 		return rc;
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		oomsift_report_victim *v = &r->victims[r->nvictims++];
-		v->name = col_text(c, st, 0, &rc);
-		v->kills = sqlite3_column_int64(st, 1);
-		v->hosts = sqlite3_column_int64(st, 2);
-		v->max_rss_kb = col_int_or(st, 3, -1);
-		r->victims_omitted = (size_t)sqlite3_column_int64(st, 4) - r->nvictims;
+	for (size_t i = 0; rc == 0 && i < n && r->nhosts < OOMSIFT_REPORT_MAX_HOSTS; i++) {
+		const tally_item *it = v[i], *cause = &t->causes.v[it->top_cause];
+		oomsift_report_host *h = &r->hosts[r->nhosts++];
+		h->host = keep_key(c, it->key, it->len, &rc);
+		h->kills.now = it->n;
+		h->kills.prev = it->prev;
+		h->incidents = it->incidents;
+		h->top_cause = keep_key(c, cause->key, cause->len, &rc);
+		h->top_cause_kills = it->top_cause_n;
+		h->worst_victim = keep_key(c, it->worst, it->worst_len, &rc);
+		h->worst_victim_rss_kb = it->has_worst_rss ? it->worst_rss : -1;
+		h->worst_event_id = it->worst_id;
 	}
-	return finish(c, "victims", st, step, rc);
+	r->hosts_omitted = n - r->nhosts;
+	free(v);
+	return rc < 0 ? rc : fill_host_days(c, t);
 }
 
-static int build_groups(ctx *c)
+static int fill_victims(ctx *c, kill_tally *t)
 {
 	oomsift_report *r = c->r;
-	sqlite3_stmt *st;
-	int rc = prepare(c, "cgroups and units", sql_groups, r->start, r->end, &st), step;
+	tally *in = &t->victims;
+	tally_item **v = NULL;
+	size_t n;
+	int rc = tally_sorted(&v, &n, &in, 1, false, by_victim_order);
 
 	if (rc < 0)
 		return rc;
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	for (size_t i = 0; rc == 0 && i < n && r->nvictims < OOMSIFT_REPORT_MAX_ROWS; i++) {
+		oomsift_report_victim *out = &r->victims[r->nvictims++];
+		out->name = keep_key(c, v[i]->key, v[i]->len, &rc);
+		out->kills = v[i]->n;
+		out->hosts = v[i]->hosts;
+		out->max_rss_kb = v[i]->has_max ? v[i]->max : -1;
+	}
+	r->victims_omitted = n - r->nvictims;
+	free(v);
+	return rc;
+}
+
+static int fill_groups(ctx *c, kill_tally *t)
+{
+	oomsift_report *r = c->r;
+	tally *in[NGROUP_KINDS];
+	tally_item **v = NULL;
+	size_t n;
+	int rc;
+
+	for (int i = 0; i < NGROUP_KINDS; i++)
+		in[i] = &t->groups[i];
+	if ((rc = tally_sorted(&v, &n, in, NGROUP_KINDS, false, by_group_order)) < 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < n && r->ngroups < OOMSIFT_REPORT_MAX_ROWS; i++) {
 		oomsift_report_group *g = &r->groups[r->ngroups++];
-		g->kind = col_text(c, st, 0, &rc);
-		g->name = col_text(c, st, 1, &rc);
-		g->kills = sqlite3_column_int64(st, 2);
-		g->hosts = sqlite3_column_int64(st, 3);
-		g->limit_kb = col_int_or(st, 4, -1);
-		r->groups_omitted = (size_t)sqlite3_column_int64(st, 5) - r->ngroups;
+		g->kind =
+		    keep_key(c, group_kinds[v[i]->kind], strlen(group_kinds[v[i]->kind]), &rc);
+		g->name = keep_key(c, v[i]->key, v[i]->len, &rc);
+		g->kills = v[i]->n;
+		g->hosts = v[i]->hosts;
+		g->limit_kb = v[i]->has_max ? v[i]->max : -1;
 	}
-	return finish(c, "cgroups and units", st, step, rc);
+	r->groups_omitted = n - r->ngroups;
+	free(v);
+	return rc;
+}
+
+/* The headline, causes, per-day charts, hosts, victims and groups: from the
+ * kills of the period before, then of the period. */
+static int build_kill_sections(ctx *c)
+{
+	oomsift_report *r = c->r;
+	oomsift_report_headline *h = &r->headline;
+	kill_tally t = {.r = r, .prev = true};
+	int rc;
+
+	if ((rc = read_period(c, &t, r->prev_start, r->start)) < 0)
+		goto out;
+	t.prev = false;
+	if ((rc = read_period(c, &t, r->start, r->end)) < 0 ||
+	    (rc = scalar(c, "events without a time", sql_undated, &h->undated)) < 0)
+		goto out;
+	h->kills = (oomsift_report_delta){t.now.kills, t.before.kills};
+	h->kernel = (oomsift_report_delta){t.now.kernel, t.before.kernel};
+	h->hosts = (oomsift_report_delta){t.now.hosts, t.before.hosts};
+	h->incidents = (oomsift_report_delta){t.now.incidents, t.before.incidents};
+	h->processes = (oomsift_report_delta){t.now.processes, t.before.processes};
+	h->userspace.now = h->kills.now - h->kernel.now;
+	h->userspace.prev = h->kills.prev - h->kernel.prev;
+	h->events_without_kill = t.without_kill;
+	if ((rc = fill_causes(c, &t)) < 0 || (rc = fill_hosts(c, &t)) < 0 ||
+	    (rc = fill_victims(c, &t)) < 0)
+		goto out;
+	rc = fill_groups(c, &t);
+out:
+	kill_tally_free(&t);
+	return rc;
 }
 
 static int build_problems(ctx *c)
@@ -992,26 +1399,160 @@ static int keep_actions(ctx *c, action_set *as)
 	return rc;
 }
 
+/* A text column's bytes, malloc'd (NULL for SQL NULL). */
+typedef struct col_copy {
+	char *s;
+	size_t len;
+} col_copy;
+
+static int copy_col(sqlite3_stmt *st, int col, col_copy *out)
+{
+	const char *s;
+
+	col_key(st, col, &s, &out->len);
+	out->s = NULL;
+	if (s && !(out->s = malloc(out->len + 1)))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	if (s) {
+		memcpy(out->s, s, out->len);
+		out->s[out->len] = '\0';
+	}
+	return 0;
+}
+
+static bool col_is(sqlite3_stmt *st, int col, const col_copy *v)
+{
+	const char *s;
+	size_t len;
+
+	col_key(st, col, &s, &len);
+	if (!s || !v->s)
+		return !s && !v->s;
+	return len == v->len && memcmp(s, v->s, len) == 0;
+}
+
+/* One (cause, host, target) of the period: its kills and latest kill. */
+typedef struct action_group {
+	col_copy cause, host, target_kind, target, rule_id; /* of the latest kill */
+	int64_t kills, event_id;
+	size_t order; /* read in (cause, host, target) order */
+} action_group;
+
+typedef struct action_groups {
+	action_group *v;
+	size_t n, cap;
+} action_groups;
+
+static void action_groups_free(action_groups *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->v[i].cause.s), free(g->v[i].host.s), free(g->v[i].target_kind.s);
+		free(g->v[i].target.s), free(g->v[i].rule_id.s);
+	}
+	free(g->v);
+}
+
+/* A row of sql_actions: a kill of the last group, or the latest of a new one. */
+static int group_row(action_groups *g, sqlite3_stmt *st)
+{
+	action_group *last = g->n ? &g->v[g->n - 1] : NULL;
+	int rc;
+
+	if (last && col_is(st, 0, &last->cause) && col_is(st, 1, &last->host) &&
+	    col_is(st, 3, &last->target)) {
+		last->kills++;
+		return 0;
+	}
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 256;
+		action_group *v = realloc(g->v, cap * sizeof(*v));
+		if (!v)
+			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		g->v = v;
+		g->cap = cap;
+	}
+	last = &g->v[g->n++];
+	memset(last, 0, sizeof(*last));
+	last->kills = 1;
+	last->event_id = sqlite3_column_int64(st, 4);
+	last->order = g->n;
+	if ((rc = copy_col(st, 0, &last->cause)) < 0 || (rc = copy_col(st, 1, &last->host)) < 0 ||
+	    (rc = copy_col(st, 2, &last->target_kind)) < 0 ||
+	    (rc = copy_col(st, 3, &last->target)) < 0)
+		return rc;
+	return copy_col(st, 5, &last->rule_id);
+}
+
+/* ORDER BY kills DESC, cause, host, target (the order read) */
+static int by_group_kills(const void *pa, const void *pb)
+{
+	const action_group *a = pa, *b = pb;
+
+	if (a->kills != b->kills)
+		return a->kills > b->kills ? -1 : 1;
+	return (a->order > b->order) - (a->order < b->order);
+}
+
+static int bind_copy(sqlite3_stmt *st, int idx, const col_copy *v)
+{
+	return v->s ? sqlite3_bind_text(st, idx, v->s, (int)v->len, SQLITE_STATIC)
+	            : sqlite3_bind_null(st, idx);
+}
+
+/* Adds the group's row (its latest kill's texts) to the actions. */
+static int action_add_group(ctx *c, action_set *as, sqlite3_stmt *st, const action_group *g)
+{
+	int rc = 0, step;
+
+	sqlite3_reset(st);
+	if (bind_copy(st, 1, &g->cause) != SQLITE_OK || bind_copy(st, 2, &g->host) != SQLITE_OK ||
+	    bind_copy(st, 3, &g->target_kind) != SQLITE_OK ||
+	    bind_copy(st, 4, &g->target) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, g->kills) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 6, g->event_id) != SQLITE_OK ||
+	    bind_copy(st, 7, &g->rule_id) != SQLITE_OK)
+		return db_error(c, "actions");
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = action_add(as, st);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(c, "actions");
+	return rc;
+}
+
 static int build_actions(ctx *c)
 {
 	oomsift_report *r = c->r;
 	action_set as = {calloc(OOMSIFT_REPORT_ACTION_SCAN, sizeof(action_draft)), 0};
-	sqlite3_stmt *st;
+	action_groups groups = {0};
+	sqlite3_stmt *st = NULL;
 	int rc, step = SQLITE_DONE;
 
 	if (!as.v)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	if ((rc = prepare(c, "actions", sql_actions, r->start, r->end, &st)) < 0)
 		goto out;
-	while (rc == 0 && as.n < OOMSIFT_REPORT_ACTION_SCAN &&
-	       (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = action_add(&as, st);
-	if (as.n == OOMSIFT_REPORT_ACTION_SCAN)
-		step = SQLITE_DONE; /* the cap: the rest is left unread */
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = group_row(&groups, st);
 	rc = finish(c, "actions", st, step, rc);
+	st = NULL;
+	if (rc < 0)
+		goto out;
+	if (groups.n) /* groups.v is NULL when there are none */
+		qsort(groups.v, groups.n, sizeof(*groups.v), by_group_kills);
+	if (sqlite3_prepare_v2(c->db, sql_action_text, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(c, "actions");
+		goto out;
+	}
+	/* the groups read: at most OOMSIFT_REPORT_ACTION_SCAN */
+	for (size_t i = 0; rc == 0 && i < groups.n && i < OOMSIFT_REPORT_ACTION_SCAN &&
+	                   as.n < OOMSIFT_REPORT_ACTION_SCAN;
+	     i++)
+		rc = action_add_group(c, &as, st, &groups.v[i]);
 	if (rc == 0)
 		rc = keep_actions(c, &as);
 out:
+	sqlite3_finalize(st);
+	action_groups_free(&groups);
 	for (size_t i = 0; i < as.n; i++)
 		draft_free(&as.v[i]);
 	free(as.v);
@@ -1039,9 +1580,8 @@ static int set_label(ctx *c, const oomsift_report_opts *o)
 
 int oomsift_report_build(oomsift_report **out, oomsift_store *s, const oomsift_report_opts *o)
 {
-	int (*const sections[])(ctx *) = {
-	    build_headline, build_causes, build_day_causes, build_hosts,    build_host_days,
-	    build_victims,  build_groups, build_problems,   build_suspects, build_actions};
+	int (*const sections[])(ctx *) = {build_kill_sections, build_problems, build_suspects,
+	                                  build_actions};
 	ctx c = {0};
 	int rc = 0;
 

@@ -325,6 +325,53 @@ static void test_hosts_and_groups(void **state)
 	oomsift_report_free(r);
 }
 
+/* Sets a text column of an event (the groups a kill was in). */
+static void set_text(fixture *fx, int64_t id, const char *column, const char *value)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+
+	snprintf(sql, sizeof(sql), "UPDATE event SET %s = ?1 WHERE id = ?2", column);
+	assert_int_equal(sqlite3_prepare_v2(oomsift_store_db(fx->s), sql, -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* Ties, in the order the report's SQL gave them: a host's top cause (a cause
+ * before none, then by name), victims of equal kills (the larger RSS first),
+ * groups of equal kills and name (by kind: cgroup, container, unit). */
+static void test_ties(void **state)
+{
+	fixture *fx = *state;
+	oomsift_report *r;
+
+	set_text(fx, kill_at(fx, "web-1", DAY, "a", 1000, NULL), "unit", "x");
+	set_text(fx, kill_at(fx, "web-1", 2 * DAY, "b", 3000, "zeta"), "oom_memcg", "x");
+	set_text(fx, kill_at(fx, "web-1", 3 * DAY, "c", 2000, "alpha"), "container_id", "x");
+	set_text(fx, kill_at(fx, "web-2", 3 * DAY, "d", 500, NULL), "oom_memcg", "/");
+
+	r = week(fx, NULL, 0);
+	assert_int_equal(r->nhosts, 2);
+	assert_string_equal(r->hosts[0].top_cause, "alpha");
+	assert_int_equal(r->hosts[0].top_cause_kills, 1);
+	assert_null(r->hosts[1].top_cause);
+	assert_int_equal(r->nvictims, 4);
+	assert_string_equal(r->victims[0].name, "b");
+	assert_string_equal(r->victims[1].name, "c");
+	assert_string_equal(r->victims[2].name, "a");
+	assert_string_equal(r->victims[3].name, "d");
+	assert_int_equal(r->ngroups, 3); /* the root cgroup is no group */
+	assert_string_equal(r->groups[0].kind, "cgroup");
+	assert_string_equal(r->groups[1].kind, "container");
+	assert_string_equal(r->groups[2].kind, "unit");
+	for (size_t i = 0; i < 3; i++)
+		assert_string_equal(r->groups[i].name, "x");
+	oomsift_report_free(r);
+}
+
 static void test_bad_periods(void **state)
 {
 	fixture *fx = *state;
@@ -437,6 +484,7 @@ int main(void)
 	    cmocka_unit_test(test_slope),
 	    cmocka_unit_test_setup_teardown(test_leak_suspects, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hosts_and_groups, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ties, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_periods, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_text_made_safe, setup, teardown),
 	    cmocka_unit_test(test_html_escape),
