@@ -1246,7 +1246,7 @@ static int trend_tail(subject_ctx *x, const oomsift_trend_spec *t, oomsift_buf *
 /* The statements of a trend: sql, the points of the window (?2 .. ?3);
  * series, the points of all time. A task_rss_kb series holds every task name
  * of the host, by name: one pass over the host's task tables serves every
- * name asked for. */
+ * name asked for (store/classify_series.c sums each event's tasks by name). */
 static int trend_sql(subject_ctx *x, const oomsift_trend_spec *t, const time_axis *a,
                      oomsift_buf *sql, oomsift_buf *series, enum series_kind *kind)
 {
@@ -1264,13 +1264,14 @@ static int trend_sql(subject_ctx *x, const oomsift_trend_spec *t, const time_axi
 		return oomsift_buf_append(series, sql->data, sql->len + 1) < 0
 		           ? oomsift_error_set(OOMSIFT_ENOMEM, "out of memory")
 		           : 0;
+	/* the task rows in the order of the events (on the wall-time axis the
+	 * order of the index event_host_ts: no sort), grouped in C */
 	*kind = SERIES_NAMED;
 	if (oomsift_buf_printf(series,
-	                       "SELECT %s, t.name, sum(t.rss_pages) * 4 FROM oom_events e "
+	                       "SELECT %s, e.id, t.name, t.rss_pages FROM oom_events e "
 	                       "JOIN oom_tasks t ON t.event_id = e.id WHERE e.host = ?1 AND %s",
 	                       a->col, a->where) < 0)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	snprintf(order, sizeof(order), "GROUP BY e.id, t.name ORDER BY t.name, %s, e.id", a->col);
 	return trend_tail(x, t, series, order);
 }
 

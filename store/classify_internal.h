@@ -149,8 +149,10 @@ oomsift_rule_ctx classify_subject_ctx(subject_ctx *x);
 int classify_strndup(subject_ctx *x, const char *s, size_t n, const char **out);
 
 /* What the rows of a series statement hold: column 0 is the time axis
- * (ascending), then the figure (SERIES_FIGURES), or a task name and the
- * figure (SERIES_NAMED, ordered by name, then time). */
+ * (ascending), then the figure (SERIES_FIGURES); or (SERIES_NAMED) task rows:
+ * the event id, the task's name and rss_pages, ordered by time and event id,
+ * which series_load groups by event and name into the figure
+ * `sum(rss_pages) * 4`, and keeps by name, then time. */
 enum series_kind { SERIES_TIMES, SERIES_FIGURES, SERIES_NAMED };
 
 /* The cached series of key (len bytes), or NULL: not cached, or (*too_big)
@@ -159,9 +161,11 @@ const classify_series *series_find(const series_cache *sc, const char *key, size
                                    bool *too_big);
 /* Steps st to its end and keeps its rows as the series of key; rows whose
  * figure is NULL (or, SERIES_NAMED, whose name is not text) are no points.
- * *out is the series, or NULL when it is too large to keep (remembered as
- * such). Empties the cache first when it is full. Fails with OOMSIFT_ENOMEM
- * or the store's error; st is not reset. */
+ * *out is the series, or NULL when it is not kept (remembered as such): too
+ * large, or (SERIES_NAMED) a size that is not an integer or a sum that
+ * overflows, which SQLite answers window by window. Empties the cache first
+ * when it is full. Fails with OOMSIFT_ENOMEM or the store's error; st is not
+ * reset. */
 int series_load(series_cache *sc, oomsift_store *store, const char *key, size_t len,
                 sqlite3_stmt *st, enum series_kind kind, const classify_series **out);
 /* The points of s (of one name for SERIES_NAMED, else name NULL) whose time
