@@ -438,10 +438,72 @@ static int rank_tasks(subject_ctx *x, sqlite3_stmt *st, const task_key *largest,
 	return 0;
 }
 
+/* Keeps the current row of the task table in the classifier; false when it
+ * does not fit (the table is then read again). */
+static bool keep_task(classifier *c, sqlite3_stmt *st, const task_key *k)
+{
+	int type = sqlite3_column_type(st, 1);
+	const unsigned char *name = type == SQLITE_NULL ? NULL : sqlite3_column_text(st, 1);
+	size_t len = name ? (size_t)sqlite3_column_bytes(st, 1) : 0;
+
+	if (c->ntasks == CLASSIFY_TOP_TASKS ||
+	    (len && oomsift_buf_append(&c->names, name, len) < 0))
+		return false;
+	c->tasks[c->ntasks++] = (named_task){.off = c->names.len - len,
+	                                     .len = len,
+	                                     .name_type = type,
+	                                     .rss = k->rss,
+	                                     .row = k->row,
+	                                     .pid = sqlite3_column_int64(st, 0),
+	                                     .adj = sqlite3_column_int64(st, 3),
+	                                     .has_rss = k->has_rss,
+	                                     .has_pid = sqlite3_column_type(st, 0) != SQLITE_NULL,
+	                                     .has_adj = sqlite3_column_type(st, 3) != SQLITE_NULL};
+	return true;
+}
+
+/* The kept rows' names, once the buffer has stopped moving. */
+static void point_names(classifier *c)
+{
+	for (size_t i = 0; i < c->ntasks; i++)
+		c->tasks[i].name = c->tasks[i].len ? c->names.data + c->tasks[i].off : "";
+}
+
+/* rank_tasks over the kept rows. */
+static int rank_kept(subject_ctx *x, const task_key *largest, const task_key *victim)
+{
+	const classifier *c = x->c;
+	oomsift_value *d = x->derived;
+	int64_t before = 0;
+	int rc;
+
+	for (size_t i = 0; i < c->ntasks; i++) {
+		const named_task *t = &c->tasks[i];
+		task_key k = {.has_rss = t->has_rss, .rss = t->rss, .row = t->row};
+		if (victim && ranks_before(&k, victim))
+			before++;
+		if (!largest || k.row != largest->row)
+			continue;
+		if (t->name_type != SQLITE_NULL &&
+		    (rc = text_value(x, t->name, t->len, &d[D_LARGEST_NAME])) < 0)
+			return rc;
+		if (t->has_pid)
+			d[D_LARGEST_PID] = v_int(t->pid);
+		if (t->has_adj)
+			d[D_LARGEST_ADJ] = v_int(t->adj);
+	}
+	if (victim)
+		d[D_VICTIM_RANK] = v_int(before + 1);
+	return 0;
+}
+
+/* The task fields, from one pass over the task table kept in the classifier
+ * (a second pass when it does not fit). */
 static int load_tasks(subject_ctx *x)
 {
+	classifier *c = x->c;
 	oomsift_value *d = x->derived, victim_pid = row_get(x, "victim_pid");
-	sqlite3_stmt *st = store_stmt(x->c->s, sql_tasks);
+	sqlite3_stmt *st = store_stmt(c->s, sql_tasks);
 	int64_t rows = 0, rss_pages = 0, with_rss = 0;
 	task_key largest = {0}, victim = {0};
 	bool victim_seen = false;
@@ -451,6 +513,9 @@ static int load_tasks(subject_ctx *x)
 		return OOMSIFT_ESTORE;
 	for (int i = D_TASKS_COUNT; i <= D_VICTIM_TASK_RSS_KB; i++)
 		d[i] = v_null;
+	c->ntasks = 0;
+	c->names.len = 0;
+	c->tasks_kept = true;
 	sqlite3_bind_int64(st, 1, x->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		task_key k = task_key_of(st);
@@ -466,16 +531,24 @@ static int load_tasks(subject_ctx *x)
 			victim_seen = true;
 			victim = k;
 		}
+		if (c->tasks_kept)
+			c->tasks_kept = keep_task(c, st, &k);
 	}
-	if (rc != SQLITE_DONE)
-		return store_error(x->c->s, "cannot read a task table");
+	if (rc != SQLITE_DONE) {
+		c->tasks_kept = false;
+		return store_error(c->s, "cannot read a task table");
+	}
+	if (c->tasks_kept)
+		point_names(c);
 	if (with_rss)
 		d[D_LARGEST_RSS_KB] = v_int(sat_mul(largest.rss, PAGE_KB));
 	if (victim_seen && victim.has_rss)
 		d[D_VICTIM_TASK_RSS_KB] = v_int(sat_mul(victim.rss, PAGE_KB));
-	if ((with_rss || victim_seen) &&
-	    (rc = rank_tasks(x, st, with_rss ? &largest : NULL, victim_seen ? &victim : NULL)) < 0)
-		return rc;
+	if (with_rss || victim_seen) {
+		const task_key *l = with_rss ? &largest : NULL, *v = victim_seen ? &victim : NULL;
+		if ((rc = c->tasks_kept ? rank_kept(x, l, v) : rank_tasks(x, st, l, v)) < 0)
+			return rc;
+	}
 	sqlite3_reset(st);
 	/* No task table printed (task_rows NULL): every task field is NULL. */
 	if (row_get(x, "task_rows").type == OOMSIFT_VALUE_NULL && rows == 0)
@@ -505,45 +578,26 @@ static int named_task_cmp(const void *pa, const void *pb)
 	return a->row < b->row ? -1 : a->row > b->row;
 }
 
-/* Reads the named tasks of the subject into the classifier's buffers;
- * *fits false when they do not fit (top_name is then asked of SQLite). */
-static int read_named_tasks(subject_ctx *x, size_t *n, bool *fits)
+/* Moves the kept tasks that have a name to the front: their number, in *n;
+ * *fits false when a name is not text (top_name is then asked of SQLite). */
+static void named_tasks(classifier *c, size_t *n, bool *fits)
 {
-	classifier *c = x->c;
-	sqlite3_stmt *st = store_stmt(c->s, sql_tasks);
-	int rc;
-
 	*n = 0;
-	*fits = true;
-	c->names.len = 0;
-	if (!st)
-		return OOMSIFT_ESTORE;
-	sqlite3_bind_int64(st, 1, x->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		task_key k = task_key_of(st);
-		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+	*fits = c->tasks_kept;
+	for (size_t i = 0; *fits && i < c->ntasks; i++) {
+		if (c->tasks[i].name_type == SQLITE_NULL)
 			continue;
-		if (sqlite3_column_type(st, 1) != SQLITE_TEXT || *n == CLASSIFY_TOP_TASKS ||
-		    oomsift_buf_append(&c->names, sqlite3_column_text(st, 1), len) < 0) {
+		if (c->tasks[i].name_type != SQLITE_TEXT)
 			*fits = false;
-			break;
-		}
-		c->tasks[(*n)++] = (named_task){.off = c->names.len - len,
-		                                .len = len,
-		                                .rss = k.rss,
-		                                .row = k.row,
-		                                .has_rss = k.has_rss};
+		else
+			c->tasks[(*n)++] = c->tasks[i];
 	}
-	sqlite3_reset(st);
-	if (*fits && rc != SQLITE_DONE)
-		return store_error(c->s, "cannot read a task table");
-	for (size_t i = 0; *fits && i < *n; i++) /* the buffer has stopped moving */
-		c->tasks[i].name = c->names.data + c->tasks[i].off;
-	return 0;
+	c->ntasks = 0; /* the order is gone */
+	c->tasks_kept = false;
 }
 
-/* top_name in SQL: a task table too large for the classifier's buffers. */
+/* top_name in SQL: a task table too large for the classifier's buffers, or
+ * a name that is not text. */
 static int top_name_sql(subject_ctx *x)
 {
 	oomsift_value *d = x->derived;
@@ -616,8 +670,8 @@ static int load_top_name(subject_ctx *x)
 	for (int i = D_TOP_NAME; i <= D_TOP_SHARE; i++)
 		d[i] = v_null;
 	d[D_TOP_LIMIT_SHARE] = v_null;
-	if ((rc = read_named_tasks(x, &n, &fits)) < 0 ||
-	    (rc = fits ? top_name_of(x, n) : top_name_sql(x)) < 0)
+	named_tasks(x->c, &n, &fits);
+	if ((rc = fits ? top_name_of(x, n) : top_name_sql(x)) < 0)
 		return rc;
 	if (d[D_TOP_RSS_KB].type == OOMSIFT_VALUE_NULL)
 		return 0;

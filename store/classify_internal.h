@@ -40,17 +40,19 @@ typedef struct view_cols {
 	size_t n;
 } view_cols;
 
-/* Named tasks of one task table that top_name groups in C, and the bytes of
- * their names; a larger table is grouped by SQLite. */
+/* Rows of one task table kept in C for the derived fields (largest, rank,
+ * top_name), and the bytes of their names; a larger table is read again, and
+ * grouped for top_name by SQLite. */
 #define CLASSIFY_TOP_TASKS      8192
 #define CLASSIFY_TOP_NAME_BYTES (256u << 10)
 
-/* One named task of a task table, for top_name. */
+/* One row of a task table. */
 typedef struct named_task {
 	const char *name; /* in classifier.names, once they are all read */
 	size_t off, len;
-	int64_t rss, row;
-	bool has_rss;
+	int name_type; /* SQLITE_NULL, SQLITE_TEXT, …: name holds its text */
+	int64_t rss, row, pid, adj;
+	bool has_rss, has_pid, has_adj;
 } named_task;
 
 /* The points of one history or trend query over all time
@@ -71,8 +73,10 @@ typedef struct classifier {
 	} cache[CLASSIFY_SQL_CACHE];
 	size_t ncache, next_evict;
 	series_cache series;
-	oomsift_buf names; /* of the named tasks being grouped */
-	named_task *tasks; /* CLASSIFY_TOP_TASKS */
+	oomsift_buf names; /* of the kept tasks */
+	named_task *tasks; /* CLASSIFY_TOP_TASKS: the subject's task table */
+	size_t ntasks;
+	bool tasks_kept; /* false: the table did not fit, ask SQLite */
 } classifier;
 
 /* Derived fields of an event (FIELDS.md), computed in groups on demand. */
