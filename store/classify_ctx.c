@@ -193,6 +193,60 @@ static bool plain_name(const char *s)
 	return true;
 }
 
+/* FNV-1a of a field name. */
+static uint64_t field_hash(const char *name)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *name; name++) {
+		h ^= (unsigned char)*name;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* The slot of a field name: its own, or the empty one it would take (the
+ * table is never more than half full). */
+static size_t field_slot_index(const view_cols *vc, const char *name)
+{
+	size_t i = field_hash(name) & (CLASSIFY_FIELD_SLOTS - 1);
+
+	while (vc->fields[i].name && strcmp(vc->fields[i].name, name) != 0)
+		i = (i + 1) & (CLASSIFY_FIELD_SLOTS - 1);
+	return i;
+}
+
+static const field_slot *field_find(const view_cols *vc, const char *name)
+{
+	const field_slot *f = &vc->fields[field_slot_index(vc, name)];
+
+	return f->name ? f : NULL;
+}
+
+/* Adds a name to the table (its first column, or its derived field). */
+static void field_add(view_cols *vc, const char *name, int derived, int col)
+{
+	field_slot *f = &vc->fields[field_slot_index(vc, name)];
+
+	if (!f->name)
+		*f = (field_slot){.name = name, .derived = -1, .col = -1};
+	if (derived >= 0 && f->derived < 0)
+		f->derived = derived;
+	if (col >= 0 && f->col < 0)
+		f->col = col;
+}
+
+/* The table of a view's field names: its columns, and for OOM events the
+ * derived fields (which come first where a name is both). */
+static void index_fields(view_cols *vc, oomsift_rule_subject kind)
+{
+	for (size_t i = 0; i < vc->n; i++)
+		field_add(vc, vc->names[i], -1, (int)i);
+	if (kind == OOMSIFT_SUBJECT_EVENT)
+		for (size_t i = 0; i < NDERIVED_FIELDS; i++)
+			field_add(vc, derived_fields[i].name, (int)i, -1);
+}
+
 static int read_columns(classifier *c, oomsift_rule_subject kind)
 {
 	sqlite3_stmt *st = store_stmt(c->s, row_sql(kind));
@@ -212,6 +266,7 @@ static int read_columns(classifier *c, oomsift_rule_subject kind)
 			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 		vc->n++;
 	}
+	index_fields(vc, kind);
 	return 0;
 }
 
@@ -248,10 +303,9 @@ void classifier_free(classifier *c)
 /* The index of a column of the view whose name may go into SQL, or -1. */
 static int column_index(const view_cols *vc, const char *name)
 {
-	for (size_t i = 0; i < vc->n; i++)
-		if (strcmp(vc->names[i], name) == 0)
-			return plain_name(vc->names[i]) ? (int)i : -1;
-	return -1;
+	const field_slot *f = field_find(vc, name);
+
+	return f && f->col >= 0 && plain_name(vc->names[f->col]) ? f->col : -1;
 }
 
 /* A statement built here (history, trend), prepared once per text. */
@@ -340,19 +394,17 @@ static int load_row(subject_ctx *x)
 /* A column of the subject's row; NULL when the view has no such column. */
 static int row_value(subject_ctx *x, const char *name, oomsift_value *out, bool *found)
 {
-	const view_cols *vc = &x->c->cols[x->kind];
+	const field_slot *f = field_find(&x->c->cols[x->kind], name);
 	int rc;
 
 	*found = false;
 	*out = v_null;
-	for (size_t i = 0; i < vc->n; i++)
-		if (strcmp(vc->names[i], name) == 0) {
-			if ((rc = load_row(x)) < 0)
-				return rc;
-			*out = x->row[i];
-			*found = true;
-			return 0;
-		}
+	if (!f || f->col < 0)
+		return 0;
+	if ((rc = load_row(x)) < 0)
+		return rc;
+	*out = x->row[f->col];
+	*found = true;
 	return 0;
 }
 
@@ -877,20 +929,20 @@ static int fact_value(subject_ctx *x, const char *key, oomsift_value *out)
 static int field(void *data, const char *name, oomsift_value *out)
 {
 	subject_ctx *x = data;
+	const field_slot *f;
 	bool found;
 	int rc;
 
 	*out = v_null;
 	if (strncmp(name, "fact.", 5) == 0 && name[5])
 		return fact_value(x, name + 5, out);
-	if (x->kind == OOMSIFT_SUBJECT_EVENT)
-		for (size_t i = 0; i < NDERIVED_FIELDS; i++)
-			if (strcmp(name, derived_fields[i].name) == 0) {
-				if ((rc = ensure(x, derived_fields[i].group)) < 0)
-					return rc;
-				*out = x->derived[derived_fields[i].id];
-				return 0;
-			}
+	f = field_find(&x->c->cols[x->kind], name);
+	if (f && f->derived >= 0) { /* only OOM events have them */
+		if ((rc = ensure(x, derived_fields[f->derived].group)) < 0)
+			return rc;
+		*out = x->derived[derived_fields[f->derived].id];
+		return 0;
+	}
 	if ((rc = row_value(x, name, out, &found)) < 0)
 		return rc;
 	if (!found)

@@ -32,12 +32,24 @@
 #define CLASSIFY_SERIES_BUCKETS   8192
 #define CLASSIFY_SERIES_KEY_MAX   (64u << 10)
 
+/* Slots of the table of field names of a view: more than twice its columns
+ * and derived fields, so that a probe stays short. */
+#define CLASSIFY_FIELD_SLOTS 1024
+
+/* What a field name of a rule reads: a derived field (its index in the
+ * table of classify_ctx.c) and a column of the view, or -1. */
+typedef struct field_slot {
+	const char *name; /* NULL: empty slot */
+	int derived, col;
+} field_slot;
+
 /* The columns of one public view, as SQLite names them: the only names that
  * history and trend conditions may paste into SQL. */
 typedef struct view_cols {
 	const char *view;
 	char *names[CLASSIFY_MAX_COLS];
 	size_t n;
+	field_slot fields[CLASSIFY_FIELD_SLOTS]; /* by name: open addressing */
 } view_cols;
 
 /* Rows of one task table kept in C for the derived fields (largest, rank,
