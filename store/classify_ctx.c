@@ -193,13 +193,13 @@ static bool plain_name(const char *s)
 	return true;
 }
 
-/* FNV-1a of a field name. */
-static uint64_t field_hash(const char *name)
+/* FNV-1a: names and keys are short. */
+static uint64_t name_hash(const char *s, size_t len)
 {
 	uint64_t h = 14695981039346656037ull;
 
-	for (; *name; name++) {
-		h ^= (unsigned char)*name;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
 		h *= 1099511628211ull;
 	}
 	return h;
@@ -209,7 +209,7 @@ static uint64_t field_hash(const char *name)
  * table is never more than half full). */
 static size_t field_slot_index(const view_cols *vc, const char *name)
 {
-	size_t i = field_hash(name) & (CLASSIFY_FIELD_SLOTS - 1);
+	size_t i = name_hash(name, strlen(name)) & (CLASSIFY_FIELD_SLOTS - 1);
 
 	while (vc->fields[i].name && strcmp(vc->fields[i].name, name) != 0)
 		i = (i + 1) & (CLASSIFY_FIELD_SLOTS - 1);
@@ -285,6 +285,8 @@ int classifier_init(classifier *c, oomsift_store *s)
 	return rc;
 }
 
+static void absent_clear(classifier *c);
+
 void classifier_free(classifier *c)
 {
 	for (int k = 0; k < 2; k++)
@@ -295,6 +297,7 @@ void classifier_free(classifier *c)
 		free(c->cache[i].sql);
 	}
 	series_cache_free(&c->series);
+	absent_clear(c);
 	oomsift_buf_free(&c->names);
 	free(c->tasks);
 	memset(c, 0, sizeof(*c));
@@ -887,9 +890,71 @@ static int ensure(subject_ctx *x, unsigned group)
 
 /* ---- host facts ---- */
 
+/* "host\0key" in buf: false when the host is not text or they do not fit. */
+static bool absent_key(const oomsift_value *host, const char *key, char *buf, size_t *len)
+{
+	size_t klen = strlen(key);
+
+	if (host->type != OOMSIFT_VALUE_TEXT || host->len + 1 + klen > CLASSIFY_ABSENT_KEY_MAX)
+		return false;
+	memcpy(buf, host->s, host->len);
+	buf[host->len] = '\0';
+	memcpy(buf + host->len + 1, key, klen);
+	*len = host->len + 1 + klen;
+	return true;
+}
+
+/* The slot of an absent fact's key: its own, or the empty one it would take
+ * (the table is never more than half full). */
+static absent_fact *absent_slot(classifier *c, const char *k, size_t len, uint64_t h)
+{
+	size_t i = h & (CLASSIFY_ABSENT_FACTS - 1);
+
+	while (c->absent[i].key && (c->absent[i].hash != h || c->absent[i].len != len ||
+	                            memcmp(c->absent[i].key, k, len) != 0))
+		i = (i + 1) & (CLASSIFY_ABSENT_FACTS - 1);
+	return &c->absent[i];
+}
+
+static bool fact_absent(classifier *c, const char *k, size_t len)
+{
+	return c->absent && absent_slot(c, k, len, name_hash(k, len))->key;
+}
+
+static void absent_clear(classifier *c)
+{
+	for (size_t i = 0; c->absent && i < CLASSIFY_ABSENT_FACTS; i++)
+		free(c->absent[i].key);
+	free(c->absent);
+	c->absent = NULL;
+	c->nabsent = 0;
+}
+
+/* Remembers that a host has no such fact; out of memory it forgets. */
+static void remember_absent(classifier *c, const char *k, size_t len)
+{
+	uint64_t h = name_hash(k, len);
+	absent_fact *a;
+
+	if (c->nabsent == CLASSIFY_ABSENT_FACTS / 2)
+		absent_clear(c);
+	if (!c->absent && !(c->absent = calloc(CLASSIFY_ABSENT_FACTS, sizeof(*c->absent))))
+		return;
+	a = absent_slot(c, k, len, h);
+	if (a->key || !(a->key = malloc(len)))
+		return;
+	memcpy(a->key, k, len);
+	a->len = len;
+	a->hash = h;
+	c->nabsent++;
+}
+
 static int fact_value(subject_ctx *x, const char *key, oomsift_value *out)
 {
 	oomsift_value host, ts;
+	char absent[CLASSIFY_ABSENT_KEY_MAX];
+	size_t absent_len = 0;
+	bool remember;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -902,9 +967,12 @@ static int fact_value(subject_ctx *x, const char *key, oomsift_value *out)
 		return rc;
 	host = row_get(x, "host");
 	ts = row_get(x, "ts_unix");
+	*out = v_null;
+	remember = absent_key(&host, key, absent, &absent_len);
+	if (remember && fact_absent(x->c, absent, absent_len))
+		goto keep;
 	if (!(st = store_stmt(x->c->s, sql_fact)))
 		return OOMSIFT_ESTORE;
-	*out = v_null;
 	if (host.type == OOMSIFT_VALUE_TEXT)
 		sqlite3_bind_text(st, 1, host.s, (int)host.len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
@@ -916,6 +984,9 @@ static int fact_value(subject_ctx *x, const char *key, oomsift_value *out)
 	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_error(x->c->s, "cannot read host facts");
 	sqlite3_reset(st);
+	if (rc == SQLITE_DONE && remember)
+		remember_absent(x->c, absent, absent_len);
+keep:
 	if (x->nfacts < CLASSIFY_MAX_FACTS) {
 		if ((rc = classify_strndup(x, key, strlen(key), &x->facts[x->nfacts].key)) < 0)
 			return rc;

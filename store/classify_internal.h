@@ -67,6 +67,18 @@ typedef struct named_task {
 	bool has_rss, has_pid, has_adj;
 } named_task;
 
+/* Host facts known to be absent during a run (a host and key whose query
+ * found no row: the subject's time only orders the rows), in slots emptied
+ * when half full; a longer host and key is not remembered. */
+#define CLASSIFY_ABSENT_FACTS   4096
+#define CLASSIFY_ABSENT_KEY_MAX 512
+
+typedef struct absent_fact {
+	uint64_t hash;
+	char *key; /* host, NUL, key; NULL: empty slot */
+	size_t len;
+} absent_fact;
+
 /* The points of one history or trend query over all time
  * (store/classify_series.c). */
 typedef struct classify_series classify_series;
@@ -88,7 +100,9 @@ typedef struct classifier {
 	oomsift_buf names; /* of the kept tasks */
 	named_task *tasks; /* CLASSIFY_TOP_TASKS: the subject's task table */
 	size_t ntasks;
-	bool tasks_kept; /* false: the table did not fit, ask SQLite */
+	bool tasks_kept;     /* false: the table did not fit, ask SQLite */
+	absent_fact *absent; /* CLASSIFY_ABSENT_FACTS, allocated on first use */
+	size_t nabsent;
 } classifier;
 
 /* Derived fields of an event (FIELDS.md), computed in groups on demand. */

@@ -540,6 +540,36 @@ static void test_fields_facts(void **state)
 	oomsift_store_free(s);
 }
 
+/* A fact a host does not have is remembered as such during a run, per host
+ * and key: another host's same key, or another key, is still read. */
+static void test_fields_facts_absent(void **state)
+{
+	oomsift_store *s = open_store();
+	series sr;
+	int64_t h1, h2;
+	probe *p;
+
+	series_open(&sr, s);
+	h1 = series_event(&sr, "h1", 10, "java", 4000, 0);
+	h2 = series_event(&sr, "h2", 11, "java", 4000, 0);
+	put_fact(s, "h1", T0 + 1 * DAY, "SwapTotal", 0);
+	put_fact(s, "h2", T0 + 1 * DAY, "vm.overcommit_memory", 2);
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, h1);
+	expect_null(p, "fact.vm.overcommit_memory");
+	expect_int(p, "fact.SwapTotal", 0);
+	classify_subject_end(&p->x);
+	classify_subject_begin(&p->x, &p->c, OOMSIFT_SUBJECT_EVENT, h2);
+	expect_int(p, "fact.vm.overcommit_memory", 2);
+	expect_null(p, "fact.SwapTotal");
+	classify_subject_end(&p->x);
+	classify_subject_begin(&p->x, &p->c, OOMSIFT_SUBJECT_EVENT, h1);
+	expect_null(p, "fact.vm.overcommit_memory");
+	expect_int(p, "fact.SwapTotal", 0);
+	assert_int_equal(p->c.nabsent, 2);
+	probe_close(p);
+	oomsift_store_free(s);
+}
+
 static void test_fields_memory_event(void **state)
 {
 	oomsift_store *s = open_store();
@@ -1327,6 +1357,7 @@ int main(void)
 	    cmocka_unit_test(test_fields_swap),
 	    cmocka_unit_test(test_fields_no_task_table),
 	    cmocka_unit_test(test_fields_facts),
+	    cmocka_unit_test(test_fields_facts_absent),
 	    cmocka_unit_test(test_fields_memory_event),
 	    cmocka_unit_test(test_fields_unknown),
 	    cmocka_unit_test(test_history),
