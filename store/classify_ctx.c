@@ -191,6 +191,60 @@ static bool plain_name(const char *s)
 	return true;
 }
 
+/* FNV-1a: names and keys are short. */
+static uint64_t name_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* The slot of a field name: its own, or the empty one it would take (the
+ * table is never more than half full). */
+static size_t field_slot_index(const view_cols *vc, const char *name)
+{
+	size_t i = name_hash(name, strlen(name)) & (CLASSIFY_FIELD_SLOTS - 1);
+
+	while (vc->fields[i].name && strcmp(vc->fields[i].name, name) != 0)
+		i = (i + 1) & (CLASSIFY_FIELD_SLOTS - 1);
+	return i;
+}
+
+static const field_slot *field_find(const view_cols *vc, const char *name)
+{
+	const field_slot *f = &vc->fields[field_slot_index(vc, name)];
+
+	return f->name ? f : NULL;
+}
+
+/* Adds a name to the table (its first column, or its derived field). */
+static void field_add(view_cols *vc, const char *name, int derived, int col)
+{
+	field_slot *f = &vc->fields[field_slot_index(vc, name)];
+
+	if (!f->name)
+		*f = (field_slot){.name = name, .derived = -1, .col = -1};
+	if (derived >= 0 && f->derived < 0)
+		f->derived = derived;
+	if (col >= 0 && f->col < 0)
+		f->col = col;
+}
+
+/* The table of a view's field names: its columns, and for OOM events the
+ * derived fields (which come first where a name is both). */
+static void index_fields(view_cols *vc, oomsift_rule_subject kind)
+{
+	for (size_t i = 0; i < vc->n; i++)
+		field_add(vc, vc->names[i], -1, (int)i);
+	if (kind == OOMSIFT_SUBJECT_EVENT)
+		for (size_t i = 0; i < NDERIVED_FIELDS; i++)
+			field_add(vc, derived_fields[i].name, (int)i, -1);
+}
+
 static int read_columns(classifier *c, oomsift_rule_subject kind)
 {
 	sqlite3_stmt *st = store_stmt(c->s, row_sql(kind));
@@ -210,6 +264,7 @@ static int read_columns(classifier *c, oomsift_rule_subject kind)
 			return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 		vc->n++;
 	}
+	index_fields(vc, kind);
 	return 0;
 }
 
@@ -228,6 +283,8 @@ int classifier_init(classifier *c, oomsift_store *s)
 	return rc;
 }
 
+static void absent_clear(classifier *c);
+
 void classifier_free(classifier *c)
 {
 	for (int k = 0; k < 2; k++)
@@ -238,6 +295,7 @@ void classifier_free(classifier *c)
 		free(c->cache[i].sql);
 	}
 	series_cache_free(&c->series);
+	absent_clear(c);
 	oomsift_buf_free(&c->names);
 	free(c->tasks);
 	memset(c, 0, sizeof(*c));
@@ -246,10 +304,9 @@ void classifier_free(classifier *c)
 /* The index of a column of the view whose name may go into SQL, or -1. */
 static int column_index(const view_cols *vc, const char *name)
 {
-	for (size_t i = 0; i < vc->n; i++)
-		if (strcmp(vc->names[i], name) == 0)
-			return plain_name(vc->names[i]) ? (int)i : -1;
-	return -1;
+	const field_slot *f = field_find(vc, name);
+
+	return f && f->col >= 0 && plain_name(vc->names[f->col]) ? f->col : -1;
 }
 
 /* A statement built here (history, trend), prepared once per text. */
@@ -338,19 +395,17 @@ static int load_row(subject_ctx *x)
 /* A column of the subject's row; NULL when the view has no such column. */
 static int row_value(subject_ctx *x, const char *name, oomsift_value *out, bool *found)
 {
-	const view_cols *vc = &x->c->cols[x->kind];
+	const field_slot *f = field_find(&x->c->cols[x->kind], name);
 	int rc;
 
 	*found = false;
 	*out = v_null;
-	for (size_t i = 0; i < vc->n; i++)
-		if (strcmp(vc->names[i], name) == 0) {
-			if ((rc = load_row(x)) < 0)
-				return rc;
-			*out = x->row[i];
-			*found = true;
-			return 0;
-		}
+	if (!f || f->col < 0)
+		return 0;
+	if ((rc = load_row(x)) < 0)
+		return rc;
+	*out = x->row[f->col];
+	*found = true;
 	return 0;
 }
 
@@ -436,10 +491,72 @@ static int rank_tasks(subject_ctx *x, sqlite3_stmt *st, const task_key *largest,
 	return 0;
 }
 
+/* Keeps the current row of the task table in the classifier; false when it
+ * does not fit (the table is then read again). */
+static bool keep_task(classifier *c, sqlite3_stmt *st, const task_key *k)
+{
+	int type = sqlite3_column_type(st, 1);
+	const unsigned char *name = type == SQLITE_NULL ? NULL : sqlite3_column_text(st, 1);
+	size_t len = name ? (size_t)sqlite3_column_bytes(st, 1) : 0;
+
+	if (c->ntasks == CLASSIFY_TOP_TASKS ||
+	    (len && oomsift_buf_append(&c->names, name, len) < 0))
+		return false;
+	c->tasks[c->ntasks++] = (named_task){.off = c->names.len - len,
+	                                     .len = len,
+	                                     .name_type = type,
+	                                     .rss = k->rss,
+	                                     .row = k->row,
+	                                     .pid = sqlite3_column_int64(st, 0),
+	                                     .adj = sqlite3_column_int64(st, 3),
+	                                     .has_rss = k->has_rss,
+	                                     .has_pid = sqlite3_column_type(st, 0) != SQLITE_NULL,
+	                                     .has_adj = sqlite3_column_type(st, 3) != SQLITE_NULL};
+	return true;
+}
+
+/* The kept rows' names, once the buffer has stopped moving. */
+static void point_names(classifier *c)
+{
+	for (size_t i = 0; i < c->ntasks; i++)
+		c->tasks[i].name = c->tasks[i].len ? c->names.data + c->tasks[i].off : "";
+}
+
+/* rank_tasks over the kept rows. */
+static int rank_kept(subject_ctx *x, const task_key *largest, const task_key *victim)
+{
+	const classifier *c = x->c;
+	oomsift_value *d = x->derived;
+	int64_t before = 0;
+	int rc;
+
+	for (size_t i = 0; i < c->ntasks; i++) {
+		const named_task *t = &c->tasks[i];
+		task_key k = {.has_rss = t->has_rss, .rss = t->rss, .row = t->row};
+		if (victim && ranks_before(&k, victim))
+			before++;
+		if (!largest || k.row != largest->row)
+			continue;
+		if (t->name_type != SQLITE_NULL &&
+		    (rc = text_value(x, t->name, t->len, &d[D_LARGEST_NAME])) < 0)
+			return rc;
+		if (t->has_pid)
+			d[D_LARGEST_PID] = v_int(t->pid);
+		if (t->has_adj)
+			d[D_LARGEST_ADJ] = v_int(t->adj);
+	}
+	if (victim)
+		d[D_VICTIM_RANK] = v_int(before + 1);
+	return 0;
+}
+
+/* The task fields, from one pass over the task table kept in the classifier
+ * (a second pass when it does not fit). */
 static int load_tasks(subject_ctx *x)
 {
+	classifier *c = x->c;
 	oomsift_value *d = x->derived, victim_pid = row_get(x, "victim_pid");
-	sqlite3_stmt *st = store_stmt(x->c->s, sql_tasks);
+	sqlite3_stmt *st = store_stmt(c->s, sql_tasks);
 	int64_t rows = 0, rss_pages = 0, with_rss = 0;
 	task_key largest = {0}, victim = {0};
 	bool victim_seen = false;
@@ -449,6 +566,9 @@ static int load_tasks(subject_ctx *x)
 		return OOMSIFT_ESTORE;
 	for (int i = D_TASKS_COUNT; i <= D_VICTIM_TASK_RSS_KB; i++)
 		d[i] = v_null;
+	c->ntasks = 0;
+	c->names.len = 0;
+	c->tasks_kept = true;
 	sqlite3_bind_int64(st, 1, x->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		task_key k = task_key_of(st);
@@ -464,16 +584,24 @@ static int load_tasks(subject_ctx *x)
 			victim_seen = true;
 			victim = k;
 		}
+		if (c->tasks_kept)
+			c->tasks_kept = keep_task(c, st, &k);
 	}
-	if (rc != SQLITE_DONE)
-		return store_error(x->c->s, "cannot read a task table");
+	if (rc != SQLITE_DONE) {
+		c->tasks_kept = false;
+		return store_error(c->s, "cannot read a task table");
+	}
+	if (c->tasks_kept)
+		point_names(c);
 	if (with_rss)
 		d[D_LARGEST_RSS_KB] = v_int(sat_mul(largest.rss, PAGE_KB));
 	if (victim_seen && victim.has_rss)
 		d[D_VICTIM_TASK_RSS_KB] = v_int(sat_mul(victim.rss, PAGE_KB));
-	if ((with_rss || victim_seen) &&
-	    (rc = rank_tasks(x, st, with_rss ? &largest : NULL, victim_seen ? &victim : NULL)) < 0)
-		return rc;
+	if (with_rss || victim_seen) {
+		const task_key *l = with_rss ? &largest : NULL, *v = victim_seen ? &victim : NULL;
+		if ((rc = c->tasks_kept ? rank_kept(x, l, v) : rank_tasks(x, st, l, v)) < 0)
+			return rc;
+	}
 	sqlite3_reset(st);
 	/* No task table printed (task_rows NULL): every task field is NULL. */
 	if (row_get(x, "task_rows").type == OOMSIFT_VALUE_NULL && rows == 0)
@@ -503,45 +631,26 @@ static int named_task_cmp(const void *pa, const void *pb)
 	return a->row < b->row ? -1 : a->row > b->row;
 }
 
-/* Reads the named tasks of the subject into the classifier's buffers;
- * *fits false when they do not fit (top_name is then asked of SQLite). */
-static int read_named_tasks(subject_ctx *x, size_t *n, bool *fits)
+/* Moves the kept tasks that have a name to the front: their number, in *n;
+ * *fits false when a name is not text (top_name is then asked of SQLite). */
+static void named_tasks(classifier *c, size_t *n, bool *fits)
 {
-	classifier *c = x->c;
-	sqlite3_stmt *st = store_stmt(c->s, sql_tasks);
-	int rc;
-
 	*n = 0;
-	*fits = true;
-	c->names.len = 0;
-	if (!st)
-		return OOMSIFT_ESTORE;
-	sqlite3_bind_int64(st, 1, x->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		task_key k = task_key_of(st);
-		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+	*fits = c->tasks_kept;
+	for (size_t i = 0; *fits && i < c->ntasks; i++) {
+		if (c->tasks[i].name_type == SQLITE_NULL)
 			continue;
-		if (sqlite3_column_type(st, 1) != SQLITE_TEXT || *n == CLASSIFY_TOP_TASKS ||
-		    oomsift_buf_append(&c->names, sqlite3_column_text(st, 1), len) < 0) {
+		if (c->tasks[i].name_type != SQLITE_TEXT)
 			*fits = false;
-			break;
-		}
-		c->tasks[(*n)++] = (named_task){.off = c->names.len - len,
-		                                .len = len,
-		                                .rss = k.rss,
-		                                .row = k.row,
-		                                .has_rss = k.has_rss};
+		else
+			c->tasks[(*n)++] = c->tasks[i];
 	}
-	sqlite3_reset(st);
-	if (*fits && rc != SQLITE_DONE)
-		return store_error(c->s, "cannot read a task table");
-	for (size_t i = 0; *fits && i < *n; i++) /* the buffer has stopped moving */
-		c->tasks[i].name = c->names.data + c->tasks[i].off;
-	return 0;
+	c->ntasks = 0; /* the order is gone */
+	c->tasks_kept = false;
 }
 
-/* top_name in SQL: a task table too large for the classifier's buffers. */
+/* top_name in SQL: a task table too large for the classifier's buffers, or
+ * a name that is not text. */
 static int top_name_sql(subject_ctx *x)
 {
 	oomsift_value *d = x->derived;
@@ -614,8 +723,8 @@ static int load_top_name(subject_ctx *x)
 	for (int i = D_TOP_NAME; i <= D_TOP_SHARE; i++)
 		d[i] = v_null;
 	d[D_TOP_LIMIT_SHARE] = v_null;
-	if ((rc = read_named_tasks(x, &n, &fits)) < 0 ||
-	    (rc = fits ? top_name_of(x, n) : top_name_sql(x)) < 0)
+	named_tasks(x->c, &n, &fits);
+	if ((rc = fits ? top_name_of(x, n) : top_name_sql(x)) < 0)
 		return rc;
 	if (d[D_TOP_RSS_KB].type == OOMSIFT_VALUE_NULL)
 		return 0;
@@ -855,9 +964,71 @@ static int ensure(subject_ctx *x, unsigned group)
 
 /* ---- host facts ---- */
 
+/* "host\0key" in buf: false when the host is not text or they do not fit. */
+static bool absent_key(const oomsift_value *host, const char *key, char *buf, size_t *len)
+{
+	size_t klen = strlen(key);
+
+	if (host->type != OOMSIFT_VALUE_TEXT || host->len + 1 + klen > CLASSIFY_ABSENT_KEY_MAX)
+		return false;
+	memcpy(buf, host->s, host->len);
+	buf[host->len] = '\0';
+	memcpy(buf + host->len + 1, key, klen);
+	*len = host->len + 1 + klen;
+	return true;
+}
+
+/* The slot of an absent fact's key: its own, or the empty one it would take
+ * (the table is never more than half full). */
+static absent_fact *absent_slot(classifier *c, const char *k, size_t len, uint64_t h)
+{
+	size_t i = h & (CLASSIFY_ABSENT_FACTS - 1);
+
+	while (c->absent[i].key && (c->absent[i].hash != h || c->absent[i].len != len ||
+	                            memcmp(c->absent[i].key, k, len) != 0))
+		i = (i + 1) & (CLASSIFY_ABSENT_FACTS - 1);
+	return &c->absent[i];
+}
+
+static bool fact_absent(classifier *c, const char *k, size_t len)
+{
+	return c->absent && absent_slot(c, k, len, name_hash(k, len))->key;
+}
+
+static void absent_clear(classifier *c)
+{
+	for (size_t i = 0; c->absent && i < CLASSIFY_ABSENT_FACTS; i++)
+		free(c->absent[i].key);
+	free(c->absent);
+	c->absent = NULL;
+	c->nabsent = 0;
+}
+
+/* Remembers that a host has no such fact; out of memory it forgets. */
+static void remember_absent(classifier *c, const char *k, size_t len)
+{
+	uint64_t h = name_hash(k, len);
+	absent_fact *a;
+
+	if (c->nabsent == CLASSIFY_ABSENT_FACTS / 2)
+		absent_clear(c);
+	if (!c->absent && !(c->absent = calloc(CLASSIFY_ABSENT_FACTS, sizeof(*c->absent))))
+		return;
+	a = absent_slot(c, k, len, h);
+	if (a->key || !(a->key = malloc(len)))
+		return;
+	memcpy(a->key, k, len);
+	a->len = len;
+	a->hash = h;
+	c->nabsent++;
+}
+
 static int fact_value(subject_ctx *x, const char *key, oomsift_value *out)
 {
 	oomsift_value host, ts;
+	char absent[CLASSIFY_ABSENT_KEY_MAX];
+	size_t absent_len = 0;
+	bool remember;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -870,9 +1041,12 @@ static int fact_value(subject_ctx *x, const char *key, oomsift_value *out)
 		return rc;
 	host = row_get(x, "host");
 	ts = row_get(x, "ts_unix");
+	*out = v_null;
+	remember = absent_key(&host, key, absent, &absent_len);
+	if (remember && fact_absent(x->c, absent, absent_len))
+		goto keep;
 	if (!(st = store_stmt(x->c->s, sql_fact)))
 		return OOMSIFT_ESTORE;
-	*out = v_null;
 	if (host.type == OOMSIFT_VALUE_TEXT)
 		sqlite3_bind_text(st, 1, host.s, (int)host.len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
@@ -884,6 +1058,9 @@ static int fact_value(subject_ctx *x, const char *key, oomsift_value *out)
 	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_error(x->c->s, "cannot read host facts");
 	sqlite3_reset(st);
+	if (rc == SQLITE_DONE && remember)
+		remember_absent(x->c, absent, absent_len);
+keep:
 	if (x->nfacts < CLASSIFY_MAX_FACTS) {
 		if ((rc = classify_strndup(x, key, strlen(key), &x->facts[x->nfacts].key)) < 0)
 			return rc;
@@ -897,20 +1074,20 @@ static int fact_value(subject_ctx *x, const char *key, oomsift_value *out)
 static int field(void *data, const char *name, oomsift_value *out)
 {
 	subject_ctx *x = data;
+	const field_slot *f;
 	bool found;
 	int rc;
 
 	*out = v_null;
 	if (strncmp(name, "fact.", 5) == 0 && name[5])
 		return fact_value(x, name + 5, out);
-	if (x->kind == OOMSIFT_SUBJECT_EVENT)
-		for (size_t i = 0; i < NDERIVED_FIELDS; i++)
-			if (strcmp(name, derived_fields[i].name) == 0) {
-				if ((rc = ensure(x, derived_fields[i].group)) < 0)
-					return rc;
-				*out = x->derived[derived_fields[i].id];
-				return 0;
-			}
+	f = field_find(&x->c->cols[x->kind], name);
+	if (f && f->derived >= 0) { /* only OOM events have them */
+		if ((rc = ensure(x, derived_fields[f->derived].group)) < 0)
+			return rc;
+		*out = x->derived[derived_fields[f->derived].id];
+		return 0;
+	}
 	if ((rc = row_value(x, name, out, &found)) < 0)
 		return rc;
 	if (!found)
@@ -1320,7 +1497,7 @@ static int trend_tail(subject_ctx *x, const oomsift_trend_spec *t, oomsift_buf *
 /* The statements of a trend: sql, the points of the window (?2 .. ?3);
  * series, the points of all time. A task_rss_kb series holds every task name
  * of the host, by name: one pass over the host's task tables serves every
- * name asked for. */
+ * name asked for (store/classify_series.c sums each event's tasks by name). */
 static int trend_sql(subject_ctx *x, const oomsift_trend_spec *t, const time_axis *a,
                      oomsift_buf *sql, oomsift_buf *series, enum series_kind *kind)
 {
@@ -1338,13 +1515,14 @@ static int trend_sql(subject_ctx *x, const oomsift_trend_spec *t, const time_axi
 		return oomsift_buf_append(series, sql->data, sql->len + 1) < 0
 		           ? oomsift_error_set(OOMSIFT_ENOMEM, "out of memory")
 		           : 0;
+	/* the task rows in the order of the events (on the wall-time axis the
+	 * order of the index event_host_ts: no sort), grouped in C */
 	*kind = SERIES_NAMED;
 	if (oomsift_buf_printf(series,
-	                       "SELECT %s, t.name, sum(t.rss_pages) * 4 FROM oom_events e "
+	                       "SELECT %s, e.id, t.name, t.rss_pages FROM oom_events e "
 	                       "JOIN oom_tasks t ON t.event_id = e.id WHERE e.host = ?1 AND %s",
 	                       a->col, a->where) < 0)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	snprintf(order, sizeof(order), "GROUP BY e.id, t.name ORDER BY t.name, %s, e.id", a->col);
 	return trend_tail(x, t, series, order);
 }
 

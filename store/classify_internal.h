@@ -32,26 +32,52 @@
 #define CLASSIFY_SERIES_BUCKETS   8192
 #define CLASSIFY_SERIES_KEY_MAX   (64u << 10)
 
+/* Slots of the table of field names of a view: more than twice its columns
+ * and derived fields, so that a probe stays short. */
+#define CLASSIFY_FIELD_SLOTS 1024
+
+/* What a field name of a rule reads: a derived field (its index in the
+ * table of classify_ctx.c) and a column of the view, or -1. */
+typedef struct field_slot {
+	const char *name; /* NULL: empty slot */
+	int derived, col;
+} field_slot;
+
 /* The columns of one public view, as SQLite names them: the only names that
  * history and trend conditions may paste into SQL. */
 typedef struct view_cols {
 	const char *view;
 	char *names[CLASSIFY_MAX_COLS];
 	size_t n;
+	field_slot fields[CLASSIFY_FIELD_SLOTS]; /* by name: open addressing */
 } view_cols;
 
-/* Named tasks of one task table that top_name groups in C, and the bytes of
- * their names; a larger table is grouped by SQLite. */
+/* Rows of one task table kept in C for the derived fields (largest, rank,
+ * top_name), and the bytes of their names; a larger table is read again, and
+ * grouped for top_name by SQLite. */
 #define CLASSIFY_TOP_TASKS      8192
 #define CLASSIFY_TOP_NAME_BYTES (256u << 10)
 
-/* One named task of a task table, for top_name. */
+/* One row of a task table. */
 typedef struct named_task {
 	const char *name; /* in classifier.names, once they are all read */
 	size_t off, len;
-	int64_t rss, row;
-	bool has_rss;
+	int name_type; /* SQLITE_NULL, SQLITE_TEXT, …: name holds its text */
+	int64_t rss, row, pid, adj;
+	bool has_rss, has_pid, has_adj;
 } named_task;
+
+/* Host facts known to be absent during a run (a host and key whose query
+ * found no row: the subject's time only orders the rows), in slots emptied
+ * when half full; a longer host and key is not remembered. */
+#define CLASSIFY_ABSENT_FACTS   4096
+#define CLASSIFY_ABSENT_KEY_MAX 512
+
+typedef struct absent_fact {
+	uint64_t hash;
+	char *key; /* host, NUL, key; NULL: empty slot */
+	size_t len;
+} absent_fact;
 
 /* The points of one history or trend query over all time
  * (store/classify_series.c). */
@@ -87,8 +113,12 @@ typedef struct classifier {
 	} cache[CLASSIFY_SQL_CACHE];
 	size_t ncache, next_evict;
 	series_cache series;
-	oomsift_buf names; /* of the named tasks being grouped */
-	named_task *tasks; /* CLASSIFY_TOP_TASKS */
+	oomsift_buf names; /* of the kept tasks */
+	named_task *tasks; /* CLASSIFY_TOP_TASKS: the subject's task table */
+	size_t ntasks;
+	bool tasks_kept;     /* false: the table did not fit, ask SQLite */
+	absent_fact *absent; /* CLASSIFY_ABSENT_FACTS, allocated on first use */
+	size_t nabsent;
 } classifier;
 
 /* Derived fields of an event (FIELDS.md), computed in groups on demand. */
@@ -165,8 +195,10 @@ oomsift_rule_ctx classify_subject_ctx(subject_ctx *x);
 int classify_strndup(subject_ctx *x, const char *s, size_t n, const char **out);
 
 /* What the rows of a series statement hold: column 0 is the time axis
- * (ascending), then the figure (SERIES_FIGURES), or a task name and the
- * figure (SERIES_NAMED, ordered by name, then time). */
+ * (ascending), then the figure (SERIES_FIGURES); or (SERIES_NAMED) task rows:
+ * the event id, the task's name and rss_pages, ordered by time and event id,
+ * which series_load groups by event and name into the figure
+ * `sum(rss_pages) * 4`, and keeps by name, then time. */
 enum series_kind { SERIES_TIMES, SERIES_FIGURES, SERIES_NAMED };
 
 /* The cached series of key (len bytes), or NULL: not cached, or (*too_big)
@@ -175,9 +207,11 @@ const classify_series *series_find(const series_cache *sc, const char *key, size
                                    bool *too_big);
 /* Steps st to its end and keeps its rows as the series of key; rows whose
  * figure is NULL (or, SERIES_NAMED, whose name is not text) are no points.
- * *out is the series, or NULL when it is too large to keep (remembered as
- * such). Empties the cache first when it is full. Fails with OOMSIFT_ENOMEM
- * or the store's error; st is not reset. */
+ * *out is the series, or NULL when it is not kept (remembered as such): too
+ * large, or (SERIES_NAMED) a size that is not an integer or a sum that
+ * overflows, which SQLite answers window by window. Empties the cache first
+ * when it is full. Fails with OOMSIFT_ENOMEM or the store's error; st is not
+ * reset. */
 int series_load(series_cache *sc, oomsift_store *store, const char *key, size_t len,
                 sqlite3_stmt *st, enum series_kind kind, const classify_series **out);
 /* The points of s (of one name for SERIES_NAMED, else name NULL) whose time

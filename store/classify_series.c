@@ -132,30 +132,6 @@ static int add_point(classify_series *s, sqlite3_stmt *st, int vcol, size_t *byt
 	return 0;
 }
 
-/* Starts the points of the name in column 1 when it differs from the last. */
-static int add_name(classify_series *s, sqlite3_stmt *st, size_t *bytes)
-{
-	const char *name = (const char *)sqlite3_column_text(st, 1);
-	size_t len = (size_t)sqlite3_column_bytes(st, 1), limit = CLASSIFY_SERIES_MAX_BYTES / 64;
-	int rc;
-
-	if (s->nnames && strlen(s->names[s->nnames - 1]) == len &&
-	    memcmp(s->names[s->nnames - 1], name, len) == 0)
-		return 0;
-	if ((rc = oomsift_vec_reserve((void **)&s->names, &s->names_cap, sizeof(*s->names),
-	                              s->nnames + 1, limit)) < 0 ||
-	    (rc = oomsift_vec_reserve((void **)&s->start, &s->starts_cap, sizeof(*s->start),
-	                              s->nnames + 2, limit)) < 0)
-		return rc;
-	*bytes += len + 1 + sizeof(*s->names) + sizeof(*s->start);
-	if (*bytes > CLASSIFY_SERIES_MAX_BYTES / 4)
-		return OOMSIFT_ELIMIT;
-	if (!(s->names[s->nnames] = strndup(name, len)))
-		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	s->start[s->nnames++] = s->n;
-	return 0;
-}
-
 /* Text without a NUL byte: the only names a rule's name (a C string) can
  * equal. */
 static bool plain_text(sqlite3_stmt *st, int col)
@@ -165,31 +141,288 @@ static bool plain_text(sqlite3_stmt *st, int col)
 	           (size_t)sqlite3_column_bytes(st, col);
 }
 
-/* Reads the points of st (columns by kind); rows whose figure is NULL are no
- * points, nor are rows of SERIES_NAMED whose name is not text. */
+/* Reads the points of st (SERIES_TIMES, SERIES_FIGURES); rows whose figure
+ * is NULL are no points. */
 static int read_points(oomsift_store *store, classify_series *s, sqlite3_stmt *st,
                        enum series_kind kind, size_t *bytes)
 {
-	int vcol = kind == SERIES_TIMES ? 0 : kind == SERIES_FIGURES ? 1 : 2;
+	int vcol = kind == SERIES_TIMES ? 0 : 1;
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (vcol > 0 && sqlite3_column_type(st, vcol) == SQLITE_NULL)
 			continue;
-		if (kind == SERIES_NAMED) {
-			if (!plain_text(st, 1))
-				continue;
-			if ((rc = add_name(s, st, bytes)) < 0)
-				return rc;
-		}
 		if ((rc = add_point(s, st, vcol, bytes)) < 0)
 			return rc;
 	}
-	if (rc != SQLITE_DONE)
-		return store_error(store, "cannot read the history or trend of a host");
-	if (kind == SERIES_NAMED)
-		s->start[s->nnames] = s->n;
+	return rc == SQLITE_DONE ? 0
+	                         : store_error(store, "cannot read the history or trend of a host");
+}
+
+/* ---- SERIES_NAMED: task rows grouped by event and name here ---- */
+
+/* A task name of a SERIES_NAMED series while it is read: its sum in the
+ * current event. */
+typedef struct task_name {
+	size_t npoints;
+	int64_t sum;
+	bool has_sum, touched;
+} task_name;
+
+/* A point (an event's sum for one name) in the order the events come. */
+typedef struct named_point {
+	size_t name;
+	double t, v;
+} named_point;
+
+typedef struct task_grouping {
+	classify_series *s;
+	size_t *bytes;
+	task_name *names; /* parallel to s->names, in the order first seen */
+	size_t names_cap;
+	uint32_t *slots; /* open addressing: name index + 1, 0 empty */
+	size_t nslots;
+	size_t *touched; /* names of the current event */
+	size_t ntouched, touched_cap;
+	named_point *points;
+	size_t npoints, points_cap;
+	int64_t event;
+	double t;
+	bool in_event;
+} task_grouping;
+
+/* Names of a series, and its points: beyond them it is too large to keep. */
+#define NAMED_MAX_NAMES  (CLASSIFY_SERIES_MAX_BYTES / 64)
+#define NAMED_MAX_POINTS (CLASSIFY_SERIES_MAX_BYTES / 4 / (2 * sizeof(double)))
+
+static void grouping_free(task_grouping *g)
+{
+	free(g->names);
+	free(g->slots);
+	free(g->touched);
+	free(g->points);
+}
+
+static int grow_slots(task_grouping *g)
+{
+	size_t n = g->nslots ? g->nslots * 2 : 64;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < g->s->nnames; i++) {
+		uint64_t h = key_hash(g->s->names[i], strlen(g->s->names[i])) & (n - 1);
+		while (slots[h])
+			h = (h + 1) & (n - 1);
+		slots[h] = (uint32_t)i + 1;
+	}
+	free(g->slots);
+	g->slots = slots;
+	g->nslots = n;
 	return 0;
+}
+
+/* The index of a name (len bytes), added when new. */
+static int name_index(task_grouping *g, const char *name, size_t len, size_t *out)
+{
+	classify_series *s = g->s;
+	uint64_t h = key_hash(name, len);
+	size_t i;
+	int rc;
+
+	if (2 * (s->nnames + 1) > g->nslots && (rc = grow_slots(g)) < 0)
+		return rc;
+	for (i = h & (g->nslots - 1); g->slots[i]; i = (i + 1) & (g->nslots - 1)) {
+		const char *known = s->names[g->slots[i] - 1];
+		if (strlen(known) == len && memcmp(known, name, len) == 0) {
+			*out = g->slots[i] - 1;
+			return 0;
+		}
+	}
+	if ((rc = oomsift_vec_reserve((void **)&s->names, &s->names_cap, sizeof(*s->names),
+	                              s->nnames + 1, NAMED_MAX_NAMES)) < 0 ||
+	    (rc = oomsift_vec_reserve((void **)&g->names, &g->names_cap, sizeof(*g->names),
+	                              s->nnames + 1, NAMED_MAX_NAMES)) < 0 ||
+	    (rc = oomsift_vec_reserve((void **)&g->touched, &g->touched_cap, sizeof(*g->touched),
+	                              s->nnames + 1, NAMED_MAX_NAMES)) < 0)
+		return rc;
+	*g->bytes += len + 1 + sizeof(*s->names) + sizeof(*s->start);
+	if (*g->bytes > CLASSIFY_SERIES_MAX_BYTES / 4)
+		return OOMSIFT_ELIMIT;
+	if (!(s->names[s->nnames] = strndup(name, len)))
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	g->names[s->nnames] = (task_name){0};
+	g->slots[i] = (uint32_t)s->nnames + 1;
+	*out = s->nnames++;
+	return 0;
+}
+
+/* The figure of a sum of rss_pages as `sum(rss_pages) * 4` gives it: an
+ * integer, or a real where the product overflows. */
+static double kb_of(int64_t pages)
+{
+	int64_t kb;
+
+	return __builtin_mul_overflow(pages, 4, &kb) ? (double)pages * 4.0 : (double)kb;
+}
+
+/* Ends the current event: a point for each of its names that has a size. */
+static int end_event(task_grouping *g)
+{
+	int rc;
+
+	for (size_t i = 0; i < g->ntouched; i++) {
+		task_name *tn = &g->names[g->touched[i]];
+		tn->touched = false;
+		if (!tn->has_sum)
+			continue;
+		if ((rc = oomsift_vec_reserve((void **)&g->points, &g->points_cap,
+		                              sizeof(*g->points), g->npoints + 1,
+		                              NAMED_MAX_POINTS)) < 0)
+			return rc;
+		*g->bytes += 2 * sizeof(double);
+		if (*g->bytes > CLASSIFY_SERIES_MAX_BYTES / 4)
+			return OOMSIFT_ELIMIT;
+		g->points[g->npoints++] =
+		    (named_point){.name = g->touched[i], .t = g->t, .v = kb_of(tn->sum)};
+		tn->npoints++;
+	}
+	g->ntouched = 0;
+	return 0;
+}
+
+/* Adds a task row (time, event id, name, rss_pages) to its event's sums.
+ * A size that is not an integer, or a sum that overflows, is left to SQLite
+ * (OOMSIFT_ELIMIT: the series is not kept). */
+static int add_task(task_grouping *g, sqlite3_stmt *st)
+{
+	int64_t event = sqlite3_column_int64(st, 1);
+	task_name *tn;
+	size_t name = 0;
+	int rc;
+
+	if (!g->in_event || event != g->event) {
+		if (g->in_event && (rc = end_event(g)) < 0)
+			return rc;
+		g->in_event = true;
+		g->event = event;
+		g->t = sqlite3_column_double(st, 0);
+	}
+	if (!plain_text(st, 2))
+		return 0;
+	if ((rc = name_index(g, (const char *)sqlite3_column_text(st, 2),
+	                     (size_t)sqlite3_column_bytes(st, 2), &name)) < 0)
+		return rc;
+	tn = &g->names[name];
+	if (!tn->touched) {
+		tn->touched = true;
+		tn->has_sum = false;
+		tn->sum = 0;
+		g->touched[g->ntouched++] = name;
+	}
+	switch (sqlite3_column_type(st, 3)) {
+	case SQLITE_NULL:
+		return 0;
+	case SQLITE_INTEGER:
+		if (__builtin_add_overflow(tn->sum, sqlite3_column_int64(st, 3), &tn->sum))
+			return OOMSIFT_ELIMIT;
+		tn->has_sum = true;
+		return 0;
+	default:
+		return OOMSIFT_ELIMIT;
+	}
+}
+
+/* SQLite's BINARY order: bytes, then the shorter first. */
+static int name_cmp(const char *a, const char *b, size_t blen)
+{
+	size_t alen = strlen(a);
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+typedef struct name_ref {
+	const char *name;
+	size_t len, index;
+} name_ref;
+
+static int name_ref_cmp(const void *pa, const void *pb)
+{
+	const name_ref *a = pa, *b = pb;
+	int c = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
+
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Lays the points out by name (in SQLite's order of names), each name's in
+ * the order they came (time, then event id). */
+static int lay_out(task_grouping *g)
+{
+	classify_series *s = g->s;
+	size_t nn = s->nnames, *next = NULL;
+	name_ref *order = NULL;
+	char **names = NULL;
+	int rc = 0;
+
+	if (!(order = malloc((nn + 1) * sizeof(*order))) ||
+	    !(next = malloc((nn + 1) * sizeof(*next))) ||
+	    !(names = malloc((nn + 1) * sizeof(*names))) ||
+	    !(s->start = malloc((nn + 1) * sizeof(*s->start))) ||
+	    !(s->t = malloc((g->npoints + 1) * sizeof(*s->t))) ||
+	    !(s->v = malloc((g->npoints + 1) * sizeof(*s->v)))) {
+		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nn; i++)
+		order[i] = (name_ref){.name = s->names[i], .len = strlen(s->names[i]), .index = i};
+	qsort(order, nn, sizeof(*order), name_ref_cmp);
+	s->n = 0;
+	for (size_t i = 0; i < nn; i++) {
+		names[i] = s->names[order[i].index];
+		s->start[i] = s->n;
+		next[order[i].index] = s->n;
+		s->n += g->names[order[i].index].npoints;
+	}
+	s->start[nn] = s->n;
+	for (size_t i = 0; i < g->npoints; i++) {
+		size_t at = next[g->points[i].name]++;
+		s->t[at] = g->points[i].t;
+		s->v[at] = g->points[i].v;
+	}
+	free(s->names);
+	s->names = names;
+	names = NULL;
+	s->names_cap = s->starts_cap = nn + 1;
+	s->cap = g->npoints + 1;
+out:
+	free(order);
+	free(next);
+	free(names);
+	return rc;
+}
+
+/* Reads the task rows of st and keeps, for each event and task name, the sum
+ * of the sizes as `GROUP BY e.id, t.name` would (NULL when no row of it has
+ * a size: no point; rows whose name is not text are no tasks). */
+static int read_task_points(oomsift_store *store, classify_series *s, sqlite3_stmt *st,
+                            size_t *bytes)
+{
+	task_grouping g = {.s = s, .bytes = bytes};
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = add_task(&g, st)) < 0)
+			goto out;
+	if (rc != SQLITE_DONE) {
+		rc = store_error(store, "cannot read the task sizes of a host");
+		goto out;
+	}
+	if ((g.in_event && (rc = end_event(&g)) < 0) || (rc = lay_out(&g)) < 0)
+		goto out;
+out:
+	grouping_free(&g);
+	return rc;
 }
 
 int series_load(series_cache *sc, oomsift_store *store, const char *key, size_t len,
@@ -210,11 +443,8 @@ int series_load(series_cache *sc, oomsift_store *store, const char *key, size_t 
 	s->keylen = len;
 	s->hash = key_hash(key, len);
 	s->bytes = sizeof(*s) + len;
-	if (kind == SERIES_NAMED && !(s->start = calloc(1, sizeof(*s->start)))) {
-		series_free(s);
-		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	}
-	rc = read_points(store, s, st, kind, &s->bytes);
+	rc = kind == SERIES_NAMED ? read_task_points(store, s, st, &s->bytes)
+	                          : read_points(store, s, st, kind, &s->bytes);
 	if (rc == OOMSIFT_ELIMIT) { /* remembered, without its points */
 		drop_points(s);
 		s->bytes = sizeof(*s) + len;
@@ -247,15 +477,6 @@ static size_t bound(const classify_series *s, size_t lo, size_t hi, double t, bo
 			hi = mid;
 	}
 	return lo;
-}
-
-/* SQLite's BINARY order: bytes, then the shorter first. */
-static int name_cmp(const char *a, const char *b, size_t blen)
-{
-	size_t alen = strlen(a);
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-
-	return c ? c : (alen > blen) - (alen < blen);
 }
 
 /* The points of a name in a SERIES_NAMED series: false when it has none. */

@@ -540,6 +540,36 @@ static void test_fields_facts(void **state)
 	oomsift_store_free(s);
 }
 
+/* A fact a host does not have is remembered as such during a run, per host
+ * and key: another host's same key, or another key, is still read. */
+static void test_fields_facts_absent(void **state)
+{
+	oomsift_store *s = open_store();
+	series sr;
+	int64_t h1, h2;
+	probe *p;
+
+	series_open(&sr, s);
+	h1 = series_event(&sr, "h1", 10, "java", 4000, 0);
+	h2 = series_event(&sr, "h2", 11, "java", 4000, 0);
+	put_fact(s, "h1", T0 + 1 * DAY, "SwapTotal", 0);
+	put_fact(s, "h2", T0 + 1 * DAY, "vm.overcommit_memory", 2);
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, h1);
+	expect_null(p, "fact.vm.overcommit_memory");
+	expect_int(p, "fact.SwapTotal", 0);
+	classify_subject_end(&p->x);
+	classify_subject_begin(&p->x, &p->c, OOMSIFT_SUBJECT_EVENT, h2);
+	expect_int(p, "fact.vm.overcommit_memory", 2);
+	expect_null(p, "fact.SwapTotal");
+	classify_subject_end(&p->x);
+	classify_subject_begin(&p->x, &p->c, OOMSIFT_SUBJECT_EVENT, h1);
+	expect_null(p, "fact.vm.overcommit_memory");
+	expect_int(p, "fact.SwapTotal", 0);
+	assert_int_equal(p->c.nabsent, 2);
+	probe_close(p);
+	oomsift_store_free(s);
+}
+
 static void test_fields_memory_event(void **state)
 {
 	oomsift_store *s = open_store();
@@ -858,14 +888,23 @@ static sqlite3_stmt *values_stmt(sqlite3 *db, const char *values)
 	return st;
 }
 
-static const classify_series *load(series_cache *sc, oomsift_store *s, const char *key,
-                                   const char *values, enum series_kind kind)
+/* The series of values as series_load keeps it: NULL when it is not kept. */
+static const classify_series *load_kept(series_cache *sc, oomsift_store *s, const char *key,
+                                        const char *values, enum series_kind kind)
 {
 	sqlite3_stmt *st = values_stmt(oomsift_store_db(s), values);
 	const classify_series *out;
 
 	assert_int_equal(series_load(sc, s, key, strlen(key), st, kind, &out), 0);
 	sqlite3_finalize(st);
+	return out;
+}
+
+static const classify_series *load(series_cache *sc, oomsift_store *s, const char *key,
+                                   const char *values, enum series_kind kind)
+{
+	const classify_series *out = load_kept(sc, s, key, values, kind);
+
 	assert_non_null(out);
 	return out;
 }
@@ -896,18 +935,40 @@ static void test_series(void **state)
 	assert_int_equal(series_window(sr, NULL, 1.0, 1.0, &t, &v), 2);
 	assert_null(v);
 
-	/* named: each name's points, by time; a prefix is another name */
+	/* named: task rows (time, event id, name, rss_pages) summed per event and
+	 * name, in kB; each name's points by time; a prefix is another name; a
+	 * name with no size in an event, or a name that is not text, no point */
 	sr = load(&sc, s, "n",
-	          "(1.5, 'bash', NULL), (1.0, 'java', 4), (2.0, 'java', 5), (1.0, 'javac', 9), "
-	          "(3.0, 'zsh', 1)",
+	          "(1.0, 1, 'java', 1), (1.0, 1, 'javac', 9), (1.0, 1, 'java', 3), "
+	          "(1.0, 1, NULL, 7), (1.0, 1, x'6a617661', 7), (1.5, 2, 'bash', NULL), "
+	          "(2.0, 3, 'java', 5), (2.0, 3, 'java', NULL), (3.0, 4, 'zsh', 1), "
+	          "(3.0, 5, 'zsh', 2)",
 	          SERIES_NAMED);
 	assert_int_equal(series_window(sr, "java", 0, 10, &t, &v), 2);
-	assert_dbl_equal(v[0], 4);
-	assert_dbl_equal(v[1], 5);
+	assert_dbl_equal(t[0], 1.0);
+	assert_dbl_equal(v[0], 16);
+	assert_dbl_equal(t[1], 2.0);
+	assert_dbl_equal(v[1], 20);
 	assert_int_equal(series_window(sr, "javac", 0, 10, &t, &v), 1);
+	assert_dbl_equal(v[0], 36);
 	assert_int_equal(series_window(sr, "jav", 0, 10, &t, &v), 0);
 	assert_int_equal(series_window(sr, "bash", 0, 10, &t, &v), 0);
-	assert_int_equal(series_window(sr, "zsh", 2.5, 3.0, &t, &v), 1);
+	assert_int_equal(series_window(sr, "zsh", 2.5, 3.0, &t, &v), 2);
+	assert_dbl_equal(v[0], 4);
+	assert_dbl_equal(v[1], 8);
+
+	/* a sum past INT64_MAX / 4 is a real, as `sum(rss_pages) * 4` gives it */
+	sr = load(&sc, s, "big", "(1.0, 1, 'a', 4611686018427387904)", SERIES_NAMED);
+	assert_int_equal(series_window(sr, "a", 0, 10, &t, &v), 1);
+	assert_dbl_equal(v[0], 4611686018427387904.0 * 4);
+
+	/* a size that is not an integer, or a sum that overflows: not kept,
+	 * left to SQLite */
+	assert_null(load_kept(&sc, s, "r", "(1.0, 1, 'a', 1.5)", SERIES_NAMED));
+	assert_null(series_find(&sc, "r", 1, &too_big));
+	assert_true(too_big);
+	assert_null(load_kept(&sc, s, "o", "(1.0, 1, 'a', 9223372036854775807), (1.0, 1, 'a', 1)",
+	                      SERIES_NAMED));
 	series_cache_free(&sc);
 	oomsift_store_free(s);
 }
@@ -1296,6 +1357,7 @@ int main(void)
 	    cmocka_unit_test(test_fields_swap),
 	    cmocka_unit_test(test_fields_no_task_table),
 	    cmocka_unit_test(test_fields_facts),
+	    cmocka_unit_test(test_fields_facts_absent),
 	    cmocka_unit_test(test_fields_memory_event),
 	    cmocka_unit_test(test_fields_unknown),
 	    cmocka_unit_test(test_history),
