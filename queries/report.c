@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "common/satmath.h"
 #include "common/timeutil.h"
 #include "oomsift/error.h"
@@ -321,13 +322,10 @@ typedef struct tally {
 	size_t nslot;
 } tally;
 
+/* NULL (SQL NULL) has a hash of its own. */
 static size_t key_hash(const char *key, size_t len)
 {
-	size_t h = key ? 1469598103934665603u : 7;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)key[i]) * 1099511628211u;
-	return h;
+	return key ? (size_t)oomsift_fnv1a(key, len) : 7;
 }
 
 static bool key_equal(const tally_item *it, const char *key, size_t len)
@@ -1052,11 +1050,7 @@ typedef struct host_series {
 
 static size_t name_hash(const char *name)
 {
-	size_t h = 1469598103934665603u;
-
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 1099511628211u;
-	return h;
+	return (size_t)oomsift_fnv1a(name, strlen(name));
 }
 
 static int host_series_grow(host_series *hs)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "oomsift/error.h"
+#include "common/hash.h"
 #include "common/satmath.h"
 #include "store/classify_internal.h"
 #include "store/internal.h"
@@ -191,16 +192,9 @@ static bool plain_name(const char *s)
 	return true;
 }
 
-/* FNV-1a: names and keys are short. */
 static uint64_t name_hash(const char *s, size_t len)
 {
-	uint64_t h = 14695981039346656037ull;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
+	return oomsift_fnv1a(s, len);
 }
 
 /* The slot of a field name: its own, or the empty one it would take (the

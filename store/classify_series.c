@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "oomsift/error.h"
 #include "store/classify_internal.h"
 #include "store/internal.h"
@@ -30,16 +31,9 @@ struct classify_series {
 	size_t nnames, names_cap, starts_cap;
 };
 
-/* FNV-1a: keys are short and the table small. */
 static uint64_t key_hash(const char *key, size_t len)
 {
-	uint64_t h = 14695981039346656037ull;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)key[i];
-		h *= 1099511628211ull;
-	}
-	return h;
+	return oomsift_fnv1a(key, len);
 }
 
 static void drop_points(classify_series *s)

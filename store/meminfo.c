@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "oomsift/buf.h"
 #include "oomsift/error.h"
 #include "store/internal.h"
@@ -73,16 +74,11 @@ static store_meminfo *state(oomsift_store *s)
 	return s->meminfo;
 }
 
-/* FNV-1a over key, a NUL and unit. */
+/* The hash of key, its NUL and unit. */
 static size_t name_hash(const char *key, const char *unit)
 {
-	uint64_t h = 14695981039346656037ull;
+	uint64_t h = oomsift_fnv1a_more(oomsift_fnv1a(key, strlen(key) + 1), unit, strlen(unit));
 
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	h *= 1099511628211ull;
-	for (const char *p = unit; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
 	return (size_t)(h ^ (h >> 32));
 }
 
