@@ -1053,6 +1053,44 @@ static void test_meminfo_round_trip(void **state)
 	oomsift_store_free(s);
 }
 
+/* An event's Mem-Info JSON stops before 64 MiB (store/meminfo.c
+ * ITEMS_MAX_BYTES): 1100 values in sections of 64000 bytes each would take
+ * about 70 MB; those that fit are stored, the rest are not, and the event is. */
+static void test_meminfo_cap(void **state)
+{
+	enum { NVALUES = 1100, SECTION_LEN = 64000 };
+	oomsift_store *s = open_memory();
+	oomsift_event *ev = make_event(0x22);
+	char *sections = malloc((size_t)NVALUES * (SECTION_LEN + 1));
+	int64_t src, id, stored;
+	bool inserted;
+
+	(void)state;
+	assert_non_null(sections);
+	ev->kvs = calloc(NVALUES, sizeof(*ev->kvs));
+	assert_non_null(ev->kvs);
+	ev->kvs_cap = ev->nkvs = NVALUES;
+	for (size_t i = 0; i < NVALUES; i++) {
+		char *sec = sections + i * (SECTION_LEN + 1);
+		memset(sec, 'x', SECTION_LEN);
+		snprintf(sec, 16, "memcg_stat %04zu", i);
+		sec[strlen(sec)] = 'x';
+		sec[SECTION_LEN] = '\0';
+		ev->kvs[i] = (oomsift_kv){sec, "rss", (int64_t)i, "bytes"};
+	}
+	src = add_source(s, "kern.log");
+	assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+	assert_true(inserted);
+	stored = count_rows(s, "SELECT count(*) FROM oom_meminfo", 0);
+	assert_true(stored > 1000 && stored < NVALUES);
+	assert_true(count_rows(s, "SELECT length(items) FROM meminfo", 0) <= (64 << 20) + 2);
+	/* the values kept are the first ones, in section order */
+	assert_int_equal(count_rows(s, "SELECT max(value) FROM oom_meminfo", 0), stored - 1);
+	free(sections);
+	oomsift_event_free(ev);
+	oomsift_store_free(s);
+}
+
 /* What store_meminfo_each saw: "section|name|value;" for each value. */
 static int collect_value(void *ctx, const char *section, int64_t name_id, int64_t value)
 {
@@ -1125,6 +1163,7 @@ int main(void)
 	    cmocka_unit_test(test_migrate_from_v1),
 	    cmocka_unit_test(test_migrate_meminfo),
 	    cmocka_unit_test(test_meminfo_round_trip),
+	    cmocka_unit_test(test_meminfo_cap),
 	    cmocka_unit_test(test_meminfo_walk),
 	};
 
