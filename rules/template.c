@@ -254,6 +254,23 @@ int template_compile(cctx *cc, const ynode *n, unsigned flags, template *out)
 
 /* ---- rendering ---- */
 
+/* Below 2^53 a double holds every integer exactly: printed digit by digit. */
+#define FORMAT_SIZE_EXACT 9007199254740992.0
+
+/* snprintf(buf, cap, "%s%s %s", sign, digits, unit), without printf. */
+static void put_size(char *buf, size_t cap, const char *sign, const char *digits, const char *unit)
+{
+	const char *parts[] = {sign, digits, " ", unit};
+	size_t at = 0;
+
+	if (!cap)
+		return;
+	for (size_t i = 0; i < COUNT(parts); i++)
+		for (const char *p = parts[i]; *p && at + 1 < cap; p++)
+			buf[at++] = *p;
+	buf[at] = '\0';
+}
+
 void format_size(double bytes, char *buf, size_t cap)
 {
 	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -265,10 +282,16 @@ void format_size(double bytes, char *buf, size_t cap)
 		x /= 1024;
 		u++;
 	}
+	/* The tenths and whole numbers below are printed as integers: what
+	 * "%.1f" of round(x * 10) / 10 and "%.0f" of round(x) print, without
+	 * printf's conversion of a double (most of the cost of a template). */
 	if (u > 0 && x < 10) {
-		r = round(x * 10) / 10;
-		if (r < 10) {
-			snprintf(buf, cap, "%s%.1f %s", sign, r, units[u]);
+		r = round(x * 10);
+		if (r < 100) {
+			int tenths = (int)r;
+			char digits[] = {(char)('0' + tenths / 10), '.', (char)('0' + tenths % 10),
+			                 '\0'};
+			put_size(buf, cap, sign, digits, units[u]);
 			return;
 		}
 	}
@@ -277,7 +300,17 @@ void format_size(double bytes, char *buf, size_t cap)
 		snprintf(buf, cap, "%s%.1f %s", sign, r / 1024, units[u + 1]);
 		return;
 	}
-	snprintf(buf, cap, "%s%.0f %s", sign, r, units[u]);
+	if (r < FORMAT_SIZE_EXACT) {
+		char digits[24], *d = digits + sizeof(digits);
+		unsigned long long n = (unsigned long long)r;
+		*--d = '\0';
+		do
+			*--d = (char)('0' + n % 10);
+		while ((n /= 10) > 0);
+		put_size(buf, cap, sign, d, units[u]);
+	} else {
+		snprintf(buf, cap, "%s%.0f %s", sign, r, units[u]);
+	}
 }
 
 static void format_number(const oomsift_value *v, tformat f, char *buf, size_t cap)

@@ -420,13 +420,32 @@ static bool parse_i64(const char *p, const char *end, const char **after, int64_
 	if (q >= end || *q < '0' || *q > '9')
 		return false;
 	for (; q < end && *q >= '0' && *q <= '9'; q++) {
-		if (u > (max - (uint64_t)(*q - '0')) / 10)
+		uint64_t digit = (uint64_t)(*q - '0');
+		/* u * 10 + digit <= max, without a division per digit */
+		if (u > max / 10 || (u == max / 10 && digit > max % 10))
 			return false;
-		u = u * 10 + (uint64_t)(*q - '0');
+		u = u * 10 + digit;
 	}
 	*after = q;
 	*v = neg ? (int64_t)(0 - u) : (int64_t)u;
 	return true;
+}
+
+/* A value's name, the decimal id of its meminfo_name row, as a JSON string.
+ * store_meminfo_put writes plain digits, read without decoding or copying;
+ * anything else is decoded as any string would be. */
+static bool read_name_id(items_reader *r, int64_t *id)
+{
+	const char *name, *after;
+
+	skip_space(r);
+	if (r->p < r->end && *r->p == '"' && parse_i64(r->p + 1, r->end, &after, id) &&
+	    after < r->end && *after == '"') {
+		r->p += after + 1 - r->p;
+		return true;
+	}
+	name = read_string(r);
+	return name && parse_i64(name, name + strlen(name), &after, id) && !*after;
 }
 
 #define ITEMS_DAMAGED 1 /* the text is not what store_meminfo_put writes */
@@ -441,10 +460,9 @@ static int read_section(items_reader *r, const char *section, store_meminfo_fn f
 	if (expect(r, '}'))
 		return 0;
 	do {
-		const char *name = read_string(r), *after;
+		const char *after;
 		int64_t id, value;
-		if (!name || !parse_i64(name, name + strlen(name), &after, &id) || *after ||
-		    !expect(r, ':'))
+		if (!read_name_id(r, &id) || !expect(r, ':'))
 			return ITEMS_DAMAGED;
 		skip_space(r);
 		if (r->end - r->p >= 4 && memcmp(r->p, "null", 4) == 0) {
