@@ -3,7 +3,6 @@
  * (through store/classify_ctx.c), and the rows that record what matched,
  * rewritten only where they differ (store/migrate_5.sql, docs/schema.md).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -489,37 +488,9 @@ static int classify_run(run *r, const oomsift_classify_opts *o)
 	return oomsift_store_commit(r->s);
 }
 
-/* A run reads most of the store's pages, many of them more than once (the
- * task rows of a host for its series and again per event): mapped, they are
- * read without a copy through read(2) for each. SQLite caps the size at
- * SQLITE_MAX_MMAP_SIZE; a larger store maps its first bytes only. */
-#define CLASSIFY_MMAP_BYTES 2147418112LL
-
-/* Sets the connection's PRAGMA mmap_size to bytes, *old to what it was. */
-static int set_mmap_size(oomsift_store *s, long long bytes, long long *old)
-{
-	char sql[64];
-	sqlite3_stmt *st;
-	int rc;
-
-	snprintf(sql, sizeof(sql), "PRAGMA mmap_size = %lld", bytes);
-	if (sqlite3_prepare_v2(s->db, "PRAGMA mmap_size", -1, &st, NULL) != SQLITE_OK)
-		return store_error(s, "cannot read mmap_size");
-	rc = sqlite3_step(st);
-	*old = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_error(s, "cannot read mmap_size");
-	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK
-	           ? 0
-	           : store_error(s, "cannot set mmap_size");
-}
-
 int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_classify_opts *o,
                      oomsift_classify_stats *st)
 {
-	long long mmap_before = 0;
-	int restore;
 	static const oomsift_classify_opts defaults = {0};
 	oomsift_classify_stats scratch;
 	run *r = calloc(1, sizeof(*r));
@@ -532,14 +503,9 @@ int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_cl
 	r->st = st ? st : &scratch;
 	memset(r->st, 0, sizeof(*r->st));
 	oomsift_rules_fingerprint(rs, r->fp);
-	if ((rc = set_mmap_size(s, CLASSIFY_MMAP_BYTES, &mmap_before)) == 0) {
-		if ((rc = classifier_init(&r->cls, s)) == 0) {
-			rc = classify_run(r, o ? o : &defaults);
-			classifier_free(&r->cls);
-		}
-		/* the first error stands; the old size is set back either way */
-		if ((restore = set_mmap_size(s, mmap_before, &mmap_before)) < 0 && rc == 0)
-			rc = restore;
+	if ((rc = classifier_init(&r->cls, s)) == 0) {
+		rc = classify_run(r, o ? o : &defaults);
+		classifier_free(&r->cls);
 	}
 	qsort(r->st->causes, r->st->ncauses, sizeof(r->st->causes[0]), by_count);
 	free(r);
