@@ -44,6 +44,11 @@ int oomsift_buf_append(oomsift_buf *b, const void *p, size_t n)
 	return 0;
 }
 
+int oomsift_buf_reserve(oomsift_buf *b, size_t n)
+{
+	return b->len + n + 1 > b->cap ? buf_grow(b, b->len + n + 1) : 0;
+}
+
 int oomsift_buf_putc(oomsift_buf *b, char c)
 {
 	return oomsift_buf_append(b, &c, 1);

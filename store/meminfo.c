@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "common/hash.h"
 #include "oomsift/buf.h"
 #include "oomsift/error.h"
@@ -33,6 +35,36 @@ typedef struct name_slot {
 	char unit[NAME_UNIT_MAX];
 } name_slot;
 
+/*
+ * Layouts. What an event's items text is made of, but for its values, follows
+ * from the names of its values in printed order (section, key, unit): their
+ * sorted order, the duplicates left out, the name ids, the sections' text. The
+ * reports of one host (and of hosts alike) print the same names, so a layout is
+ * worked out (sorted, its ids looked up) once per transaction and then only
+ * filled with values. Layouts of more values or longer names than the caps are
+ * worked out each time, into the spare slot.
+ */
+#define LAYOUT_SLOTS      32 /* a fleet of a few kinds of machine has a few dozen */
+#define LAYOUT_VALUES_MAX 1024
+#define LAYOUT_NAMES_MAX  (16u << 10)
+#define LAYOUT_TEXT_MAX   (32u << 10)
+
+typedef struct layout {
+	uint64_t generation; /* its name ids are valid while equal to the cache's; 0 = empty */
+	uint64_t used;       /* when it was last used, for the choice of a slot to reuse */
+	uint64_t hash;       /* of names */
+	size_t nkvs;
+	oomsift_buf names; /* section, key and unit of each value, each NUL-terminated */
+	/* The values written, in their order: the index in kvs of each, and where
+	 * in text the part before it ends (text up to its value: the section's
+	 * opening when it starts one, else a comma; then "id":). */
+	struct layout_value {
+		uint32_t index, cut;
+	} * values;
+	size_t nvalues, values_cap;
+	oomsift_buf text;
+} layout;
+
 struct store_meminfo {
 	name_slot slot[NAME_SLOTS];
 	uint64_t generation; /* starts at 1: a zeroed slot is empty */
@@ -40,6 +72,9 @@ struct store_meminfo {
 	const oomsift_kv **order; /* the values of one event, sorted */
 	size_t order_cap;
 	oomsift_buf items;
+	oomsift_buf key;                  /* the names of the present event, as layout.names */
+	layout layouts[LAYOUT_SLOTS + 1]; /* the last one is the spare */
+	uint64_t clock;
 };
 
 static const char sql_name_find[] = "SELECT id FROM meminfo_name WHERE key = ?1 AND unit = ?2";
@@ -52,6 +87,12 @@ void store_meminfo_free(store_meminfo *m)
 		return;
 	free(m->order);
 	oomsift_buf_free(&m->items);
+	oomsift_buf_free(&m->key);
+	for (size_t i = 0; i <= LAYOUT_SLOTS; i++) {
+		oomsift_buf_free(&m->layouts[i].names);
+		oomsift_buf_free(&m->layouts[i].text);
+		free(m->layouts[i].values);
+	}
 	free(m);
 }
 
@@ -66,8 +107,17 @@ void store_meminfo_forget(oomsift_store *s)
 static store_meminfo *state(oomsift_store *s)
 {
 	if (!s->meminfo && (s->meminfo = calloc(1, sizeof(*s->meminfo)))) {
-		s->meminfo->generation = 1;
-		oomsift_buf_init(&s->meminfo->items, ITEMS_MAX_BYTES + 2);
+		store_meminfo *m = s->meminfo;
+		m->generation = 1;
+		oomsift_buf_init(&m->items, ITEMS_MAX_BYTES + 2);
+		oomsift_buf_init(&m->key, LAYOUT_NAMES_MAX);
+		for (size_t i = 0; i < LAYOUT_SLOTS; i++) {
+			oomsift_buf_init(&m->layouts[i].names, LAYOUT_NAMES_MAX);
+			oomsift_buf_init(&m->layouts[i].text, LAYOUT_TEXT_MAX);
+		}
+		/* the spare holds what the caps keep out of the slots */
+		oomsift_buf_init(&m->layouts[LAYOUT_SLOTS].names, 1);
+		oomsift_buf_init(&m->layouts[LAYOUT_SLOTS].text, ITEMS_MAX_BYTES);
 	}
 	if (!s->meminfo)
 		oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
@@ -179,35 +229,21 @@ static int put_string(oomsift_buf *b, const char *s)
 	return rc < 0 ? rc : oomsift_buf_putc(b, '"');
 }
 
-/* "id":value, the value null when unset; decimal without printf. */
-static int put_pair(oomsift_buf *b, int64_t id, int64_t value)
+/* The decimal text of v, ending at end; returns where it begins. */
+static char *put_decimal(char *end, int64_t v)
 {
-	char text[64], *end = text + sizeof(text), *p = end;
-	const int64_t nums[2] = {value, id};
+	char *p = end;
+	bool neg = v < 0;
 
-	for (int k = 0; k < 2; k++) {
-		int64_t v = nums[k];
-		if (k == 0 && v == OOMSIFT_UNSET) {
-			p -= 4;
-			memcpy(p, "null", 4);
-		} else {
-			/* negative: digits of -(v % 10), so INT64_MIN + 1 … works too */
-			bool neg = v < 0;
-			do {
-				int d = (int)(v % 10);
-				*--p = (char)('0' + (d < 0 ? -d : d));
-				v /= 10;
-			} while (v);
-			if (neg)
-				*--p = '-';
-		}
-		if (k == 0) {
-			*--p = ':';
-			*--p = '"';
-		}
-	}
-	*--p = '"';
-	return oomsift_buf_append(b, p, (size_t)(end - p));
+	/* negative: digits of -(v % 10), so INT64_MIN + 1 … works too */
+	do {
+		int d = (int)(v % 10);
+		*--p = (char)('0' + (d < 0 ? -d : d));
+		v /= 10;
+	} while (v);
+	if (neg)
+		*--p = '-';
+	return p;
 }
 
 static int sort_values(store_meminfo *m, const oomsift_event *ev)
@@ -223,12 +259,11 @@ static int sort_values(store_meminfo *m, const oomsift_event *ev)
 	return 0;
 }
 
-/* Appends one value, opening its section when it is not the previous one's.
- * Returns OOMSIFT_ELIMIT, with the buffer as it was, when it would pass
- * ITEMS_MAX_BYTES (the buffer keeps room for the closing braces). */
-static int put_value(oomsift_buf *b, const oomsift_kv *kv, const oomsift_kv *prev, int64_t id)
+/* The part of the text before the value of kv: the section's opening when kv
+ * is the first of its section, else a comma; then "id":. */
+static int put_part(oomsift_buf *b, const oomsift_kv *kv, const oomsift_kv *prev, int64_t id)
 {
-	size_t len = b->len;
+	char num[24], *end = num + sizeof(num), *p = put_decimal(end, id);
 	int rc = 0;
 
 	if (!prev || strcmp(prev->section, kv->section) != 0) {
@@ -238,40 +273,170 @@ static int put_value(oomsift_buf *b, const oomsift_kv *kv, const oomsift_kv *pre
 	} else {
 		rc = oomsift_buf_putc(b, ',');
 	}
-	if (rc == 0)
-		rc = put_pair(b, id, kv->value);
-	if (rc == 0 && b->len > ITEMS_MAX_BYTES)
-		rc = OOMSIFT_ELIMIT;
-	if (rc == OOMSIFT_ELIMIT)
-		b->len = len;
-	return rc;
+	rc = rc < 0 ? rc : oomsift_buf_putc(b, '"');
+	rc = rc < 0 ? rc : oomsift_buf_append(b, p, (size_t)(end - p));
+	return rc < 0 ? rc : oomsift_buf_append(b, "\":", 2);
 }
 
-/* The items text of ev into m->items. */
-static int build_items(oomsift_store *s, store_meminfo *m, const oomsift_event *ev)
+static int layout_add(layout *l, size_t index, size_t cut)
+{
+	int rc = oomsift_vec_reserve((void **)&l->values, &l->values_cap, sizeof(*l->values),
+	                             l->nvalues + 1, UINT32_MAX);
+
+	if (rc < 0)
+		return oomsift_error_set(rc, "out of memory");
+	l->values[l->nvalues++] = (struct layout_value){(uint32_t)index, (uint32_t)cut};
+	return 0;
+}
+
+/* Works out the layout of ev into l: its values sorted by section, then key
+ * (equal pairs in printed order), one value per (section, key), the first
+ * printed. OOMSIFT_ELIMIT when its text reached the buffer's limit: the
+ * layout ends at the value before (with ITEMS_MAX_BYTES as the limit, the
+ * values after it would not fit in the items text either). */
+static int layout_build(oomsift_store *s, store_meminfo *m, layout *l, const oomsift_event *ev)
 {
 	const oomsift_kv *prev = NULL;
 	int rc;
 
-	m->items.len = 0;
+	l->generation = 0;
+	l->nvalues = 0;
+	l->text.len = 0;
 	if ((rc = sort_values(m, ev)) < 0)
 		return rc;
 	for (size_t i = 0; i < ev->nkvs; i++) {
 		const oomsift_kv *kv = m->order[i];
 		int64_t id = 0;
-		/* one value per (section, key): the first printed */
 		if (prev && strcmp(prev->section, kv->section) == 0 &&
 		    strcmp(prev->key, kv->key) == 0)
 			continue;
-		if ((rc = name_id(s, m, kv->key, kv->unit, &id)) < 0)
-			return rc;
-		if ((rc = put_value(&m->items, kv, prev, id)) == OOMSIFT_ELIMIT)
-			break;
-		if (rc < 0)
+		if ((rc = name_id(s, m, kv->key, kv->unit, &id)) < 0 ||
+		    (rc = put_part(&l->text, kv, prev, id)) < 0 ||
+		    (rc = layout_add(l, (size_t)(kv - ev->kvs), l->text.len)) < 0)
 			return rc;
 		prev = kv;
 	}
-	return prev ? oomsift_buf_append(&m->items, "}}", 2) : 0;
+	l->generation = m->generation;
+	l->nkvs = ev->nkvs;
+	l->used = ++m->clock;
+	return 0;
+}
+
+/* The names of ev's values into m->key; false when they pass the caps. */
+static bool layout_key(store_meminfo *m, const oomsift_event *ev)
+{
+	oomsift_buf *b = &m->key;
+
+	b->len = 0;
+	if (ev->nkvs > LAYOUT_VALUES_MAX)
+		return false;
+	for (size_t i = 0; i < ev->nkvs; i++) {
+		const char *parts[3] = {ev->kvs[i].section, ev->kvs[i].key, ev->kvs[i].unit};
+		for (int k = 0; k < 3; k++) {
+			size_t n = strlen(parts[k]) + 1;
+			if (b->len + n + 1 > b->cap && oomsift_buf_reserve(b, n) < 0)
+				return false;
+			memcpy(b->data + b->len, parts[k], n);
+			b->len += n;
+		}
+	}
+	return true;
+}
+
+/* The slot that holds the layout named m->key (hash), or NULL and in *reuse
+ * the slot to work it out in: an empty one, else the least recently used. */
+static layout *layout_find(store_meminfo *m, uint64_t hash, size_t nkvs, layout **reuse)
+{
+	*reuse = NULL;
+	for (size_t i = 0; i < LAYOUT_SLOTS; i++) {
+		layout *c = &m->layouts[i];
+		bool valid = c->generation == m->generation;
+		if (valid && c->hash == hash && c->nkvs == nkvs && c->names.len == m->key.len &&
+		    memcmp(c->names.data, m->key.data, m->key.len) == 0) {
+			c->used = ++m->clock;
+			return c;
+		}
+		if (!*reuse || !valid ||
+		    ((*reuse)->generation == m->generation && c->used < (*reuse)->used))
+			*reuse = c;
+	}
+	return NULL;
+}
+
+/* The layout of ev into *out: a slot's, worked out when no slot holds it, or
+ * the spare's when ev passes the caps. */
+static int layout_of(oomsift_store *s, store_meminfo *m, const oomsift_event *ev, layout **out)
+{
+	layout *spare = &m->layouts[LAYOUT_SLOTS], *l;
+	int rc;
+
+	if (layout_key(m, ev)) {
+		uint64_t hash = XXH3_64bits(m->key.data, m->key.len);
+		if ((*out = layout_find(m, hash, ev->nkvs, &l)))
+			return 0;
+		l->generation = 0;
+		l->names.len = 0;
+		if ((rc = oomsift_buf_append(&l->names, m->key.data, m->key.len)) < 0)
+			return rc;
+		l->hash = hash;
+		rc = layout_build(s, m, l, ev);
+		if (rc != OOMSIFT_ELIMIT) {
+			*out = l;
+			return rc;
+		}
+		l->generation = 0; /* a text longer than a slot holds: in the spare */
+	}
+	*out = spare;
+	rc = layout_build(s, m, spare, ev);
+	return rc == OOMSIFT_ELIMIT ? 0 : rc;
+}
+
+/* Appends a part of a layout's text and a value after it; OOMSIFT_ELIMIT,
+ * appending nothing, when the items text would pass ITEMS_MAX_BYTES. */
+static int put_value(oomsift_buf *b, const char *part, size_t part_len, int64_t v)
+{
+	char num[24], *end = num + sizeof(num), *p = end - 4;
+	size_t n;
+	int rc;
+
+	if (v == OOMSIFT_UNSET)
+		memcpy(p, "null", 4);
+	else
+		p = put_decimal(end, v);
+	n = part_len + (size_t)(end - p);
+	if (b->len + n > ITEMS_MAX_BYTES)
+		return OOMSIFT_ELIMIT;
+	if (b->len + n + 1 > b->cap && (rc = oomsift_buf_reserve(b, n)) < 0)
+		return rc;
+	memcpy(b->data + b->len, part, part_len);
+	memcpy(b->data + b->len + part_len, p, (size_t)(end - p));
+	b->len += n;
+	return 0;
+}
+
+/* The items text of ev into m->items: its layout filled with its values. A
+ * value that would take the text past ITEMS_MAX_BYTES ends it (the buffer
+ * keeps room for the closing braces). */
+static int build_items(oomsift_store *s, store_meminfo *m, const oomsift_event *ev)
+{
+	oomsift_buf *b = &m->items;
+	size_t from = 0, n = 0;
+	layout *l;
+	int rc;
+
+	b->len = 0;
+	if ((rc = layout_of(s, m, ev, &l)) < 0)
+		return rc;
+	for (; n < l->nvalues; n++) {
+		const struct layout_value *lv = &l->values[n];
+		rc = put_value(b, l->text.data + from, lv->cut - from, ev->kvs[lv->index].value);
+		if (rc == OOMSIFT_ELIMIT)
+			break;
+		if (rc < 0)
+			return rc;
+		from = lv->cut;
+	}
+	return n ? oomsift_buf_append(b, "}}", 2) : 0;
 }
 
 int store_meminfo_put(oomsift_store *s, int64_t id, const oomsift_event *ev)

@@ -22,6 +22,10 @@ typedef struct oomsift_buf {
 void oomsift_buf_init(oomsift_buf *b, size_t limit);
 /* Appends n bytes; returns OOMSIFT_ELIMIT (and appends nothing) past the limit. */
 int oomsift_buf_append(oomsift_buf *b, const void *p, size_t n);
+/* Makes room for n more bytes and a NUL after them, appending nothing (the
+ * caller writes at data + len and moves len); returns OOMSIFT_ELIMIT past
+ * the limit, OOMSIFT_ENOMEM when memory runs out. */
+int oomsift_buf_reserve(oomsift_buf *b, size_t n);
 int oomsift_buf_putc(oomsift_buf *b, char c);
 int oomsift_buf_printf(oomsift_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void oomsift_buf_free(oomsift_buf *b);

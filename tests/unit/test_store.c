@@ -1091,6 +1091,129 @@ static void test_meminfo_cap(void **state)
 	oomsift_store_free(s);
 }
 
+/* The values of event id as "section|key|value;" by section and key. */
+static void meminfo_text(oomsift_store *s, int64_t id, char *out, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	size_t used = 0;
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(oomsift_store_db(s),
+	                                    "SELECT section || '|' || key || '|' || "
+	                                    "coalesce(value, 'NULL') FROM oom_meminfo WHERE "
+	                                    "event_id = ?1 ORDER BY section, key",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW && used < len)
+		used += (size_t)snprintf(out + used, len - used, "%s;",
+		                         (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* An event whose values are named as layout k names them, valued from v. */
+static oomsift_event *layout_event(unsigned char fp, int k, int64_t v, char names[][24])
+{
+	oomsift_event *ev = make_event(fp);
+
+	snprintf(names[0], 24, "zone %d", k);
+	snprintf(names[1], 24, "key%d", k);
+	ev->kvs = calloc(4, sizeof(*ev->kvs));
+	assert_non_null(ev->kvs);
+	ev->kvs_cap = ev->nkvs = 4;
+	ev->kvs[0] = (oomsift_kv){names[0], "min", v, "kB"};
+	ev->kvs[1] = (oomsift_kv){"meminfo", names[1], v + 1, "pages"};
+	ev->kvs[2] = (oomsift_kv){names[0], "min", v + 2, "kB"}; /* repeated: not stored */
+	ev->kvs[3] = (oomsift_kv){names[0], "low", k % 2 ? UNSET : v + 3, "kB"};
+	return ev;
+}
+
+/* The layouts store_meminfo_put keeps (store/meminfo.c): more layouts than it
+ * has slots, each met again with other values, store what each event has;
+ * a layout's names added in a transaction rolled back are added again. */
+static void test_meminfo_layouts(void **state)
+{
+	enum { NLAYOUTS = 40, NEVENTS = 120 };
+	oomsift_store *s = open_memory();
+	char names[24][24], got[512], want[512];
+	int64_t src, id;
+	bool inserted;
+
+	(void)state;
+	src = add_source(s, "kern.log");
+	assert_int_equal(oomsift_store_begin(s), 0);
+	for (int i = 0; i < NEVENTS; i++) {
+		/* all layouts (past the slots), then a few met often */
+		int k = i < 80 ? (i * 7) % NLAYOUTS : i % 8;
+		oomsift_event *ev = layout_event((unsigned char)(i + 1), k, i * 10, names);
+		assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+		assert_true(inserted);
+		meminfo_text(s, id, got, sizeof(got));
+		if (k % 2)
+			snprintf(want, sizeof(want),
+			         "meminfo|key%d|%d;zone %d|low|NULL;zone %d|min|%d;", k, i * 10 + 1,
+			         k, k, i * 10);
+		else
+			snprintf(want, sizeof(want),
+			         "meminfo|key%d|%d;zone %d|low|%d;zone %d|min|%d;", k, i * 10 + 1,
+			         k, i * 10 + 3, k, i * 10);
+		assert_string_equal(got, want);
+		oomsift_event_free(ev);
+	}
+	assert_int_equal(oomsift_store_commit(s), 0);
+	/* a name added in a transaction rolled back is gone with it */
+	assert_int_equal(oomsift_store_begin(s), 0);
+	oomsift_event *ev = layout_event(200, 99, 5, names);
+	assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+	oomsift_store_rollback(s);
+	assert_int_equal(oomsift_store_begin(s), 0);
+	assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+	assert_int_equal(oomsift_store_commit(s), 0);
+	meminfo_text(s, id, got, sizeof(got));
+	assert_string_equal(got, "meminfo|key99|6;zone 99|low|NULL;zone 99|min|5;");
+	oomsift_event_free(ev);
+	oomsift_store_free(s);
+}
+
+/* A layout whose text is longer than a slot holds (store/meminfo.c
+ * LAYOUT_TEXT_MAX) is stored whole. */
+static void test_meminfo_long_layout(void **state)
+{
+	enum { NVALUES = 40, SECTION_LEN = 1000 };
+	oomsift_store *s = open_memory();
+	char *sections = malloc((size_t)NVALUES * (SECTION_LEN + 1));
+	int64_t src, id;
+	bool inserted;
+
+	(void)state;
+	assert_non_null(sections);
+	src = add_source(s, "kern.log");
+	for (int round = 0; round < 2; round++) {
+		oomsift_event *ev = make_event((unsigned char)(0x30 + round));
+		ev->kvs = calloc(NVALUES, sizeof(*ev->kvs));
+		assert_non_null(ev->kvs);
+		ev->kvs_cap = ev->nkvs = NVALUES;
+		for (size_t i = 0; i < NVALUES; i++) {
+			char *sec = sections + i * (SECTION_LEN + 1);
+			memset(sec, 'y', SECTION_LEN);
+			snprintf(sec, 16, "memcg_stat %04zu", i);
+			sec[strlen(sec)] = 'y';
+			sec[SECTION_LEN] = '\0';
+			ev->kvs[i] = (oomsift_kv){sec, "rss", (int64_t)i + round, "bytes"};
+		}
+		assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+		assert_int_equal(
+		    count_rows(s, "SELECT count(*) FROM oom_meminfo WHERE event_id = ?1", id),
+		    NVALUES);
+		assert_int_equal(
+		    count_rows(s, "SELECT sum(value) FROM oom_meminfo WHERE event_id = ?1", id),
+		    NVALUES * (NVALUES - 1) / 2 + NVALUES * round);
+		oomsift_event_free(ev);
+	}
+	free(sections);
+	oomsift_store_free(s);
+}
+
 /* What store_meminfo_each saw: "section|name|value;" for each value. */
 static int collect_value(void *ctx, const char *section, int64_t name_id, int64_t value)
 {
@@ -1148,6 +1271,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_put_twice),
+	    cmocka_unit_test(test_meminfo_layouts),
+	    cmocka_unit_test(test_meminfo_long_layout),
 	    cmocka_unit_test(test_match_by_key_lines),
 	    cmocka_unit_test(test_sources_resume_and_rotation),
 	    cmocka_unit_test(test_load_round_trip),
