@@ -49,7 +49,10 @@ static const char *const event_cols[] = {
 static const char sql_key_insert[] =
     "INSERT OR IGNORE INTO event_key(key, event_id, kind, uptime_s, ts_unix) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char sql_key_find[] = "SELECT event_id FROM event_key WHERE key = ?1 LIMIT 64";
+/* With the key line as the candidate saw it: one that contradicts ev's is
+ * passed over without reading the candidate (same_event would refuse it). */
+static const char sql_key_find[] =
+    "SELECT event_id, kind, uptime_s, ts_unix FROM event_key WHERE key = ?1 LIMIT 64";
 static const char sql_keys_of[] =
     "SELECT kind, key, uptime_s, ts_unix FROM event_key WHERE event_id = ?1";
 static const char sql_event_meta[] =
@@ -496,20 +499,35 @@ static int seen_elsewhere_in_source(oomsift_store *s, int64_t id, int64_t source
 	return 0;
 }
 
-static int candidates(oomsift_store *s, uint64_t hash, int64_t *ids, size_t *n)
+/* Adds the events stored with key line k (of kind 0 or 1) to ids, at most
+ * MAX_CANDIDATES in all, each once; refused[i] tells that the key line of
+ * that kind stored with ids[i] contradicts k. An event stores at most one key
+ * line of each kind, so that line is the one load_stored would read. */
+static int candidates(oomsift_store *s, const oomsift_event_key *k, int kind, int64_t *ids,
+                      bool *refused, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, sql_key_find);
 
 	if (!st)
 		return OOMSIFT_ESTORE;
-	sqlite3_bind_int64(st, 1, (int64_t)hash);
+	sqlite3_bind_int64(st, 1, (int64_t)k->hash);
 	while (*n < MAX_CANDIDATES && sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		bool dup = false;
-		for (size_t i = 0; i < *n; i++)
-			dup |= ids[i] == id;
-		if (!dup)
+		stored_key sk = {.hash = k->hash,
+		                 .present = true,
+		                 .has_uptime = sqlite3_column_type(st, 2) != SQLITE_NULL,
+		                 .uptime_s = sqlite3_column_double(st, 2),
+		                 .has_ts = sqlite3_column_type(st, 3) != SQLITE_NULL,
+		                 .ts_unix = sqlite3_column_double(st, 3)};
+		bool contra = sqlite3_column_int(st, 1) == kind && compare_key(k, &sk) == K_CONTRA;
+		size_t i = 0;
+		while (i < *n && ids[i] != id)
+			i++;
+		if (i == *n) {
 			ids[(*n)++] = id;
+			refused[i] = false;
+		}
+		refused[i] |= contra;
 	}
 	return 0;
 }
@@ -519,16 +537,19 @@ static int find_match(oomsift_store *s, const oomsift_event *ev, int64_t source_
                       stored_event *match)
 {
 	int64_t ids[MAX_CANDIDATES];
+	bool refused[MAX_CANDIDATES];
 	size_t n = 0;
 	int rc;
 
 	*id = 0;
-	if (ev->key_kill.hash && (rc = candidates(s, ev->key_kill.hash, ids, &n)) < 0)
+	if (ev->key_kill.hash && (rc = candidates(s, &ev->key_kill, 1, ids, refused, &n)) < 0)
 		return rc;
-	if (ev->key_first.hash && (rc = candidates(s, ev->key_first.hash, ids, &n)) < 0)
+	if (ev->key_first.hash && (rc = candidates(s, &ev->key_first, 0, ids, refused, &n)) < 0)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		bool seen;
+		if (refused[i])
+			continue;
 		if ((rc = load_stored(s, ids[i], match)) < 0)
 			return rc;
 		if (!same_event(ev, match))

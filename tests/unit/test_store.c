@@ -303,8 +303,15 @@ static void test_match_by_key_lines(void **state)
 
 	/* The same lines a microsecond apart: another kill. */
 	ev = keyed_event(3, 500.250001, NULL);
-	put(s, ev, kernlog, 90, &inserted);
+	id2 = put(s, ev, kernlog, 90, &inserted);
 	assert_true(inserted);
+	/* dmesg's copy of it is that kill, not the first (whose key lines, found
+	 * by the same hashes, contradict it) */
+	ev = keyed_event(8, 500.250001, NULL);
+	ev->has_ts = false;
+	ev->ts_quality = OOMSIFT_TS_UNKNOWN;
+	assert_int_equal(put(s, ev, dmesg, 90, &inserted), id2);
+	assert_false(inserted);
 	/* The same uptime on two journal boots: two kills. */
 	put(s, keyed_event(4, 800.0, "0f3b5c1e9d7a4c8e9a1b2c3d4e5f6a7b"), dmesg, 50, &inserted);
 	assert_true(inserted);
