@@ -37,6 +37,22 @@ static int check_host_from(oomsift_ingest *in, const oomsift_ingest_opts *o)
 	return 0;
 }
 
+/*
+ * Foreign keys are not checked while an ingest writes: every row it adds that
+ * refers to another (an event's children, sightings, an event's source) refers
+ * to a row it has just written or looked up in the same transaction, and the
+ * checks were a seventh of SQLite's work per task row (docs/performance.md,
+ * "Dense ingest"). Nothing an ingest deletes relies on a cascade (store/event.c
+ * deletes an event's children itself). The pragma changes nothing inside a
+ * transaction, so a caller's open transaction keeps the checks on.
+ */
+static void check_foreign_keys(oomsift_store *store, bool on)
+{
+	sqlite3_exec(oomsift_store_db(store),
+	             on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", NULL, NULL,
+	             NULL);
+}
+
 int oomsift_ingest_new(oomsift_ingest **out, oomsift_store *store, const oomsift_ingest_opts *o)
 {
 	oomsift_ingest *in;
@@ -65,6 +81,7 @@ int oomsift_ingest_new(oomsift_ingest **out, oomsift_store *store, const oomsift
 		oomsift_ingest_free(in);
 		return rc;
 	}
+	check_foreign_keys(store, false);
 	*out = in;
 	return 0;
 }
@@ -74,6 +91,7 @@ void oomsift_ingest_free(oomsift_ingest *in)
 	if (!in)
 		return;
 	ingest_pool_free(in->pool);
+	check_foreign_keys(in->store, true);
 	if (in->host_group)
 		oomsift_re_free(&in->host_from);
 	free(in->block);
@@ -663,5 +681,7 @@ int oomsift_ingest_finish(oomsift_ingest *in)
 		return rc;
 	}
 	in->st.derived += n;
-	return oomsift_store_commit(in->store);
+	if ((rc = oomsift_store_commit(in->store)) == 0)
+		check_foreign_keys(in->store, true); /* what follows (classify) as usual */
+	return rc;
 }

@@ -219,6 +219,49 @@ static void test_too_many_jobs(void **state)
 	oomsift_store_free(s);
 }
 
+static int foreign_keys(oomsift_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int on;
+
+	assert_int_equal(
+	    sqlite3_prepare_v2(oomsift_store_db(s), "PRAGMA foreign_keys", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	on = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return on;
+}
+
+/* An ingest writes without foreign key checks (store/ingest.c), and the store
+ * checks them again once it is finished or freed. */
+static void test_foreign_keys_back_on(void **state)
+{
+	oomsift_store *s = NULL;
+	oomsift_ingest *in;
+	messages m;
+
+	(void)state;
+	assert_int_equal(oomsift_store_open(&s, ":memory:", OOMSIFT_STORE_READWRITE), 0);
+	assert_int_equal(foreign_keys(s), 1);
+	in = new_ingest(s, 1, &m);
+	assert_int_equal(foreign_keys(s), 0);
+	assert_int_equal(ingest_all(in), 0);
+	assert_int_equal(oomsift_ingest_finish(in), 0);
+	assert_int_equal(foreign_keys(s), 1);
+	oomsift_ingest_free(in);
+	in = new_ingest(s, 2, &m);
+	assert_int_equal(foreign_keys(s), 0);
+	oomsift_ingest_free(in);
+	assert_int_equal(foreign_keys(s), 1);
+	/* a child without its event is refused again */
+	assert_int_not_equal(sqlite3_exec(oomsift_store_db(s),
+	                                  "INSERT INTO raw(event_id, text) VALUES (999999, 'x')",
+	                                  NULL, NULL, NULL),
+	                     SQLITE_OK);
+	oomsift_store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +269,7 @@ int main(void)
 	    cmocka_unit_test(test_drain_stores_what_is_queued),
 	    cmocka_unit_test(test_free_with_files_queued),
 	    cmocka_unit_test(test_too_many_jobs),
+	    cmocka_unit_test(test_foreign_keys_back_on),
 	};
 	return cmocka_run_group_tests(tests, make_inputs, remove_inputs);
 }
