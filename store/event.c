@@ -77,13 +77,16 @@ static const char sql_fill_links[] =
 static const char sql_by_fp[] = "SELECT id FROM event WHERE fingerprint = ?1";
 /* Task rows go in multi-row INSERTs of 64, 16, 4 and 1 rows: one
  * statement step per batch instead of per row (the rows of one event are
- * bound in order, so a batch stores exactly what single INSERTs would). */
+ * bound in order, so a batch stores exactly what single INSERTs would).
+ * OR FAIL: a failing row stops the statement without undoing the rows before
+ * it, so SQLite keeps no statement journal (a copy of each page the statement
+ * changes); the caller rolls the whole transaction back on any error anyway. */
 #define ROWS4(v)  v "," v "," v "," v
 #define ROWS16(v) ROWS4(v) "," ROWS4(v) "," ROWS4(v) "," ROWS4(v)
 #define ROWS64(v) ROWS16(v) "," ROWS16(v) "," ROWS16(v) "," ROWS16(v)
 #define TASK_COLS 19
 #define TASK_INSERT                                                                                \
-	"INSERT INTO task(event_id, row, pid, uid, tgid, total_vm_pages, rss_pages, "              \
+	"INSERT OR FAIL INTO task(event_id, row, pid, uid, tgid, total_vm_pages, rss_pages, "      \
 	"rss_anon_pages, rss_file_pages, rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, "      \
 	"nr_puds, swapents, cpu, oom_adj, oom_score_adj, name) VALUES "
 #define TASK_VALUES "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
