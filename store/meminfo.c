@@ -322,23 +322,35 @@ static int layout_build(oomsift_store *s, store_meminfo *m, layout *l, const oom
 	return 0;
 }
 
-/* The names of ev's values into m->key; false when they pass the caps. */
+/* The names of ev's values into m->key; false when they pass the caps. Each
+ * value is a tag byte, then its section (NUL-terminated) unless the tag says it
+ * is the one of the value before (the parser shares one copy among consecutive
+ * values of a section), its key (NUL-terminated) and the address of its unit (a
+ * static string). Read back field by field, the bytes give the names again, so
+ * equal keys mean equal names; names alike but written otherwise only cost a
+ * layout worked out again. */
 static bool layout_key(store_meminfo *m, const oomsift_event *ev)
 {
 	oomsift_buf *b = &m->key;
+	const char *section = NULL;
 
 	b->len = 0;
 	if (ev->nkvs > LAYOUT_VALUES_MAX)
 		return false;
 	for (size_t i = 0; i < ev->nkvs; i++) {
-		const char *parts[3] = {ev->kvs[i].section, ev->kvs[i].key, ev->kvs[i].unit};
-		for (int k = 0; k < 3; k++) {
-			size_t n = strlen(parts[k]) + 1;
-			if (b->len + n + 1 > b->cap && oomsift_buf_reserve(b, n) < 0)
-				return false;
-			memcpy(b->data + b->len, parts[k], n);
-			b->len += n;
-		}
+		const oomsift_kv *kv = &ev->kvs[i];
+		size_t slen = kv->section == section ? 0 : strlen(kv->section) + 1;
+		size_t klen = strlen(kv->key) + 1, n = 1 + slen + klen + sizeof(kv->unit);
+		char *w;
+		if (b->len + n + 1 > b->cap && oomsift_buf_reserve(b, n) < 0)
+			return false;
+		w = b->data + b->len;
+		*w++ = slen ? 'S' : '=';
+		memcpy(w, kv->section, slen);
+		memcpy(w + slen, kv->key, klen);
+		memcpy(w + slen + klen, &kv->unit, sizeof(kv->unit));
+		b->len += n;
+		section = kv->section;
 	}
 	return true;
 }
