@@ -94,6 +94,28 @@ void oomsift_format_iso(double t, int subsec, char *out, size_t outlen)
 		usec -= 1000000;
 	}
 	oomsift_unix_to_civil((int64_t)whole, &y, &mo, &d, &h, &mi, &s);
+	if (y >= 0 && y <= 9999 && outlen >= 28) {
+		/* what the snprintf below writes, without printf (an event's times
+		 * are formatted per event stored) */
+		const int fields[6] = {y / 100, y % 100, mo, d, h, mi};
+		char *w = out;
+		for (int i = 0; i < 6; i++) {
+			*w++ = (char)('0' + fields[i] / 10);
+			*w++ = (char)('0' + fields[i] % 10);
+			if (i)
+				*w++ = i < 3 ? '-' : i == 3 ? 'T' : ':';
+		}
+		*w++ = (char)('0' + s / 10);
+		*w++ = (char)('0' + s % 10);
+		if (subsec) {
+			*w++ = '.';
+			for (long div = 100000; div; div /= 10)
+				*w++ = (char)('0' + usec / div % 10);
+		}
+		*w++ = 'Z';
+		*w = '\0';
+		return;
+	}
 	if (subsec)
 		snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", y, mo, d, h, mi, s,
 		         usec);

@@ -153,17 +153,45 @@ static void test_format_iso_subsec(void **state)
 	/* Before the epoch the fraction still counts forward from the whole second. */
 	oomsift_format_iso(-1.5, 1, out, sizeof(out));
 	assert_string_equal(out, "1969-12-31T23:59:58.500000Z");
+	oomsift_format_iso(1.000007, 1, out, sizeof(out));
+	assert_string_equal(out, "1970-01-01T00:00:01.000007Z");
+}
+
+/* Years outside 0-9999 are written as printf's %04d writes them. */
+static void test_format_iso_far_years(void **state)
+{
+	char out[40];
+
+	(void)state;
+	oomsift_format_iso(253402300799.0, 0, out, sizeof(out));
+	assert_string_equal(out, "9999-12-31T23:59:59Z");
+	oomsift_format_iso(253402300800.5, 1, out, sizeof(out));
+	assert_string_equal(out, "10000-01-01T00:00:00.500000Z");
+	oomsift_format_iso(-62167219200.0, 0, out, sizeof(out));
+	assert_string_equal(out, "0000-01-01T00:00:00Z");
+	oomsift_format_iso(-62167219201.0, 0, out, sizeof(out));
+	assert_string_equal(out, "-001-12-31T23:59:59Z");
+	/* a short buffer is cut as snprintf cuts */
+	oomsift_format_iso(0.0, 0, out, 8);
+	assert_string_equal(out, "1970-01");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_epoch),         cmocka_unit_test(test_leap_day_2000),
-	    cmocka_unit_test(test_end_of_2024),   cmocka_unit_test(test_before_epoch),
-	    cmocka_unit_test(test_month_english), cmocka_unit_test(test_month_german),
-	    cmocka_unit_test(test_month_french),  cmocka_unit_test(test_month_spanish),
-	    cmocka_unit_test(test_month_unknown), cmocka_unit_test(test_month_not_nul_terminated),
-	    cmocka_unit_test(test_format_iso),    cmocka_unit_test(test_format_iso_subsec),
+	    cmocka_unit_test(test_format_iso_far_years),
+	    cmocka_unit_test(test_epoch),
+	    cmocka_unit_test(test_leap_day_2000),
+	    cmocka_unit_test(test_end_of_2024),
+	    cmocka_unit_test(test_before_epoch),
+	    cmocka_unit_test(test_month_english),
+	    cmocka_unit_test(test_month_german),
+	    cmocka_unit_test(test_month_french),
+	    cmocka_unit_test(test_month_spanish),
+	    cmocka_unit_test(test_month_unknown),
+	    cmocka_unit_test(test_month_not_nul_terminated),
+	    cmocka_unit_test(test_format_iso),
+	    cmocka_unit_test(test_format_iso_subsec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
