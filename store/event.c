@@ -49,6 +49,11 @@ static const char *const event_cols[] = {
 static const char sql_key_insert[] =
     "INSERT OR IGNORE INTO event_key(key, event_id, kind, uptime_s, ts_unix) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
+/* Both key lines in one step, in the same order (the second is ignored when it
+ * has the first's hash, as it was when stored alone after it). */
+static const char sql_keys_insert[] =
+    "INSERT OR IGNORE INTO event_key(key, event_id, kind, uptime_s, ts_unix) "
+    "VALUES (?1, ?2, ?3, ?4, ?5), (?6, ?7, ?8, ?9, ?10)";
 /* With the key line as the candidate saw it: one that contradicts ev's is
  * passed over without reading the candidate (same_event would refuse it). */
 static const char sql_key_find[] =
@@ -114,7 +119,7 @@ static const char *const sql_clear[] = {
 /* In the order of the boot_host index, so no sort (and no sorter's memory)
  * per event: learn_boot() picks the row. */
 static const char sql_boot_find[] =
-    "SELECT id, boot_id, boot_id = ?2 FROM boot WHERE host = ?1 AND (boot_id = ?2 OR "
+    "SELECT id, boot_id, boot_id = ?2, boot_time FROM boot WHERE host = ?1 AND (boot_id = ?2 OR "
     "(boot_time BETWEEN ?3 - 300.0 AND ?3 + 300.0)) ORDER BY boot_time, id";
 static const char sql_boot_insert[] =
     "INSERT INTO boot(host, boot_id, boot_time) VALUES (?1, ?2, ?3)";
@@ -331,21 +336,35 @@ static int insert_kills(oomsift_store *s, int64_t id, const oomsift_event *ev)
 	return 0;
 }
 
-static int insert_key(oomsift_store *s, int64_t id, int kind, const oomsift_event_key *k)
+static void bind_key(sqlite3_stmt *st, int first, int64_t id, int kind, const oomsift_event_key *k)
 {
-	sqlite3_stmt *st;
-
-	if (!k->hash)
-		return 0;
-	if (!(st = store_stmt(s, sql_key_insert)))
-		return OOMSIFT_ESTORE;
-	sqlite3_bind_int64(st, 1, (int64_t)k->hash);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int(st, 3, kind);
+	sqlite3_bind_int64(st, first, (int64_t)k->hash);
+	sqlite3_bind_int64(st, first + 1, id);
+	sqlite3_bind_int(st, first + 2, kind);
 	if (k->has_uptime)
-		sqlite3_bind_double(st, 4, k->uptime_s);
+		sqlite3_bind_double(st, first + 3, k->uptime_s);
 	if (k->has_ts)
-		sqlite3_bind_double(st, 5, k->ts_unix);
+		sqlite3_bind_double(st, first + 4, k->ts_unix);
+}
+
+/* The event's key lines (those it has) as rows of event_key, kind 0 the
+ * first line, kind 1 the kill line. */
+static int insert_keys(oomsift_store *s, int64_t id, const oomsift_event *ev)
+{
+	const oomsift_event_key *keys[2] = {&ev->key_first, &ev->key_kill};
+	bool both = keys[0]->hash && keys[1]->hash;
+	sqlite3_stmt *st;
+	int first = 1;
+
+	if (!keys[0]->hash && !keys[1]->hash)
+		return 0;
+	if (!(st = store_stmt(s, both ? sql_keys_insert : sql_key_insert)))
+		return OOMSIFT_ESTORE;
+	for (int kind = 0; kind < 2; kind++)
+		if (keys[kind]->hash) {
+			bind_key(st, first, id, kind, keys[kind]);
+			first += 5;
+		}
 	return store_step(s, st, "cannot store an event key");
 }
 
@@ -355,9 +374,7 @@ static int insert_children(oomsift_store *s, int64_t id, const oomsift_event *ev
 	int rc;
 
 	if ((rc = insert_tasks(s, id, ev)) < 0 || (rc = insert_kills(s, id, ev)) < 0 ||
-	    (rc = store_meminfo_put(s, id, ev)) < 0 ||
-	    (rc = insert_key(s, id, 0, &ev->key_first)) < 0 ||
-	    (rc = insert_key(s, id, 1, &ev->key_kill)) < 0)
+	    (rc = store_meminfo_put(s, id, ev)) < 0 || (rc = insert_keys(s, id, ev)) < 0)
 		return rc;
 	if (!ev->raw.len)
 		return 0;
@@ -727,14 +744,18 @@ int oomsift_store_put_event(oomsift_store *s, const oomsift_event *ev, int64_t s
 
 /* ---- boots ---- */
 
-/* Records the boot an event dates (boot id, start), merging estimates of one
- * boot into its earliest. */
 /* The boot an event belongs to among the rows of sql_boot_find: the first
  * with the event's boot id, else the first in the window with a boot id, else
- * the first without (boot_id = ?2 is 1, 0 or NULL, ranked in that order). *id
- * stays 0 when there is none, or when the pick has another journal boot id
- * (the same time window but another boot). */
-static int pick_boot(oomsift_store *s, sqlite3_stmt *st, const oomsift_event *ev, int64_t *id)
+ * the first without (boot_id = ?2 is 1, 0 or NULL, ranked in that order).
+ * pick->id stays 0 when there is none, or when the pick has another journal
+ * boot id (the same time window but another boot). */
+typedef struct boot_pick {
+	int64_t id;
+	bool has_boot_id; /* of the row picked */
+	double boot_time;
+} boot_pick;
+
+static int pick_boot(oomsift_store *s, sqlite3_stmt *st, const oomsift_event *ev, boot_pick *pick)
 {
 	int best = -1; /* rank of the pick: 2 same id, 1 other id, 0 no id */
 	int rc;
@@ -747,19 +768,25 @@ static int pick_boot(oomsift_store *s, sqlite3_stmt *st, const oomsift_event *ev
 			continue;
 		best = rank;
 		const unsigned char *bid = sqlite3_column_text(st, 1);
-		*id = ev->boot_id && bid && strcmp((const char *)bid, ev->boot_id) != 0
-		          ? 0
-		          : sqlite3_column_int64(st, 0);
+		pick->id = ev->boot_id && bid && strcmp((const char *)bid, ev->boot_id) != 0
+		               ? 0
+		               : sqlite3_column_int64(st, 0);
+		pick->has_boot_id = bid != NULL;
+		pick->boot_time = sqlite3_column_double(st, 3);
 		if (rank == 2)
 			break;
 	}
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_error(s, "cannot read the boots");
 }
 
+/* Records the boot an event dates (boot id, start), merging estimates of one
+ * boot into its earliest. A boot that already has what the event would give
+ * it (its boot id, an earlier or equal start) is left as it is: the UPDATE
+ * would write the same row. */
 static int learn_boot(oomsift_store *s, const oomsift_event *ev)
 {
+	boot_pick pick = {0};
 	sqlite3_stmt *st;
-	int64_t id = 0;
 	int rc;
 
 	if (!ev->has_boot_time)
@@ -769,13 +796,15 @@ static int learn_boot(oomsift_store *s, const oomsift_event *ev)
 	store_bind_text(st, 1, ev->host);
 	store_bind_text(st, 2, ev->boot_id);
 	sqlite3_bind_double(st, 3, ev->boot_time);
-	if ((rc = pick_boot(s, st, ev, &id)) < 0)
+	if ((rc = pick_boot(s, st, ev, &pick)) < 0)
 		return rc;
-	st = store_stmt(s, id ? sql_boot_update : sql_boot_insert);
+	if (pick.id && (pick.has_boot_id || !ev->boot_id) && pick.boot_time <= ev->boot_time)
+		return 0;
+	st = store_stmt(s, pick.id ? sql_boot_update : sql_boot_insert);
 	if (!st)
 		return OOMSIFT_ESTORE;
-	if (id)
-		sqlite3_bind_int64(st, 1, id);
+	if (pick.id)
+		sqlite3_bind_int64(st, 1, pick.id);
 	else
 		store_bind_text(st, 1, ev->host);
 	store_bind_text(st, 2, ev->boot_id);
