@@ -1,10 +1,17 @@
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "oomsift/error.h"
 #include "parse/oom_lines.h"
@@ -164,43 +171,224 @@ static int64_t num_after(const char *s, size_t len, const char *key)
 
 /* ---- classification ---- */
 
-/* A line and the set of its byte pairs (bigrams, hashed to 256 bits). A
- * needle whose byte pairs are not all in the set cannot occur in the line, so
- * most of the ~20 substring tests per line end after a bit test or two and
- * only the rest run memmem: the answers are those of memmem alone. */
+/* Every string the classifiers look for, named once. */
+#define NEEDLES(X)                                                                                 \
+	X(N_INVOKED, " invoked oom-killer: ")                                                      \
+	X(N_KILLED, "Killed process ")                                                             \
+	X(N_ILL_PROCESS, "ill process ")                                                           \
+	X(N_SHARING, " sharing same memory")                                                       \
+	X(N_SCORE, ") score ")                                                                     \
+	X(N_CONSTRAINT, "oom-kill:constraint=")                                                    \
+	X(N_REAPED, "oom_reaper: reaped process ")                                                 \
+	X(N_UNABLE_REAP, "oom_reaper: unable to reap pid:")                                        \
+	X(N_GROUP, "due to memory.oom.group set")                                                  \
+	X(N_NO_KILLABLE, "Out of memory and no killable processes")                                \
+	X(N_PANIC, "Kernel panic - not syncing: ")                                                 \
+	X(N_PANIC_END, "---[ end Kernel panic")                                                    \
+	X(N_SYSRQ, "Manual OOM execution")                                                         \
+	X(N_ALLOC_FAILURE, "page allocation failure")                                              \
+	X(N_ALLOC_STALLS, "page allocation stalls for")                                            \
+	X(N_VMALLOC_ERROR, "vmalloc error: ")                                                      \
+	X(N_VMALLOC_FAILURE, "vmalloc: allocation failure")                                        \
+	X(N_NOT_ENOUGH, " enough memory for the allocation")                                       \
+	X(N_SHOW_MEMORY, "Show Memory")                                                            \
+	X(N_CPUSET, " cpuset=")                                                                    \
+	X(N_MEMS_ALLOWED, " mems_allowed=")                                                        \
+	X(N_CPU, "CPU: ")                                                                          \
+	X(N_PID, " PID: ")                                                                         \
+	X(N_COMM, " Comm: ")                                                                       \
+	X(N_PID_OLD, "Pid: ")                                                                      \
+	X(N_COMM_OLD, ", comm: ")                                                                  \
+	X(N_HARDWARE, "Hardware name: ")                                                           \
+	X(N_WORKQUEUE, "Workqueue: ")                                                              \
+	X(N_TASK_IN, "Task in ")                                                                   \
+	X(N_KILLED_AS, " killed as a result of limit of ")                                         \
+	X(N_LIMIT_REACHED, "Memory limit reached of cgroup ")                                      \
+	X(N_USAGE, ": usage ")                                                                     \
+	X(N_KB_LIMIT, "kB, limit ")                                                                \
+	X(N_MEMCG_STATS, "Memory cgroup stats for ")                                               \
+	X(N_MEMINFO, "Mem-Info:")                                                                  \
+	X(N_PERCPU, " per-cpu:")                                                                   \
+	X(N_HI, ": hi:")                                                                           \
+	X(N_BTCH, "btch:")                                                                         \
+	X(N_HUGEPAGES, "hugepages_total=")                                                         \
+	X(N_UNRECLAIMABLE, "all_unreclaimable?")                                                   \
+	X(N_ACTIVE_ANON, " active_anon:")                                                          \
+	X(N_SP_FREE, " free:")                                                                     \
+	X(N_KB_MIN, "kB min:")                                                                     \
+	X(N_FREE, "free:")                                                                         \
+	X(N_SP_MIN, " min:")                                                                       \
+	X(N_KB, "kB")                                                                              \
+	X(N_LOWMEM, "lowmem_reserve[]:")                                                           \
+	X(N_KB_SP, "kB ")                                                                          \
+	X(N_STAR, "*")                                                                             \
+	X(N_EQUALS, " = ")                                                                         \
+	X(N_FREE_SWAP, "Free swap ")                                                               \
+	X(N_TOTAL_SWAP, "Total swap = ")                                                           \
+	X(N_PAGES_RAM, " pages RAM")                                                               \
+	X(N_PAGECACHE, " total pagecache pages")                                                   \
+	X(N_PAGES_RESERVED, " pages reserved")                                                     \
+	X(N_PAGES_SWAP_CACHE, " pages in swap cache")                                              \
+	X(N_PAGES_HIGHMEM, " pages HighMem")                                                       \
+	X(N_PAGES_SHARED, " pages shared")                                                         \
+	X(N_PAGES_NON_SHARED, " pages non-shared")                                                 \
+	X(N_PAGES_CMA, " pages cma reserved")                                                      \
+	X(N_PAGES_HWPOISONED, " pages hwpoisoned")                                                 \
+	X(N_PAGES_PAGETABLE, " pages in pagetable cache")                                          \
+	X(N_TASKS_STATE, "Tasks state (memory values in pages)")                                   \
+	X(N_PID_COL, "pid")                                                                        \
+	X(N_NAME_COL, " name")                                                                     \
+	X(N_TOTAL_VM, "total_vm")
+
+#define NEEDLE_ID(id, text) id,
+typedef enum needle_id { NEEDLES(NEEDLE_ID) N_COUNT } needle_id;
+#undef NEEDLE_ID
+
+#define NEEDLE_TEXT(id, text) text,
+static const char *const needle_text[N_COUNT] = {NEEDLES(NEEDLE_TEXT)};
+#undef NEEDLE_TEXT
+
+#define NEEDLE_LEN(id, text) sizeof(text) - 1,
+static const unsigned char needle_len[N_COUNT] = {NEEDLES(NEEDLE_LEN)};
+#undef NEEDLE_LEN
+
+/* A line, the set of its byte pairs (bigrams, hashed to 256 bits), and the
+ * needles whose pairs are all in it. A needle whose byte pairs are not all in
+ * the set cannot occur in the line, so most of the ~60 substring tests per
+ * line end on a bit, and only the rest search the line: the answers are
+ * those of memmem alone. The candidates are found for all needles at once
+ * (a few instructions each, with no branch). */
 typedef struct line_text {
 	const char *s;
 	size_t n;
 	uint64_t pairs[4];
+	uint64_t candidates[(N_COUNT + 63) / 64];
 } line_text;
+
+/* Each needle's pair set, and the byte its search looks for first (the
+ * first that is neither a space nor a lower-case letter, which log text is
+ * full of). Filled once. */
+static uint64_t needle_pairs[N_COUNT][4] __attribute__((aligned(32)));
+static unsigned char needle_anchor[N_COUNT];
+static bool have_avx2;
+static pthread_once_t needles_once = PTHREAD_ONCE_INIT;
 
 static unsigned pair_bit(char a, char b)
 {
 	return ((unsigned)(unsigned char)a * 37u + (unsigned)(unsigned char)b) & 255u;
 }
 
-static void line_text_init(line_text *t, const char *s, size_t n)
+static void needles_init(void)
 {
-	t->s = s;
-	t->n = n;
-	memset(t->pairs, 0, sizeof(t->pairs));
-	for (size_t i = 0; i + 1 < n; i++) {
-		unsigned h = pair_bit(s[i], s[i + 1]);
-		t->pairs[h >> 6] |= 1ull << (h & 63);
+	for (int id = 0; id < N_COUNT; id++) {
+		const char *s = needle_text[id];
+		size_t len = needle_len[id];
+
+		for (size_t i = 0; i + 1 < len; i++) {
+			unsigned h = pair_bit(s[i], s[i + 1]);
+			needle_pairs[id][h >> 6] |= 1ull << (h & 63);
+		}
+		needle_anchor[id] = 0;
+		for (size_t i = 0; i < len; i++)
+			if (s[i] != ' ' && !(s[i] >= 'a' && s[i] <= 'z')) {
+				needle_anchor[id] = (unsigned char)i;
+				break;
+			}
+	}
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	have_avx2 = __builtin_cpu_supports("avx2");
+#endif
+}
+
+static void candidates_scalar(line_text *t)
+{
+	memset(t->candidates, 0, sizeof(t->candidates));
+	for (int id = 0; id < N_COUNT; id++) {
+		const uint64_t *m = needle_pairs[id];
+		uint64_t missing = (m[0] & ~t->pairs[0]) | (m[1] & ~t->pairs[1]) |
+		                   (m[2] & ~t->pairs[2]) | (m[3] & ~t->pairs[3]);
+		t->candidates[id >> 6] |= (uint64_t)(missing == 0) << (id & 63);
 	}
 }
 
-/* Whether needle occurs in the line. */
-static bool in(const line_text *t, const char *needle)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* One VPTEST a needle: whether its pairs are all among the line's. */
+__attribute__((target("avx2"))) static void candidates_avx2(line_text *t)
 {
-	size_t len = strlen(needle);
+	__m256i line = _mm256_loadu_si256((const __m256i *)t->pairs);
 
-	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned h = pair_bit(needle[i], needle[i + 1]);
-		if (!(t->pairs[h >> 6] & (1ull << (h & 63))))
-			return false;
+	for (int w = 0; w < (N_COUNT + 63) / 64; w++) {
+		uint64_t c = 0;
+		for (int i = 0; i < 64 && w * 64 + i < N_COUNT; i++) {
+			__m256i m = _mm256_load_si256((const __m256i *)needle_pairs[w * 64 + i]);
+			c |= (uint64_t)_mm256_testc_si256(line, m) << i;
+		}
+		t->candidates[w] = c;
 	}
-	return memmem(t->s, t->n, needle, len) != NULL;
+}
+#endif
+
+/* Marks each pair's byte in a table (stores that do not wait on each other,
+ * where setting bits in four words would), then packs the table's top bits
+ * into the four words. */
+static void line_text_init(line_text *t, const char *s, size_t n)
+{
+	unsigned char seen[256];
+
+	t->s = s;
+	t->n = n;
+	memset(seen, 0, sizeof(seen));
+	for (size_t i = 0; i + 1 < n; i++)
+		seen[pair_bit(s[i], s[i + 1])] = 0x80;
+#if defined(__SSE2__)
+	for (int w = 0; w < 4; w++) {
+		uint64_t bits = 0;
+		for (int k = 0; k < 4; k++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(seen + w * 64 + k * 16));
+			bits |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (k * 16);
+		}
+		t->pairs[w] = bits;
+	}
+#else
+	for (int w = 0; w < 4; w++) {
+		uint64_t bits = 0;
+		for (int b = 0; b < 64; b++)
+			bits |= (uint64_t)(seen[w * 64 + b] >> 7) << b;
+		t->pairs[w] = bits;
+	}
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	if (have_avx2) {
+		candidates_avx2(t);
+		return;
+	}
+#endif
+	candidates_scalar(t);
+}
+
+/* Whether a candidate needle occurs in the line. */
+static bool __attribute__((noinline)) search(const line_text *t, needle_id id)
+{
+	size_t len = needle_len[id], k = needle_anchor[id];
+	const char *needle = needle_text[id], *p, *end;
+
+	if (t->n < len)
+		return false;
+	/* places of the anchor byte, from the first place the needle fits */
+	p = t->s + k;
+	end = t->s + t->n - (len - 1 - k);
+	while (p < end && (p = memchr(p, needle[k], (size_t)(end - p))) != NULL) {
+		if (memcmp(p - k, needle, len) == 0)
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* Whether the needle occurs in the line. */
+static inline bool in(const line_text *t, needle_id id)
+{
+	return (t->candidates[id >> 6] >> (id & 63) & 1) && search(t, id);
 }
 
 static oom_line classify_marker(const line_text *t)
@@ -208,35 +396,34 @@ static oom_line classify_marker(const line_text *t)
 	const char *m = t->s;
 	size_t n = t->n;
 
-	if (in(t, " invoked oom-killer: ") ||
-	    (n > 19 && memcmp(m, "invoked oom-killer: ", 20) == 0))
+	if (in(t, N_INVOKED) || (n > 19 && memcmp(m, "invoked oom-killer: ", 20) == 0))
 		return OOM_INVOKED;
-	if (in(t, "Killed process "))
+	if (in(t, N_KILLED))
 		return OOM_KILLED;
-	if (in(t, "ill process ")) {
-		if (in(t, " sharing same memory"))
+	if (in(t, N_ILL_PROCESS)) {
+		if (in(t, N_SHARING))
 			return OOM_SHARED_MM;
-		if (in(t, ") score "))
+		if (in(t, N_SCORE))
 			return OOM_KILL_SELECT;
 	}
-	if (in(t, "oom-kill:constraint="))
+	if (in(t, N_CONSTRAINT))
 		return OOM_SUMMARY;
-	if (in(t, "oom_reaper: reaped process "))
+	if (in(t, N_REAPED))
 		return OOM_REAPED;
-	if (in(t, "oom_reaper: unable to reap pid:"))
+	if (in(t, N_UNABLE_REAP))
 		return OOM_UNABLE_REAP;
-	if (in(t, "due to memory.oom.group set"))
+	if (in(t, N_GROUP))
 		return OOM_GROUP;
-	if (in(t, "Out of memory and no killable processes"))
+	if (in(t, N_NO_KILLABLE))
 		return OOM_NO_KILLABLE;
-	if (in(t, "Kernel panic - not syncing: ") && !in(t, "---[ end Kernel panic"))
+	if (in(t, N_PANIC) && !in(t, N_PANIC_END))
 		return OOM_PANIC;
-	if (in(t, "Manual OOM execution"))
+	if (in(t, N_SYSRQ))
 		return OOM_SYSRQ;
-	if (in(t, "page allocation failure") || in(t, "page allocation stalls for") ||
-	    in(t, "vmalloc error: ") || in(t, "vmalloc: allocation failure") ||
+	if (in(t, N_ALLOC_FAILURE) || in(t, N_ALLOC_STALLS) || in(t, N_VMALLOC_ERROR) ||
+	    in(t, N_VMALLOC_FAILURE) ||
 	    /* 6.6+ "not enough", 6.1-stable "no enough" */
-	    in(t, " enough memory for the allocation") || in(t, "Show Memory"))
+	    in(t, N_NOT_ENOUGH) || in(t, N_SHOW_MEMORY))
 		return OOM_LOOKALIKE;
 	if (n >= 14 && memcmp(m, "Linux version ", 14) == 0)
 		return OOM_BOOT;
@@ -245,49 +432,49 @@ static oom_line classify_marker(const line_text *t)
 
 static oom_line classify_body(const line_text *t)
 {
-	if (in(t, " cpuset=") && in(t, " mems_allowed="))
+	if (in(t, N_CPUSET) && in(t, N_MEMS_ALLOWED))
 		return OOM_CPUSET;
-	if ((in(t, "CPU: ") && in(t, " PID: ") && in(t, " Comm: ")) ||
-	    (in(t, "Pid: ") && in(t, ", comm: ")))
+	if ((in(t, N_CPU) && in(t, N_PID) && in(t, N_COMM)) ||
+	    (in(t, N_PID_OLD) && in(t, N_COMM_OLD)))
 		return OOM_STACK_HDR;
-	if (in(t, "Hardware name: "))
+	if (in(t, N_HARDWARE))
 		return OOM_HARDWARE;
-	if (in(t, "Workqueue: "))
+	if (in(t, N_WORKQUEUE))
 		return OOM_WORKQUEUE;
-	if (in(t, "Task in ") && in(t, " killed as a result of limit of "))
+	if (in(t, N_TASK_IN) && in(t, N_KILLED_AS))
 		return OOM_TASK_IN;
-	if (in(t, "Memory limit reached of cgroup "))
+	if (in(t, N_LIMIT_REACHED))
 		return OOM_LIMIT_REACHED;
-	if (in(t, ": usage ") && in(t, "kB, limit "))
+	if (in(t, N_USAGE) && in(t, N_KB_LIMIT))
 		return OOM_MEMCG_COUNTER;
-	if (in(t, "Memory cgroup stats for "))
+	if (in(t, N_MEMCG_STATS))
 		return OOM_MEMCG_STATS;
-	if (in(t, "Mem-Info:"))
+	if (in(t, N_MEMINFO))
 		return OOM_MEMINFO;
-	if (in(t, " per-cpu:") || (in(t, ": hi:") && in(t, "btch:")))
+	if (in(t, N_PERCPU) || (in(t, N_HI) && in(t, N_BTCH)))
 		return OOM_PERCPU;
-	if (in(t, "hugepages_total="))
+	if (in(t, N_HUGEPAGES))
 		return OOM_HUGEPAGES;
-	if (in(t, "all_unreclaimable?") && in(t, " active_anon:") && !in(t, " free:"))
+	if (in(t, N_UNRECLAIMABLE) && in(t, N_ACTIVE_ANON) && !in(t, N_SP_FREE))
 		return OOM_NODE;
-	if (in(t, " free:") && in(t, "kB min:"))
+	if (in(t, N_SP_FREE) && in(t, N_KB_MIN))
 		return OOM_ZONE;
-	if (in(t, "free:") && in(t, " min:") && in(t, "kB"))
+	if (in(t, N_FREE) && in(t, N_SP_MIN) && in(t, N_KB))
 		return OOM_ZONE;
-	if (in(t, "lowmem_reserve[]:"))
+	if (in(t, N_LOWMEM))
 		return OOM_LOWMEM;
-	if (in(t, "kB ") && in(t, "*") && in(t, " = "))
+	if (in(t, N_KB_SP) && in(t, N_STAR) && in(t, N_EQUALS))
 		return OOM_BUDDY;
-	if (in(t, "Free swap ") || in(t, "Total swap = "))
+	if (in(t, N_FREE_SWAP) || in(t, N_TOTAL_SWAP))
 		return OOM_SWAP;
-	if (in(t, " pages RAM") || in(t, " total pagecache pages") || in(t, " pages reserved") ||
-	    in(t, " pages in swap cache") || in(t, " pages HighMem") || in(t, " pages shared") ||
-	    in(t, " pages non-shared") || in(t, " pages cma reserved") ||
-	    in(t, " pages hwpoisoned") || in(t, " pages in pagetable cache"))
+	if (in(t, N_PAGES_RAM) || in(t, N_PAGECACHE) || in(t, N_PAGES_RESERVED) ||
+	    in(t, N_PAGES_SWAP_CACHE) || in(t, N_PAGES_HIGHMEM) || in(t, N_PAGES_SHARED) ||
+	    in(t, N_PAGES_NON_SHARED) || in(t, N_PAGES_CMA) || in(t, N_PAGES_HWPOISONED) ||
+	    in(t, N_PAGES_PAGETABLE))
 		return OOM_SHOW_MEM;
-	if (in(t, "Tasks state (memory values in pages)"))
+	if (in(t, N_TASKS_STATE))
 		return OOM_TASKS_STATE;
-	if (in(t, "pid") && in(t, " name") && in(t, "total_vm"))
+	if (in(t, N_PID_COL) && in(t, N_NAME_COL) && in(t, N_TOTAL_VM))
 		return OOM_TASK_HEADER;
 	return OOM_NONE;
 }
@@ -296,6 +483,7 @@ oom_line oom_classify_marker(const char *m, size_t n)
 {
 	line_text t;
 
+	pthread_once(&needles_once, needles_init);
 	line_text_init(&t, m, n);
 	return classify_marker(&t);
 }
@@ -304,6 +492,7 @@ oom_line oom_classify_body(const char *m, size_t n)
 {
 	line_text t;
 
+	pthread_once(&needles_once, needles_init);
 	line_text_init(&t, m, n);
 	return classify_body(&t);
 }
@@ -313,6 +502,7 @@ oom_line oom_classify(const char *m, size_t n, bool in_report)
 	line_text t;
 	oom_line type;
 
+	pthread_once(&needles_once, needles_init);
 	line_text_init(&t, m, n);
 	type = classify_marker(&t);
 	return type == OOM_NONE && in_report ? classify_body(&t) : type;

@@ -1218,6 +1218,23 @@ static void test_classify_pair_filter(void **state)
 	assert_int_equal(oom_classify_marker(M("")), OOM_NONE);
 }
 
+/* The candidate test works on all needles at once: a needle found is found
+ * wherever it sits, a line with many of them is still classified by the
+ * first rule that holds. */
+static void test_classify_many_needles(void **state)
+{
+	(void)state;
+	assert_int_equal(oom_classify_body(M("Node 0 DMA free:1kB min:2kB Mem-Info: 1*4kB = 4kB")),
+	                 OOM_MEMINFO);
+	assert_int_equal(oom_classify_body(M("prefix hugepages_total=1 free:2kB min:1kB")),
+	                 OOM_HUGEPAGES);
+	assert_int_equal(oom_classify(M("x invoked oom-killer: Mem-Info:"), true), OOM_INVOKED);
+	assert_int_equal(oom_classify(M("Mem-Info:"), false), OOM_NONE);
+	assert_int_equal(oom_classify(M("Mem-Info:"), true), OOM_MEMINFO);
+	assert_int_equal(oom_classify_body(M("[  pid  ]   uid  tgid total_vm      rss name")),
+	                 OOM_TASK_HEADER);
+}
+
 /* Fixed: oom_apply_summary() ended mems_allowed= at the first ',', but the kernel
  * prints it with %*pbl, so a nodemask of non-adjacent nodes holds commas
  * ("0,2", "0-1,3"; kernel-formats.md Appendix B L9: mems_allowed=([\d,-]*)).
@@ -1291,6 +1308,7 @@ int main(void)
 	    cmocka_unit_test(test_classify_markers),
 	    cmocka_unit_test(test_classify_body),
 	    cmocka_unit_test(test_classify_pair_filter),
+	    cmocka_unit_test(test_classify_many_needles),
 	    /* Regression tests of fixed bugs. */
 	    cmocka_unit_test(test_l9_mems_allowed_with_comma),
 	    cmocka_unit_test(test_l5_memcg_stat_v1_total_counts),
