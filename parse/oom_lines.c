@@ -23,8 +23,8 @@
 
 struct oom_patterns {
 	oomsift_re invoked, cpuset, cpu_hdr, pid_hdr, task_in, limit_reached, memcg_counter,
-	    memcg_stats, stat_kv, node, zone, buddy, hugepages, show_mem, swap_free, swap_total,
-	    task_header, group;
+	    memcg_stats, node, zone, buddy, hugepages, show_mem, swap_free, swap_total, task_header,
+	    group;
 };
 
 static const struct {
@@ -51,7 +51,6 @@ static const struct {
     P(memcg_counter, "(?<![\\w+])(memory|memory\\+swap|kmem|swap): usage (\\d+)kB, "
                      "limit (\\d+)kB, failcnt (\\d+)"),
     P(memcg_stats, "Memory cgroup stats for (.*?):(?:\\s*$| (\\S+:.*)$)"),
-    P(stat_kv, "(?:^|\\s)([a-z_][a-z0-9_]*) (-?\\d+)\\s*$"),
     P(node, "(?:^|\\s)Node (\\d+) (active_anon:.*)$"),
     P(zone, "(?:^|\\s)((?:Node \\d+ )?[A-Za-z0-9]+) (free:\\d+kB .*)$"),
     P(buddy, "(?:^|\\s)((?:Node \\d+ )?[A-Za-z0-9]+): \\d+\\*\\d+kB.*= (\\d+)kB\\s*$"),
@@ -1008,13 +1007,54 @@ bool oom_apply_memcg_stats(oom_patterns *p, oomsift_event *ev, const char *msg, 
 	return *stat_section != NULL;
 }
 
+/* PCRE2's \s (no UTF): space, \t, \n, \v, \f, \r. */
+static bool is_re_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool is_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The stat_kv pattern, (?:^|\s)([a-z_][a-z0-9_]*) (-?\d+)\s*$, read from the
+ * end: it has one way to match, if any (the number runs to the trailing
+ * blanks, one space before it, the key back to a blank or the start), so the
+ * groups are those PCRE2 gives. One memory.stat line each, with no regex. */
+bool oom_match_stat_kv(const char *msg, size_t len, oomsift_span *key, oomsift_span *num)
+{
+	const char *end = msg + len, *digits, *k;
+
+	while (end > msg && is_re_space(end[-1]))
+		end--;
+	digits = end;
+	while (digits > msg && digits[-1] >= '0' && digits[-1] <= '9')
+		digits--;
+	if (digits == end)
+		return false;
+	if (digits > msg && digits[-1] == '-')
+		digits--;
+	if (digits == msg || digits[-1] != ' ')
+		return false;
+	k = digits - 1;
+	while (k > msg && is_key_char(k[-1]))
+		k--;
+	if (k == digits - 1 || (k > msg && !is_re_space(k[-1])) || (*k >= '0' && *k <= '9'))
+		return false;
+	*key = (oomsift_span){k, (size_t)(digits - 1 - k)};
+	*num = (oomsift_span){digits, (size_t)(end - digits)};
+	return true;
+}
+
 bool oom_apply_memcg_stat_kv(oom_patterns *p, oomsift_event *ev, const char *section,
                              const char *msg, size_t len)
 {
 	oomsift_span g[3];
 	int64_t v;
 
-	if (!oomsift_re_match(&p->stat_kv, msg, len, g, 3) || !oomsift_span_i64(g[2], &v))
+	(void)p; /* the line has no regex of its own any more */
+	if (!oom_match_stat_kv(msg, len, &g[1], &g[2]) || !oomsift_span_i64(g[2], &v))
 		return false;
 	return oom_add_kv(ev, section, strlen(section), g[1].ptr, g[1].len, v,
 	                  stat_unit(g[1].ptr, g[1].len));

@@ -15,6 +15,7 @@
 
 #include "oomsift/envelope.h"
 #include "oomsift/event.h"
+#include "parse/re.h"
 
 typedef enum oom_line {
 	OOM_NONE = 0,
@@ -104,6 +105,10 @@ bool oom_apply_memcg_counter(oom_patterns *p, oomsift_event *ev, const char *msg
  * or NULL when the statistics were inline (≤5.2) and already stored. */
 bool oom_apply_memcg_stats(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len,
                            const char **stat_section);
+/* Matches a memory.stat line, "key value" (kernel-formats.md §1.3 L5), as
+ * the pattern (?:^|\s)([a-z_][a-z0-9_]*) (-?\d+)\s*$ would: sets the key and
+ * the number. */
+bool oom_match_stat_kv(const char *msg, size_t len, oomsift_span *key, oomsift_span *num);
 bool oom_apply_memcg_stat_kv(oom_patterns *p, oomsift_event *ev, const char *section,
                              const char *msg, size_t len);
 bool oom_apply_meminfo_kv(oomsift_event *ev, const char *msg, size_t len);

@@ -1235,6 +1235,46 @@ static void test_classify_many_needles(void **state)
 	                 OOM_TASK_HEADER);
 }
 
+/* oom_match_stat_kv() gives what the pattern it replaces gives: the same
+ * answer and the same groups, on memory.stat lines and on lines near them. */
+static void test_l5_stat_kv_as_pattern(void **state)
+{
+	static const char *const lines[] = {
+	    "anon 1234",
+	    "total_pgfault 5",
+	    "  file_mapped 0  ",
+	    "x\tkey_2 -17",
+	    "key -",
+	    "key --5",
+	    "9key 5",
+	    "a:key 5",
+	    "key  5",
+	    "key 5x",
+	    " 5",
+	    "",
+	    "_ 0\n",
+	    "Key 5",
+	    "prefix text anon 99999999999999999999",
+	    "a b c 1",
+	};
+	oomsift_re re;
+
+	(void)state;
+	assert_int_equal(oomsift_re_compile(&re, "(?:^|\\s)([a-z_][a-z0-9_]*) (-?\\d+)\\s*$"), 0);
+	for (size_t i = 0; i < ARRAY_LEN(lines); i++) {
+		oomsift_span g[3], key, num;
+		bool want = oomsift_re_match(&re, M(lines[i]), g, 3);
+		assert_int_equal(oom_match_stat_kv(M(lines[i]), &key, &num), want);
+		if (want) {
+			assert_ptr_equal(key.ptr, g[1].ptr);
+			assert_int_equal(key.len, g[1].len);
+			assert_ptr_equal(num.ptr, g[2].ptr);
+			assert_int_equal(num.len, g[2].len);
+		}
+	}
+	oomsift_re_free(&re);
+}
+
 /* Fixed: oom_apply_summary() ended mems_allowed= at the first ',', but the kernel
  * prints it with %*pbl, so a nodemask of non-adjacent nodes holds commas
  * ("0,2", "0-1,3"; kernel-formats.md Appendix B L9: mems_allowed=([\d,-]*)).
@@ -1309,6 +1349,7 @@ int main(void)
 	    cmocka_unit_test(test_classify_body),
 	    cmocka_unit_test(test_classify_pair_filter),
 	    cmocka_unit_test(test_classify_many_needles),
+	    cmocka_unit_test(test_l5_stat_kv_as_pattern),
 	    /* Regression tests of fixed bugs. */
 	    cmocka_unit_test(test_l9_mems_allowed_with_comma),
 	    cmocka_unit_test(test_l5_memcg_stat_v1_total_counts),
