@@ -174,24 +174,23 @@ static void skip_spaces(cursor *c)
  * stores through the pointers would otherwise be redone for every digit. */
 static bool read_num(cursor *c, size_t min, size_t max, int64_t *v)
 {
-	const char *p = c->p, *end = c->end;
+	const char *p = c->p, *start = p;
+	const char *stop = (size_t)(c->end - p) > max ? p + max : c->end;
 	int64_t value = 0;
-	size_t n = 0;
 
-	while (n < max && p < end && is_digit(*p)) {
+	while (p < stop && (unsigned)(*p - '0') <= 9) {
 		int digit = *p++ - '0';
 		/* 18 digits cannot pass INT64_MAX */
-		if (n >= 18 && value > (INT64_MAX - digit) / 10) {
+		if (p - start > 18 && value > (INT64_MAX - digit) / 10) {
 			c->p = p;
 			*v = value;
 			return false;
 		}
 		value = value * 10 + digit;
-		n++;
 	}
 	c->p = p;
 	*v = value;
-	return n >= min;
+	return (size_t)(p - start) >= min;
 }
 
 /* Reads the digits of a fraction (after its separator) as seconds: the
@@ -212,12 +211,9 @@ static bool read_fraction(cursor *c, double *frac)
 	double f = 0;
 	size_t n = 0;
 
-	while (p < end && is_digit(*p)) {
+	for (; p < end && (unsigned)(*p - '0') <= 9; p++, n++)
 		if (n < 9)
 			f += (*p - '0') * place[n];
-		n++;
-		p++;
-	}
 	c->p = p;
 	*frac = f;
 	return n > 0;

@@ -21,7 +21,21 @@
 #define MAX_TASKS 200000
 #define MAX_KVS   100000
 
+/* Lines of up to CACHE_TEXT bytes are remembered with their class, in a
+ * table of CACHE_SLOTS by the hash of their text (see oom_classify_line). */
+#define CACHE_SLOTS 4096
+#define CACHE_TEXT  160
+
+typedef struct class_slot {
+	uint64_t hash;
+	uint8_t len; /* 0: empty (an empty line is not kept) */
+	uint8_t in_report;
+	uint8_t type;
+	char text[CACHE_TEXT];
+} class_slot;
+
 struct oom_patterns {
+	class_slot *cache;
 	oomsift_re invoked, cpuset, cpu_hdr, pid_hdr, task_in, limit_reached, memcg_counter,
 	    memcg_stats, node, zone, buddy, hugepages, show_mem, swap_free, swap_total, task_header,
 	    group;
@@ -71,8 +85,10 @@ int oom_patterns_new(oom_patterns **out)
 	oom_patterns *p = calloc(1, sizeof(*p));
 	int rc;
 
-	if (!p)
+	if (!p || !(p->cache = calloc(CACHE_SLOTS, sizeof(*p->cache)))) {
+		free(p);
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < sizeof(pattern_table) / sizeof(pattern_table[0]); i++) {
 		oomsift_re *re = (oomsift_re *)((char *)p + pattern_table[i].offset);
 		if ((rc = oomsift_re_compile(re, pattern_table[i].pattern)) < 0) {
@@ -90,6 +106,7 @@ void oom_patterns_free(oom_patterns *p)
 		return;
 	for (size_t i = 0; i < sizeof(pattern_table) / sizeof(pattern_table[0]); i++)
 		oomsift_re_free((oomsift_re *)((char *)p + pattern_table[i].offset));
+	free(p->cache);
 	free(p);
 }
 
@@ -129,7 +146,8 @@ static void trim_right(oomsift_span *sp)
 		sp->len--;
 }
 
-/* Reads a decimal integer at p (optional '-'); returns the end or NULL. */
+/* Reads a decimal integer at p (optional '-'); returns the end or NULL. The
+ * first 19 digits cannot overflow: only later ones are checked. */
 static const char *read_i64(const char *p, const char *end, int64_t *out)
 {
 	bool neg = false;
@@ -141,9 +159,9 @@ static const char *read_i64(const char *p, const char *end, int64_t *out)
 		p++;
 	}
 	start = p;
-	while (p < end && *p >= '0' && *p <= '9') {
+	while (p < end && (unsigned)(*p - '0') <= 9) {
 		unsigned d = (unsigned)(*p - '0');
-		if (v > (UINT64_MAX - d) / 10)
+		if (p - start >= 19 && v > (UINT64_MAX - d) / 10)
 			return NULL;
 		v = v * 10 + d;
 		p++;
@@ -505,6 +523,28 @@ oom_line oom_classify(const char *m, size_t n, bool in_report)
 	line_text_init(&t, m, n);
 	type = classify_marker(&t);
 	return type == OOM_NONE && in_report ? classify_body(&t) : type;
+}
+
+oom_line oom_classify_line(oom_patterns *p, const char *m, size_t n, bool in_report)
+{
+	uint64_t hash;
+	class_slot *slot;
+	oom_line type;
+
+	if (n == 0 || n > CACHE_TEXT)
+		return oom_classify(m, n, in_report);
+	hash = XXH3_64bits_withSeed(m, n, in_report);
+	slot = &p->cache[hash & (CACHE_SLOTS - 1)];
+	if (slot->hash == hash && slot->len == n && slot->in_report == in_report &&
+	    memcmp(slot->text, m, n) == 0)
+		return (oom_line)slot->type;
+	type = oom_classify(m, n, in_report);
+	slot->hash = hash;
+	slot->len = (uint8_t)n;
+	slot->in_report = in_report;
+	slot->type = (uint8_t)type;
+	memcpy(slot->text, m, n);
+	return type;
 }
 
 /* ---- L1, L3, L4 ---- */
@@ -902,13 +942,16 @@ bool oom_add_kv(oomsift_event *ev, const char *section, size_t slen, const char 
 {
 	oomsift_kv *kv;
 
-	if (oomsift_vec_reserve((void **)&ev->kvs, &ev->kvs_cap, sizeof(*ev->kvs), ev->nkvs + 1,
+	if (ev->nkvs == ev->kvs_cap &&
+	    oomsift_vec_reserve((void **)&ev->kvs, &ev->kvs_cap, sizeof(*ev->kvs), ev->nkvs + 1,
 	                        MAX_KVS) < 0)
 		return false;
 	kv = &ev->kvs[ev->nkvs];
-	/* Consecutive values of one section share one copy of its name. */
-	if (ev->nkvs && strlen(ev->kvs[ev->nkvs - 1].section) == slen &&
-	    memcmp(ev->kvs[ev->nkvs - 1].section, section, slen) == 0)
+	/* Consecutive values of one section share one copy of its name (a
+	 * caller may pass that copy itself: no comparison then). */
+	if (ev->nkvs && (ev->kvs[ev->nkvs - 1].section == section ||
+	                 (strlen(ev->kvs[ev->nkvs - 1].section) == slen &&
+	                  memcmp(ev->kvs[ev->nkvs - 1].section, section, slen) == 0)))
 		kv->section = ev->kvs[ev->nkvs - 1].section;
 	else
 		kv->section = oomsift_event_strdup(ev, section, slen);
@@ -934,18 +977,23 @@ static int kv_tokens(oomsift_event *ev, const char *section, const char *text, s
 	while (p < end) {
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
-		const char *tok = p;
-		while (p < end && *p != ' ' && *p != '\t')
+		const char *tok = p, *colon = NULL;
+		while (p < end && *p != ' ' && *p != '\t') {
+			if (*p == ':' && !colon)
+				colon = p;
 			p++;
+		}
 		size_t tl = (size_t)(p - tok);
 		if (tl == 18 && memcmp(tok, "all_unreclaimable?", 18) == 0) {
 			while (p < end && *p == ' ')
 				p++;
-			n += oom_add_kv(ev, section, slen, "all_unreclaimable", 17,
-			                p + 3 <= end && memcmp(p, "yes", 3) == 0, "bool");
+			if (oom_add_kv(ev, section, slen, "all_unreclaimable", 17,
+			               p + 3 <= end && memcmp(p, "yes", 3) == 0, "bool")) {
+				n++;
+				section = ev->kvs[ev->nkvs - 1].section; /* the stored copy */
+			}
 			continue;
 		}
-		const char *colon = memchr(tok, ':', tl);
 		if (!colon || colon == tok)
 			continue;
 		const char *v = colon + 1;
@@ -965,7 +1013,10 @@ static int kv_tokens(oomsift_event *ev, const char *section, const char *text, s
 			unit = "kB";
 		else if (ve != p)
 			continue;
-		n += oom_add_kv(ev, section, slen, tok, (size_t)(colon - tok), value, unit);
+		if (oom_add_kv(ev, section, slen, tok, (size_t)(colon - tok), value, unit)) {
+			n++;
+			section = ev->kvs[ev->nkvs - 1].section;
+		}
 	}
 	return n;
 }
@@ -1067,6 +1118,20 @@ bool oom_apply_meminfo_kv(oomsift_event *ev, const char *msg, size_t len)
 	return kv_tokens(ev, "meminfo", msg, len, "pages") > 0;
 }
 
+/* "prefix" and a span into out (cap bytes), cut as snprintf cuts it; returns
+ * the length uncut, as snprintf does (the spans hold no NUL). */
+static size_t section_name(char *out, size_t cap, const char *prefix, oomsift_span sp)
+{
+	size_t plen = strlen(prefix), n = plen + sp.len;
+	size_t keep = n < cap ? n : cap - 1;
+
+	memcpy(out, prefix, plen < keep ? plen : keep);
+	if (keep > plen)
+		memcpy(out + plen, sp.ptr, keep - plen);
+	out[keep] = '\0';
+	return n;
+}
+
 bool oom_apply_node(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
 {
 	oomsift_span g[3];
@@ -1074,7 +1139,7 @@ bool oom_apply_node(oom_patterns *p, oomsift_event *ev, const char *msg, size_t 
 
 	if (!oomsift_re_match(&p->node, msg, len, g, 3))
 		return false;
-	snprintf(section, sizeof(section), "node %.*s", (int)g[1].len, g[1].ptr);
+	section_name(section, sizeof(section), "node ", g[1]);
 	return kv_tokens(ev, section, g[2].ptr, g[2].len, "count") > 0;
 }
 
@@ -1085,7 +1150,7 @@ bool oom_apply_zone(oom_patterns *p, oomsift_event *ev, const char *msg, size_t 
 
 	if (!oomsift_re_match(&p->zone, msg, len, g, 3))
 		return false;
-	snprintf(section, sizeof(section), "zone %.*s", (int)g[1].len, g[1].ptr);
+	section_name(section, sizeof(section), "zone ", g[1]);
 	return kv_tokens(ev, section, g[2].ptr, g[2].len, "count") > 0;
 }
 
@@ -1094,12 +1159,12 @@ bool oom_apply_buddy(oom_patterns *p, oomsift_event *ev, const char *msg, size_t
 	oomsift_span g[3];
 	char section[64];
 	int64_t v;
-	int n;
+	size_t n;
 
 	if (!oomsift_re_match(&p->buddy, msg, len, g, 3) || !oomsift_span_i64(g[2], &v))
 		return false;
-	n = snprintf(section, sizeof(section), "zone %.*s", (int)g[1].len, g[1].ptr);
-	if (n < 0 || (size_t)n >= sizeof(section)) /* no zone has such a name */
+	n = section_name(section, sizeof(section), "zone ", g[1]);
+	if (n >= sizeof(section)) /* no zone has such a name */
 		return false;
 	return oom_add_kv(ev, section, (size_t)n, "buddy_free", 10, v, "kB");
 }
@@ -1279,7 +1344,8 @@ bool oom_apply_task_row(oomsift_event *ev, const oom_columns *cols, const char *
 	while ((b = memchr(b, '[', (size_t)(end - b))) != NULL) {
 		task_init(&t);
 		if (parse_row_at(ev, cols, b, end, &t)) {
-			if (oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(t),
+			if (ev->ntasks == ev->tasks_cap &&
+			    oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(t),
 			                        ev->ntasks + 1, MAX_TASKS) < 0)
 				return false;
 			ev->tasks[ev->ntasks++] = t;

@@ -73,6 +73,12 @@ oom_line oom_classify_body(const char *msg, size_t len);
  * oom_classify_body(), with one pass over the line. */
 oom_line oom_classify(const char *msg, size_t len, bool in_report);
 
+/* oom_classify(), remembered: a line of a report often repeats one seen
+ * before (a call trace, a header line), and its text decides its class. The
+ * last line of each of a fixed number of hash slots is kept with its class;
+ * the text is compared in full before its class is taken. */
+oom_line oom_classify_line(oom_patterns *p, const char *msg, size_t len, bool in_report);
+
 /* Task-table column layout read from a header line (L8). */
 #define OOM_MAX_COLS 24
 typedef struct oom_columns {

@@ -1235,6 +1235,37 @@ static void test_classify_many_needles(void **state)
 	                 OOM_TASK_HEADER);
 }
 
+/* oom_classify_line() answers as oom_classify() does: for a line seen again,
+ * in and out of a report, for lines too long to keep, and for many lines
+ * that share its hash slots. */
+static void test_classify_line_remembered(void **state)
+{
+	oom_patterns *p = *state;
+	static const char *const lines[] = {
+	    "Mem-Info:",
+	    "Call Trace:",
+	    "Node 0 DMA: 1*4kB = 4kB",
+	    "doxygen invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE), order=0, "
+	    "oom_score_adj=0",
+	    "Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 "
+	    "04/01/2014 and then some more text to pass the length that is kept",
+	    "Out of memory: Killed process 1234 (java) total-vm:100kB, anon-rss:10kB",
+	};
+	char buf[64];
+
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < ARRAY_LEN(lines); i++)
+			for (int in_report = 0; in_report < 2; in_report++)
+				assert_int_equal(oom_classify_line(p, M(lines[i]), in_report),
+				                 oom_classify(M(lines[i]), in_report));
+	for (int i = 0; i < 20000; i++) {
+		int n = snprintf(buf, sizeof(buf), i % 3 ? "%d pages RAM" : "line %d Mem-Info:", i);
+		assert_int_equal(oom_classify_line(p, buf, (size_t)n, true),
+		                 oom_classify(buf, (size_t)n, true));
+	}
+	assert_int_equal(oom_classify_line(p, "", 0, true), OOM_NONE);
+}
+
 /* oom_match_stat_kv() gives what the pattern it replaces gives: the same
  * answer and the same groups, on memory.stat lines and on lines near them. */
 static void test_l5_stat_kv_as_pattern(void **state)
@@ -1349,6 +1380,7 @@ int main(void)
 	    cmocka_unit_test(test_classify_body),
 	    cmocka_unit_test(test_classify_pair_filter),
 	    cmocka_unit_test(test_classify_many_needles),
+	    cmocka_unit_test(test_classify_line_remembered),
 	    cmocka_unit_test(test_l5_stat_kv_as_pattern),
 	    /* Regression tests of fixed bugs. */
 	    cmocka_unit_test(test_l9_mems_allowed_with_comma),
