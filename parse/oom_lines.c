@@ -112,9 +112,21 @@ void oom_patterns_free(oom_patterns *p)
 
 /* ---- small text helpers ---- */
 
+/* memmem(), by memchr for the needle's first byte (vectorised; glibc's
+ * memmem is not, for these short needles) and memcmp. */
 static const char *find(const char *s, size_t len, const char *needle)
 {
-	return memmem(s, len, needle, strlen(needle));
+	size_t n = strlen(needle);
+	const char *p = s, *end = s + len;
+
+	if (n == 0)
+		return s;
+	while ((size_t)(end - p) >= n && (p = memchr(p, needle[0], (size_t)(end - p) - n + 1))) {
+		if (memcmp(p, needle, n) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
 }
 
 static bool has(const char *s, size_t len, const char *needle)
@@ -125,10 +137,9 @@ static bool has(const char *s, size_t len, const char *needle)
 /* Last occurrence of needle in s[0..len). */
 static const char *find_last(const char *s, size_t len, const char *needle)
 {
-	size_t n = strlen(needle);
 	const char *last = NULL, *p = s;
 
-	while ((p = memmem(p, len - (size_t)(p - s), needle, n)) != NULL) {
+	while ((p = find(p, len - (size_t)(p - s), needle)) != NULL) {
 		last = p;
 		p++;
 	}
