@@ -219,13 +219,19 @@ static bool read_fraction(cursor *c, double *frac)
 	return n > 0;
 }
 
-/* "123.456789" as seconds. */
+/* "123.456789" as seconds: read_num(c, 1, 12) without its overflow test
+ * (12 digits cannot overflow), a '.', then the fraction. */
 static bool read_seconds(cursor *c, double *s)
 {
-	int64_t whole;
+	const char *p = c->p, *start = p;
+	const char *stop = c->end - p > 12 ? p + 12 : c->end;
+	int64_t whole = 0;
 	double frac;
 
-	if (!read_num(c, 1, 12, &whole) || !eat(c, '.') || !read_fraction(c, &frac))
+	while (p < stop && (unsigned)(*p - '0') <= 9)
+		whole = whole * 10 + (*p++ - '0');
+	c->p = p;
+	if (p == start || !eat(c, '.') || !read_fraction(c, &frac))
 		return false;
 	*s = (double)whole + frac;
 	return true;

@@ -23,10 +23,15 @@
 /* The fingerprint's text is gathered and hashed in pieces this large: one
  * hash update per piece, not two per line. */
 #define HASH_PIECE 4096
-/* A report's raw text starts with room for the host's last report, within
- * these bounds, so that it seldom grows (each growth copies it). */
+/* A report's raw text starts with room for half as much again as the
+ * host's last report, within these bounds, so that it seldom grows (each
+ * growth copies it). */
 #define RAW_START_MIN (4u << 10)
 #define RAW_START_MAX (256u << 10)
+/* and room for task rows and values, when the last report had at most
+ * START_ITEMS_MAX of them */
+#define START_ITEMS_MAX 4096
+#define MAX_TASKS_START (START_ITEMS_MAX * 2)
 
 enum report_state { ST_OPEN, ST_GRACE };
 
@@ -53,7 +58,8 @@ typedef struct host_state {
 	bool timed_grace; /* counted in ntimed_grace */
 	bool have_uptime, have_wall;
 	XXH3_state_t *hash;
-	size_t last_raw_size; /* of the host's last report */
+	/* of the host's last report: raw text, task rows, values */
+	size_t last_raw_size, last_ntasks, last_nkvs;
 	/* the boot the host's records come from: its journal id, and its start
 	 * as wall - uptime, learnt from records that carry both */
 	char boot_id[33];
@@ -350,6 +356,8 @@ static int close_report(oomsift_assembler *a, host_state *h)
 		return 0;
 	h->ev = NULL;
 	h->last_raw_size = ev->raw.len;
+	h->last_ntasks = ev->ntasks;
+	h->last_nkvs = ev->nkvs;
 	a->nopen--;
 	set_timed_grace(a, h, false);
 	h->block = B_NONE;
@@ -363,13 +371,14 @@ static int close_report(oomsift_assembler *a, host_state *h)
 	return us_kernel_closed(a->us, h->us, ev);
 }
 
-/* Gives a new report's raw text room for the host's last one, within bounds
- * (a buffer of oomsift_buf's own kind: it grows it as it grows any). */
+/* Gives a new report's raw text room for half as much again as the host's
+ * last one, within bounds (a buffer of oomsift_buf's own kind: it grows it
+ * as it grows any). */
 static void raw_start(oomsift_buf *raw, size_t last)
 {
 	size_t cap = RAW_START_MIN;
 
-	while (cap < last + 1 && cap < RAW_START_MAX)
+	while (cap < last + last / 2 + 1 && cap < RAW_START_MAX)
 		cap *= 2;
 	if ((raw->data = malloc(cap)) != NULL) {
 		raw->cap = cap;
@@ -389,6 +398,15 @@ static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	oomsift_buf_init(&ev->raw, MAX_RAW);
 	raw_start(&ev->raw, h->last_raw_size);
+	/* Room for half as many again task rows and values as the host's last
+	 * report had (each growth copies the array); past the bound, or out of
+	 * memory, they grow as they come. */
+	if (h->last_ntasks && h->last_ntasks <= START_ITEMS_MAX)
+		(void)oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(*ev->tasks),
+		                          h->last_ntasks + h->last_ntasks / 2, MAX_TASKS_START);
+	if (h->last_nkvs && h->last_nkvs <= START_ITEMS_MAX)
+		(void)oomsift_vec_reserve((void **)&ev->kvs, &ev->kvs_cap, sizeof(*ev->kvs),
+		                          h->last_nkvs + h->last_nkvs / 2, MAX_TASKS_START);
 	ev->host = oomsift_event_strdup(ev, h->name, h->name_len);
 	ev->has_ts = rec->has_wall;
 	ev->ts_unix = rec->wall;
