@@ -989,10 +989,13 @@ static int kv_tokens(oomsift_event *ev, const char *section, const char *text, s
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
 		const char *tok = p, *colon = NULL;
-		while (p < end && *p != ' ' && *p != '\t') {
-			if (*p == ':' && !colon)
-				colon = p;
+		/* to the first ':' (a key holds none), then to the token's end */
+		while (p < end && *p != ' ' && *p != '\t' && *p != ':')
 			p++;
+		if (p < end && *p == ':') {
+			colon = p++;
+			while (p < end && *p != ' ' && *p != '\t')
+				p++;
 		}
 		size_t tl = (size_t)(p - tok);
 		if (tl == 18 && memcmp(tok, "all_unreclaimable?", 18) == 0) {
