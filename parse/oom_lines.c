@@ -1157,12 +1157,119 @@ bool oom_apply_node(oom_patterns *p, oomsift_event *ev, const char *msg, size_t 
 	return kv_tokens(ev, section, g[2].ptr, g[2].len, "count") > 0;
 }
 
+static bool is_digit_char(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alnum_char(char c)
+{
+	return is_digit_char(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A zone name at g as ((?:Node \d+ )?[A-Za-z0-9]+) reads it, with the node
+ * part (the alternative tried first) or without; returns its end, or NULL.
+ * Each run is whole: what follows it (a space, a ':') is outside its class. */
+static const char *zone_name_at(const char *g, const char *end, bool with_node)
+{
+	const char *p = g, *start;
+
+	if (with_node) {
+		if (end - p < 5 || memcmp(p, "Node ", 5) != 0)
+			return NULL;
+		for (start = p += 5; p < end && is_digit_char(*p); p++)
+			;
+		if (p == start || p == end || *p != ' ')
+			return NULL;
+		p++;
+	}
+	for (start = p; p < end && is_alnum_char(*p); p++)
+		;
+	return p > start ? p : NULL;
+}
+
+/* Whether a pattern starting (?:^|\s) may start its group at g. */
+static bool group_may_start(const char *msg, const char *g)
+{
+	return g == msg || is_re_space(g[-1]);
+}
+
+/* A line holding a newline or a carriage return is left to PCRE2, whose
+ * '.' and '$' depend on its newline convention there; oom_match_zone and
+ * oom_match_buddy read the others. */
+static bool has_line_break(const char *msg, size_t len)
+{
+	return memchr(msg, '\n', len) || memchr(msg, '\r', len);
+}
+
+bool oom_match_zone(const char *msg, size_t len, oomsift_span *name, oomsift_span *rest)
+{
+	const char *end = msg + len;
+
+	for (const char *g = msg; g < end; g++) {
+		if (!group_may_start(msg, g))
+			continue;
+		for (int node = 1; node >= 0; node--) {
+			const char *p = zone_name_at(g, end, node), *q, *digits;
+			if (!p || end - p < 6 || memcmp(p, " free:", 6) != 0)
+				continue;
+			for (digits = q = p + 6; q < end && is_digit_char(*q); q++)
+				;
+			if (q == digits || end - q < 3 || memcmp(q, "kB ", 3) != 0)
+				continue;
+			*name = (oomsift_span){g, (size_t)(p - g)};
+			*rest = (oomsift_span){p + 1, (size_t)(end - p - 1)};
+			return true;
+		}
+	}
+	return false;
+}
+
+bool oom_match_buddy(const char *msg, size_t len, oomsift_span *name, oomsift_span *free_kb)
+{
+	const char *end = msg + len, *kb, *digits;
+
+	/* the end is fixed: "= N" and "kB", then blanks */
+	while (end > msg && is_re_space(end[-1]))
+		end--;
+	if (end - msg < 2 || memcmp(end - 2, "kB", 2) != 0)
+		return false;
+	kb = end - 2;
+	for (digits = kb; digits > msg && is_digit_char(digits[-1]); digits--)
+		;
+	if (digits == kb || digits - msg < 2 || memcmp(digits - 2, "= ", 2) != 0)
+		return false;
+	for (const char *g = msg; g < digits; g++) {
+		if (!group_may_start(msg, g))
+			continue;
+		for (int node = 1; node >= 0; node--) {
+			const char *p = zone_name_at(g, end, node), *q, *d;
+			if (!p || end - p < 2 || memcmp(p, ": ", 2) != 0)
+				continue;
+			for (d = q = p + 2; q < end && is_digit_char(*q); q++)
+				;
+			if (q == d || q == end || *q != '*')
+				continue;
+			for (d = ++q; q < end && is_digit_char(*q); q++)
+				;
+			/* then ".*" up to the fixed end, which may not start before it */
+			if (q == d || end - q < 2 || memcmp(q, "kB", 2) != 0 || q + 2 > digits - 2)
+				continue;
+			*name = (oomsift_span){g, (size_t)(p - g)};
+			*free_kb = (oomsift_span){digits, (size_t)(kb - digits)};
+			return true;
+		}
+	}
+	return false;
+}
+
 bool oom_apply_zone(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
 {
 	oomsift_span g[3];
 	char section[64];
 
-	if (!oomsift_re_match(&p->zone, msg, len, g, 3))
+	if (has_line_break(msg, len) ? !oomsift_re_match(&p->zone, msg, len, g, 3)
+	                             : !oom_match_zone(msg, len, &g[1], &g[2]))
 		return false;
 	section_name(section, sizeof(section), "zone ", g[1]);
 	return kv_tokens(ev, section, g[2].ptr, g[2].len, "count") > 0;
@@ -1175,7 +1282,9 @@ bool oom_apply_buddy(oom_patterns *p, oomsift_event *ev, const char *msg, size_t
 	int64_t v;
 	size_t n;
 
-	if (!oomsift_re_match(&p->buddy, msg, len, g, 3) || !oomsift_span_i64(g[2], &v))
+	if ((has_line_break(msg, len) ? !oomsift_re_match(&p->buddy, msg, len, g, 3)
+	                              : !oom_match_buddy(msg, len, &g[1], &g[2])) ||
+	    !oomsift_span_i64(g[2], &v))
 		return false;
 	n = section_name(section, sizeof(section), "zone ", g[1]);
 	if (n >= sizeof(section)) /* no zone has such a name */

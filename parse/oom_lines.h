@@ -115,6 +115,13 @@ bool oom_apply_memcg_stats(oom_patterns *p, oomsift_event *ev, const char *msg, 
  * the pattern (?:^|\s)([a-z_][a-z0-9_]*) (-?\d+)\s*$ would: sets the key and
  * the number. */
 bool oom_match_stat_kv(const char *msg, size_t len, oomsift_span *key, oomsift_span *num);
+/* Match a zone watermark line and a buddy line (L6) as their patterns would,
+ * for a line without a newline or a carriage return: (?:^|\s)((?:Node \d+ )?[A-Za-z0-9]+)
+ * (free:\d+kB .*)$ sets the zone's name and the text from "free:";
+ * (?:^|\s)((?:Node \d+ )?[A-Za-z0-9]+): \d+\*\d+kB.*= (\d+)kB\s*$ the name and
+ * the free total. */
+bool oom_match_zone(const char *msg, size_t len, oomsift_span *name, oomsift_span *rest);
+bool oom_match_buddy(const char *msg, size_t len, oomsift_span *name, oomsift_span *free_kb);
 bool oom_apply_memcg_stat_kv(oom_patterns *p, oomsift_event *ev, const char *section,
                              const char *msg, size_t len);
 bool oom_apply_meminfo_kv(oomsift_event *ev, const char *msg, size_t len);

@@ -1306,6 +1306,63 @@ static void test_l5_stat_kv_as_pattern(void **state)
 	oomsift_re_free(&re);
 }
 
+/* oom_match_zone() and oom_match_buddy() give what the patterns they
+ * replace give, groups included. */
+static void test_l6_zone_buddy_as_patterns(void **state)
+{
+	static const char *const lines[] = {
+	    "Node 0 DMA free:13312kB boost:0kB min:64kB low:80kB",
+	    "DMA32 free:63304kB min:13760kB",
+	    "x Node 0 Normal free:1kB ",
+	    "Node 0 DMA free:1kB",
+	    "Node x DMA free:1kB min:0kB",
+	    "Node 0  DMA free:1kB min:0kB",
+	    "a:Normal free:1kB min:0kB",
+	    "Normal free:kB min",
+	    "Node 0 DMA: 0*4kB 0*8kB 1*1024kB (U) = 13312kB",
+	    "Node 0 DMA32: 550*4kB (UM) 250*8kB = 63624kB  ",
+	    "DMA: 1*4kB = 4kB",
+	    "DMA: 1*4kB= 4kB",
+	    "DMA: 1*4kB",
+	    "DMA: 1*= 4kB",
+	    "Node 0 Normal: 6676*4kB (UME) = 62528kB\t",
+	    "x Node 1 HighMem: 2*4kB = 8kB",
+	    "Node 1 : 2*4kB = 8kB",
+	    "= 5kB",
+	    "",
+	};
+	oomsift_re zone, buddy;
+
+	(void)state;
+	assert_int_equal(
+	    oomsift_re_compile(&zone, "(?:^|\\s)((?:Node \\d+ )?[A-Za-z0-9]+) (free:\\d+kB .*)$"),
+	    0);
+	assert_int_equal(oomsift_re_compile(&buddy, "(?:^|\\s)((?:Node \\d+ )?[A-Za-z0-9]+): "
+	                                            "\\d+\\*\\d+kB.*= (\\d+)kB\\s*$"),
+	                 0);
+	for (size_t i = 0; i < ARRAY_LEN(lines); i++) {
+		oomsift_span g[3], a, b;
+		bool want = oomsift_re_match(&zone, M(lines[i]), g, 3);
+		assert_int_equal(oom_match_zone(M(lines[i]), &a, &b), want);
+		if (want) {
+			assert_ptr_equal(a.ptr, g[1].ptr);
+			assert_int_equal(a.len, g[1].len);
+			assert_ptr_equal(b.ptr, g[2].ptr);
+			assert_int_equal(b.len, g[2].len);
+		}
+		want = oomsift_re_match(&buddy, M(lines[i]), g, 3);
+		assert_int_equal(oom_match_buddy(M(lines[i]), &a, &b), want);
+		if (want) {
+			assert_ptr_equal(a.ptr, g[1].ptr);
+			assert_int_equal(a.len, g[1].len);
+			assert_ptr_equal(b.ptr, g[2].ptr);
+			assert_int_equal(b.len, g[2].len);
+		}
+	}
+	oomsift_re_free(&zone);
+	oomsift_re_free(&buddy);
+}
+
 /* Fixed: oom_apply_summary() ended mems_allowed= at the first ',', but the kernel
  * prints it with %*pbl, so a nodemask of non-adjacent nodes holds commas
  * ("0,2", "0-1,3"; kernel-formats.md Appendix B L9: mems_allowed=([\d,-]*)).
@@ -1382,6 +1439,7 @@ int main(void)
 	    cmocka_unit_test(test_classify_many_needles),
 	    cmocka_unit_test(test_classify_line_remembered),
 	    cmocka_unit_test(test_l5_stat_kv_as_pattern),
+	    cmocka_unit_test(test_l6_zone_buddy_as_patterns),
 	    /* Regression tests of fixed bugs. */
 	    cmocka_unit_test(test_l9_mems_allowed_with_comma),
 	    cmocka_unit_test(test_l5_memcg_stat_v1_total_counts),
