@@ -31,7 +31,7 @@
 /* and room for task rows and values, when the last report had at most
  * START_ITEMS_MAX of them */
 #define START_ITEMS_MAX 4096
-#define MAX_TASKS_START (START_ITEMS_MAX * 2)
+#define START_ITEMS_CAP (START_ITEMS_MAX * 2)
 
 enum report_state { ST_OPEN, ST_GRACE };
 
@@ -403,10 +403,10 @@ static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record
 	 * memory, they grow as they come. */
 	if (h->last_ntasks && h->last_ntasks <= START_ITEMS_MAX)
 		(void)oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(*ev->tasks),
-		                          h->last_ntasks + h->last_ntasks / 2, MAX_TASKS_START);
+		                          h->last_ntasks + h->last_ntasks / 2, START_ITEMS_CAP);
 	if (h->last_nkvs && h->last_nkvs <= START_ITEMS_MAX)
 		(void)oomsift_vec_reserve((void **)&ev->kvs, &ev->kvs_cap, sizeof(*ev->kvs),
-		                          h->last_nkvs + h->last_nkvs / 2, MAX_TASKS_START);
+		                          h->last_nkvs + h->last_nkvs / 2, START_ITEMS_CAP);
 	ev->host = oomsift_event_strdup(ev, h->name, h->name_len);
 	ev->has_ts = rec->has_wall;
 	ev->ts_unix = rec->wall;
