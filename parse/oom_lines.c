@@ -1493,7 +1493,12 @@ static uint64_t line_hash(const char *host, size_t host_len, const char *msg, si
 	XXH3_64bits_reset(&st);
 	XXH3_64bits_update(&st, host, host_len);
 	XXH3_64bits_update(&st, "", 1);
-	for (size_t i = 0; i < len; i++) {
+	/* The text before the first backslash has no escape: hashed as it is
+	 * (a streaming hash gives the same value however its input is cut). */
+	const char *bs = memchr(msg, '\\', len);
+	size_t plain = bs ? (size_t)(bs - msg) : len;
+	XXH3_64bits_update(&st, msg, plain);
+	for (size_t i = plain; i < len; i++) {
 		char c = msg[i];
 		if (c == '\\' && i + 3 < len && msg[i + 1] == 'x' &&
 		    isxdigit((unsigned char)msg[i + 2]) && isxdigit((unsigned char)msg[i + 3])) {
