@@ -47,6 +47,9 @@ static const char *const meta_prefixes[] = {
     "Hint: Some lines were ellipsized",
 };
 
+/* Longest syslog header (time, host, tag) kept for the next line. */
+#define MAX_HEADER 256
+
 /* U+2026, as journalctl --no-full writes where it ellipsized a line. */
 static const char ellipsis[] = "\xe2\x80\xa6";
 
@@ -63,6 +66,18 @@ struct oomsift_envelope {
 	double reltime_wall; /* minute of the last dmesg -e "[Nov20 10:11]" line */
 	bool have_reltime;
 	char *msgbuf; /* unescaped /dev/kmsg message */
+	/* Set by read_tail: where the header of the line being parsed ends
+	 * ("time host tag: "), when the next line may reuse it; else NULL. */
+	const char *tail_end;
+	/* The header of the last line read in full, and its record up to the
+	 * header (no kernel time stamp, no caller id): the lines of one report
+	 * repeat it, and a line that starts with it is read from there on
+	 * (header_reuse). hdr_len 0: none. */
+	char hdr[MAX_HEADER];
+	size_t hdr_len;
+	oomsift_record hdr_rec;
+	char hdr_host[256];
+	char hdr_ident[64];
 };
 
 int oomsift_envelope_new(oomsift_envelope **out, const oomsift_envelope_opts *opts)
@@ -155,46 +170,68 @@ static void skip_spaces(cursor *c)
 }
 
 /* Reads min..max decimal digits into *v. A number past INT64_MAX (a /dev/kmsg
- * field may have 20 digits) is no number: false. */
+ * field may have 20 digits) is no number: false. Works on locals: the
+ * stores through the pointers would otherwise be redone for every digit. */
 static bool read_num(cursor *c, size_t min, size_t max, int64_t *v)
 {
-	size_t n = 0;
+	const char *p = c->p, *start = p;
+	const char *stop = (size_t)(c->end - p) > max ? p + max : c->end;
+	int64_t value = 0;
 
-	*v = 0;
-	while (n < max && c->p < c->end && is_digit(*c->p)) {
-		int digit = *c->p++ - '0';
-		if (*v > (INT64_MAX - digit) / 10)
+	while (p < stop && (unsigned)(*p - '0') <= 9) {
+		int digit = *p++ - '0';
+		/* 18 digits cannot pass INT64_MAX */
+		if (p - start > 18 && value > (INT64_MAX - digit) / 10) {
+			c->p = p;
+			*v = value;
 			return false;
-		*v = *v * 10 + digit;
-		n++;
+		}
+		value = value * 10 + digit;
 	}
-	return n >= min;
+	c->p = p;
+	*v = value;
+	return (size_t)(p - start) >= min;
 }
 
-/* Reads the digits of a fraction (after its separator) as seconds. */
+/* Reads the digits of a fraction (after its separator) as seconds: the
+ * first nine, each times its place value (0.1, then each divided by ten:
+ * the table holds the same doubles the divisions give). */
 static bool read_fraction(cursor *c, double *frac)
 {
-	double scale = 0.1;
+	static const double place[9] = {0.1,
+	                                0.1 / 10,
+	                                0.1 / 10 / 10,
+	                                0.1 / 10 / 10 / 10,
+	                                0.1 / 10 / 10 / 10 / 10,
+	                                0.1 / 10 / 10 / 10 / 10 / 10,
+	                                0.1 / 10 / 10 / 10 / 10 / 10 / 10,
+	                                0.1 / 10 / 10 / 10 / 10 / 10 / 10 / 10,
+	                                0.1 / 10 / 10 / 10 / 10 / 10 / 10 / 10 / 10};
+	const char *p = c->p, *end = c->end;
+	double f = 0;
 	size_t n = 0;
 
-	*frac = 0;
-	while (c->p < c->end && is_digit(*c->p)) {
-		if (n++ < 9) {
-			*frac += (*c->p - '0') * scale;
-			scale /= 10;
-		}
-		c->p++;
-	}
+	for (; p < end && (unsigned)(*p - '0') <= 9; p++, n++)
+		if (n < 9)
+			f += (*p - '0') * place[n];
+	c->p = p;
+	*frac = f;
 	return n > 0;
 }
 
-/* "123.456789" as seconds. */
+/* "123.456789" as seconds: read_num(c, 1, 12) without its overflow test
+ * (12 digits cannot overflow), a '.', then the fraction. */
 static bool read_seconds(cursor *c, double *s)
 {
-	int64_t whole;
+	const char *p = c->p, *start = p;
+	const char *stop = c->end - p > 12 ? p + 12 : c->end;
+	int64_t whole = 0;
 	double frac;
 
-	if (!read_num(c, 1, 12, &whole) || !eat(c, '.') || !read_fraction(c, &frac))
+	while (p < stop && (unsigned)(*p - '0') <= 9)
+		whole = whole * 10 + (*p++ - '0');
+	c->p = p;
+	if (p == start || !eat(c, '.') || !read_fraction(c, &frac))
 		return false;
 	*s = (double)whole + frac;
 	return true;
@@ -499,9 +536,9 @@ static bool read_tail(oomsift_envelope *env, cursor *c, oomsift_record *rec, boo
 	oomsift_span g[8];
 	oomsift_span host, tag, pid_text;
 	int64_t pid;
+	bool fast = tail_fast(c->p, c->end, g);
 
-	if (!tail_fast(c->p, c->end, g) &&
-	    !oomsift_re_match(&env->tail, c->p, (size_t)(c->end - c->p), g, 8))
+	if (!fast && !oomsift_re_match(&env->tail, c->p, (size_t)(c->end - c->p), g, 8))
 		return false;
 	host = g[4].ptr ? g[4] : g[5];
 	tag = g[1].ptr ? g[1] : g[3].ptr ? g[3] : g[6];
@@ -516,6 +553,12 @@ static bool read_tail(oomsift_envelope *env, cursor *c, oomsift_record *rec, boo
 	if (pid_text.ptr && oomsift_span_i64(pid_text, &pid))
 		rec->pid = pid;
 	set_msg(rec, g[0].ptr + g[0].len, c->end);
+	/* tail_fast looked at no byte after "tag: ": a line with the same bytes
+	 * up to there has the same header (the regex's alternatives may look
+	 * further, and "tag:" may be followed by the space it takes). */
+	env->tail_end = fast && g[6].ptr && g[0].len && g[0].ptr[g[0].len - 1] == ' '
+	                    ? g[0].ptr + g[0].len
+	                    : NULL;
 	strip_kernel_ts(env, rec);
 	return true;
 }
@@ -1112,23 +1155,98 @@ static void parse_unwrapped(oomsift_envelope *env, const char *line, size_t len,
 		    (rec->msg_len >= 3 && memcmp(rec->msg + rec->msg_len - 3, "...", 3) == 0);
 }
 
+/* The reader a wrapper's lines go through, for the wrappers whose header
+ * may be reused: 1 parse_bsd, 2 parse_iso, 0 others. */
+static int header_reader(oomsift_wrapper w)
+{
+	switch (w) {
+	case OOMSIFT_WRAP_RFC3164:
+	case OOMSIFT_WRAP_JOURNAL_SHORT:
+		return 1;
+	case OOMSIFT_WRAP_RFC3339:
+	case OOMSIFT_WRAP_JOURNAL_ISO:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/* The wrapper find_wrapper tries first on the next line. */
+static oomsift_wrapper first_tried(const oomsift_envelope *env)
+{
+	if (env->opts.forced)
+		return env->opts.force;
+	return env->opts.prefer != OOMSIFT_WRAP_BARE ? env->opts.prefer : env->last;
+}
+
+/* Keeps the header of a line just read by parse_bsd or parse_iso, and its
+ * record as it was before the kernel time stamp was read. */
+static void header_keep(oomsift_envelope *env, const char *line, const oomsift_record *rec)
+{
+	size_t n = env->tail_end ? (size_t)(env->tail_end - line) : 0;
+
+	env->hdr_len = 0;
+	if (!n || n > sizeof(env->hdr) || !header_reader(rec->wrapper))
+		return;
+	memcpy(env->hdr, line, n);
+	env->hdr_rec = *rec;
+	env->hdr_rec.caller = NULL;
+	env->hdr_rec.caller_len = 0;
+	env->hdr_rec.has_uptime = false;
+	env->hdr_rec.uptime = 0;
+	env->hdr_rec.cut = false;
+	if (rec->host)
+		env->hdr_rec.host = keep(env->hdr_host, sizeof(env->hdr_host), rec->host,
+		                         rec->host_len, &env->hdr_rec.host_len);
+	if (rec->ident)
+		env->hdr_rec.ident = keep(env->hdr_ident, sizeof(env->hdr_ident), rec->ident,
+		                          rec->ident_len, &env->hdr_rec.ident_len);
+	env->hdr_len = n;
+}
+
+/* A line that starts with the kept header, and that find_wrapper would
+ * give to the same reader first, is read as that reader would read it:
+ * every byte the reader looks at up to the header's end is the same, and
+ * it looks at none after it (read_tail sets tail_end only then); the
+ * kernel time stamp after the header is read as the reader reads it. */
+static bool header_reuse(oomsift_envelope *env, const char *line, size_t len, uint64_t lineno,
+                         oomsift_record *rec)
+{
+	if (!env->hdr_len || len < env->hdr_len ||
+	    header_reader(first_tried(env)) != header_reader(env->hdr_rec.wrapper) ||
+	    memcmp(line, env->hdr, env->hdr_len) != 0)
+		return false;
+	*rec = env->hdr_rec;
+	rec->lineno = lineno;
+	set_msg(rec, line + env->hdr_len, line + len);
+	strip_kernel_ts(env, rec);
+	return true;
+}
+
 void oomsift_envelope_parse(oomsift_envelope *env, const char *line, size_t len, uint64_t lineno,
                             oomsift_record *rec)
 {
-	memset(rec, 0, sizeof(*rec));
-	rec->pid = -1;
-	rec->lineno = lineno;
 	if (env->prev.wrapper == OOMSIFT_WRAP_KMSG && is_kmsg_dict(line, len)) {
+		memset(rec, 0, sizeof(*rec));
+		rec->pid = -1;
+		rec->lineno = lineno;
 		rec->wrapper = OOMSIFT_WRAP_META;
 		set_msg(rec, line, line + len);
 		return;
 	}
-	if (!find_wrapper(env, line, len, rec)) {
-		parse_unwrapped(env, line, len, lineno, rec);
-		return;
+	if (!header_reuse(env, line, len, lineno, rec)) {
+		memset(rec, 0, sizeof(*rec));
+		rec->pid = -1;
+		rec->lineno = lineno;
+		env->tail_end = NULL;
+		if (!find_wrapper(env, line, len, rec)) {
+			parse_unwrapped(env, line, len, lineno, rec);
+			return;
+		}
+		if (rec->wrapper == OOMSIFT_WRAP_MARK || rec->wrapper == OOMSIFT_WRAP_META)
+			return;
+		header_keep(env, line, rec);
 	}
-	if (rec->wrapper == OOMSIFT_WRAP_MARK || rec->wrapper == OOMSIFT_WRAP_META)
-		return;
 	if (pager_may_cut(rec->wrapper) && has_ellipsis(rec->msg, rec->msg_len))
 		rec->cut = true;
 	if (env->have_boot) {

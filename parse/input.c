@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,26 @@ static int on_memevent(void *ctx, const oomsift_memevent *me)
 	return p->memevent_cb(p->memevent_ctx, &copy);
 }
 
+/* Where a record's message breaks into the next piece. A message that lies
+ * in its physical line holds no newline (lines end at one): only rsyslog's
+ * "#012" can break it. One the envelope unescaped (/dev/kmsg) may hold
+ * either. */
+static const char *next_break(bool in_line, const char *msg, size_t len, size_t *width)
+{
+	const char *end = msg + len, *p = msg;
+
+	if (!in_line)
+		return oomsift_record_next_break(msg, len, width);
+	while (end - p >= 4 && (p = memchr(p, '#', (size_t)(end - p) - 3)) != NULL) {
+		if (memcmp(p, "#012", 4) == 0) {
+			*width = 4;
+			return p;
+		}
+		p++;
+	}
+	return NULL;
+}
+
 /* Feeds one physical line. A record may hold several lines (rsyslog's
  * imjournal folds them with "#012", /dev/kmsg escapes them as \x0a): each
  * piece is a record of its own. */
@@ -88,6 +109,7 @@ static int feed_line(oomsift_parser *p, const char *line, size_t len)
 	oomsift_record rec;
 	const char *msg, *end, *cut;
 	size_t width;
+	bool in_line;
 	int rc;
 
 	if (len && line[len - 1] == '\r')
@@ -100,7 +122,8 @@ static int feed_line(oomsift_parser *p, const char *line, size_t len)
 	rec.cut |= p->cut;
 	msg = rec.msg;
 	end = rec.msg + rec.msg_len;
-	while ((cut = oomsift_record_next_break(msg, (size_t)(end - msg), &width)) != NULL) {
+	in_line = (uintptr_t)msg >= (uintptr_t)line && (uintptr_t)end <= (uintptr_t)(line + len);
+	while ((cut = next_break(in_line, msg, (size_t)(end - msg), &width)) != NULL) {
 		rec.msg = msg;
 		rec.msg_len = (size_t)(cut - msg);
 		if ((rc = oomsift_assembler_feed(p->asm_, &rec, line, len)) < 0)
@@ -122,7 +145,7 @@ uint64_t oomsift_cursor_fp(const void *tail, size_t n)
 
 /* After a whole line with no report open, the next line is a safe place to
  * resume at. The check covers the end of that line, when it was kept whole. */
-static void advance_cursor(oomsift_parser *p, uint64_t end_offset)
+static void advance_cursor(oomsift_parser *p, uint64_t end_offset, const char *line, size_t len)
 {
 	size_t n;
 
@@ -135,8 +158,8 @@ static void advance_cursor(oomsift_parser *p, uint64_t end_offset)
 	if (p->dropping || p->cut)
 		return;
 	/* Kept, not hashed: only the last cursor's check is ever needed. */
-	n = p->len + 1 < sizeof(p->tail) ? p->len + 1 : sizeof(p->tail);
-	memcpy(p->tail, p->line + p->len + 1 - n, n - 1);
+	n = len + 1 < sizeof(p->tail) ? len + 1 : sizeof(p->tail);
+	memcpy(p->tail, line + len + 1 - n, n - 1);
 	p->tail[n - 1] = '\n';
 	p->tail_len = n;
 }
@@ -295,6 +318,16 @@ static const char *feed_full(oomsift_parser *p, const char *s, const char *end, 
 	const char *nul = memchr(s, '\0', (size_t)(stop - s));
 	const char *content_end = nul ? nul : stop;
 
+	/* A whole line within the data, with no NUL and within the cap, is read
+	 * where it is: copied, it would be the same bytes. */
+	if (nl && !nul && !p->len && !p->dropping && (size_t)(nl - s) <= OOMSIFT_MAX_LINE) {
+		p->offset += (uint64_t)(nl + 1 - s);
+		if ((*rc = feed_line(p, s, (size_t)(nl - s))) < 0)
+			return end;
+		advance_cursor(p, p->offset, s, (size_t)(nl - s));
+		return nl + 1;
+	}
+
 	if (!p->dropping) {
 		size_t take = (size_t)(content_end - s);
 		if (p->len + take > OOMSIFT_MAX_LINE) {
@@ -314,7 +347,7 @@ static const char *feed_full(oomsift_parser *p, const char *s, const char *end, 
 	p->offset += (uint64_t)(nl + 1 - s);
 	if ((*rc = feed_line(p, p->line, p->len)) < 0)
 		return end;
-	advance_cursor(p, p->offset);
+	advance_cursor(p, p->offset, p->line, p->len);
 	p->len = 0;
 	p->dropping = p->cut = false;
 	return nl + 1;

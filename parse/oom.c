@@ -20,6 +20,18 @@
  * kill line has no clock. */
 #define GRACE_LINES 100
 #define GRACE_S     10.0
+/* The fingerprint's text is gathered and hashed in pieces this large: one
+ * hash update per piece, not two per line. */
+#define HASH_PIECE 4096
+/* A report's raw text starts with room for half as much again as the
+ * host's last report, within these bounds, so that it seldom grows (each
+ * growth copies it). */
+#define RAW_START_MIN (4u << 10)
+#define RAW_START_MAX (256u << 10)
+/* and room for task rows and values, when the last report had at most
+ * START_ITEMS_MAX of them */
+#define START_ITEMS_MAX 4096
+#define START_ITEMS_CAP (START_ITEMS_MAX * 2)
 
 enum report_state { ST_OPEN, ST_GRACE };
 
@@ -46,6 +58,8 @@ typedef struct host_state {
 	bool timed_grace; /* counted in ntimed_grace */
 	bool have_uptime, have_wall;
 	XXH3_state_t *hash;
+	/* of the host's last report: raw text, task rows, values */
+	size_t last_raw_size, last_ntasks, last_nkvs;
 	/* the boot the host's records come from: its journal id, and its start
 	 * as wall - uptime, learnt from records that carry both */
 	char boot_id[33];
@@ -71,6 +85,11 @@ struct oomsift_assembler {
 	/* fingerprints handed out in this run, to number identical reports */
 	uint64_t *seen;
 	size_t seen_cap, nseen;
+	/* text for one host's fingerprint hash not hashed yet (hash_flush): the
+	 * host's index + 1 (the array moves when it grows), 0 when none */
+	size_t hash_owner;
+	size_t hash_len;
+	char hash_piece[HASH_PIECE];
 };
 
 int oomsift_assembler_new(oomsift_assembler **out, const char *default_host, oomsift_event_cb cb,
@@ -189,6 +208,47 @@ static host_state *host_get(oomsift_assembler *a, const char *name, size_t len)
 	return h;
 }
 
+/* ---- the fingerprint's hash ---- */
+
+/* Hashes the text gathered for a host's fingerprint. Streaming hashes give
+ * the same value however their input is cut, so gathering changes nothing. */
+static void hash_flush(oomsift_assembler *a)
+{
+	if (a->hash_owner && a->hash_len)
+		XXH3_128bits_update(a->hosts[a->hash_owner - 1].hash, a->hash_piece, a->hash_len);
+	a->hash_owner = 0;
+	a->hash_len = 0;
+}
+
+static size_t host_index(const oomsift_assembler *a, const host_state *h)
+{
+	return (size_t)(h - a->hosts) + 1;
+}
+
+/* Adds bytes to a host's fingerprint text. */
+static void hash_add(oomsift_assembler *a, host_state *h, const char *p, size_t n)
+{
+	if (a->hash_owner != host_index(a, h) || a->hash_len + n > sizeof(a->hash_piece))
+		hash_flush(a);
+	if (n > sizeof(a->hash_piece)) {
+		XXH3_128bits_update(h->hash, p, n);
+		return;
+	}
+	a->hash_owner = host_index(a, h);
+	memcpy(a->hash_piece + a->hash_len, p, n);
+	a->hash_len += n;
+}
+
+/* Starts a host's fingerprint afresh: text gathered for it is dropped. */
+static void hash_reset(oomsift_assembler *a, host_state *h)
+{
+	if (a->hash_owner == host_index(a, h)) {
+		a->hash_owner = 0;
+		a->hash_len = 0;
+	}
+	XXH3_128bits_reset(h->hash);
+}
+
 /* ---- opening and closing reports ---- */
 
 static bool seen_before(oomsift_assembler *a, uint64_t key)
@@ -236,6 +296,8 @@ static void fingerprint(oomsift_assembler *a, host_state *h, oomsift_event *ev)
 		snprintf(when, sizeof(when), "u%.3f", ev->uptime_s);
 	else
 		when[0] = '\0';
+	if (a->hash_owner == host_index(a, h))
+		hash_flush(a);
 	for (;;) {
 		XXH3_state_t s;
 		XXH3_copyState(&s, h->hash);
@@ -293,6 +355,9 @@ static int close_report(oomsift_assembler *a, host_state *h)
 	if (!ev)
 		return 0;
 	h->ev = NULL;
+	h->last_raw_size = ev->raw.len;
+	h->last_ntasks = ev->ntasks;
+	h->last_nkvs = ev->nkvs;
 	a->nopen--;
 	set_timed_grace(a, h, false);
 	h->block = B_NONE;
@@ -306,6 +371,21 @@ static int close_report(oomsift_assembler *a, host_state *h)
 	return us_kernel_closed(a->us, h->us, ev);
 }
 
+/* Gives a new report's raw text room for half as much again as the host's
+ * last one, within bounds (a buffer of oomsift_buf's own kind: it grows it
+ * as it grows any). */
+static void raw_start(oomsift_buf *raw, size_t last)
+{
+	size_t cap = RAW_START_MIN;
+
+	while (cap < last + last / 2 + 1 && cap < RAW_START_MAX)
+		cap *= 2;
+	if ((raw->data = malloc(cap)) != NULL) {
+		raw->cap = cap;
+		raw->data[0] = '\0';
+	}
+}
+
 static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record *rec)
 {
 	oomsift_event *ev;
@@ -317,6 +397,16 @@ static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record
 	if (!ev)
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	oomsift_buf_init(&ev->raw, MAX_RAW);
+	raw_start(&ev->raw, h->last_raw_size);
+	/* Room for half as many again task rows and values as the host's last
+	 * report had (each growth copies the array); past the bound, or out of
+	 * memory, they grow as they come. */
+	if (h->last_ntasks && h->last_ntasks <= START_ITEMS_MAX)
+		(void)oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(*ev->tasks),
+		                          h->last_ntasks + h->last_ntasks / 2, START_ITEMS_CAP);
+	if (h->last_nkvs && h->last_nkvs <= START_ITEMS_MAX)
+		(void)oomsift_vec_reserve((void **)&ev->kvs, &ev->kvs_cap, sizeof(*ev->kvs),
+		                          h->last_nkvs + h->last_nkvs / 2, START_ITEMS_CAP);
 	ev->host = oomsift_event_strdup(ev, h->name, h->name_len);
 	ev->has_ts = rec->has_wall;
 	ev->ts_unix = rec->wall;
@@ -332,19 +422,19 @@ static int open_report(oomsift_assembler *a, host_state *h, const oomsift_record
 	h->st = ST_OPEN;
 	set_timed_grace(a, h, false);
 	h->last_raw_line = 0;
-	XXH3_128bits_reset(h->hash);
-	XXH3_128bits_update(h->hash, h->name, h->name_len + 1);
+	hash_reset(a, h);
+	hash_add(a, h, h->name, h->name_len + 1);
 	return 0;
 }
 
 /* ---- one record ---- */
 
-static void hash_message(host_state *h, const char *msg, size_t len)
+static void hash_message(oomsift_assembler *a, host_state *h, const char *msg, size_t len)
 {
 	while (len && (msg[len - 1] == ' ' || msg[len - 1] == '\t'))
 		len--;
-	XXH3_128bits_update(h->hash, msg, len);
-	XXH3_128bits_update(h->hash, "\n", 1);
+	hash_add(a, h, msg, len);
+	hash_add(a, h, "\n", 1);
 }
 
 /* Keeps a physical line once, however many records it held (a line folded
@@ -358,9 +448,18 @@ static void keep_raw(host_state *h, const oomsift_record *rec, const char *line,
 	h->last_raw_line = rec->lineno;
 	h->last_raw_ptr = line;
 	h->last_raw_len = len;
-	/* Past the cap the raw text stops growing; the parsed fields stay whole. */
-	if (oomsift_buf_append(&h->ev->raw, line, len) == 0)
-		oomsift_buf_putc(&h->ev->raw, '\n');
+	/* Past the cap the raw text stops growing; the parsed fields stay whole.
+	 * A line and its newline that fit in the room there is are copied here
+	 * (the room never passes the cap), the rest as oomsift_buf does. */
+	oomsift_buf *raw = &h->ev->raw;
+	if (raw->len + len + 2 <= raw->cap) {
+		memcpy(raw->data + raw->len, line, len);
+		raw->len += len;
+		raw->data[raw->len++] = '\n';
+		raw->data[raw->len] = '\0';
+	} else if (oomsift_buf_append(raw, line, len) == 0) {
+		oomsift_buf_putc(raw, '\n');
+	}
 }
 
 static int add_kill(oomsift_event *ev, const oomsift_kill *k)
@@ -422,12 +521,13 @@ static int on_killed(oomsift_assembler *a, host_state *h, const oomsift_record *
 		set_victim(h->ev, &k);
 		oom_set_key(&h->ev->key_kill, h->name, h->name_len, rec);
 	}
-	hash_message(h, rec->msg, rec->msg_len);
+	hash_message(a, h, rec->msg, rec->msg_len);
 	enter_grace(a, h, rec);
 	return 0;
 }
 
-static int on_extra_kill(host_state *h, oom_line type, const oomsift_record *rec)
+static int on_extra_kill(oomsift_assembler *a, host_state *h, oom_line type,
+                         const oomsift_record *rec)
 {
 	oomsift_kill k;
 	bool ok;
@@ -446,7 +546,7 @@ static int on_extra_kill(host_state *h, oom_line type, const oomsift_record *rec
 		if (!ours)
 			return 0;
 	}
-	hash_message(h, rec->msg, rec->msg_len);
+	hash_message(a, h, rec->msg, rec->msg_len);
 	return add_kill(h->ev, &k);
 }
 
@@ -487,7 +587,7 @@ static int on_marker(oomsift_assembler *a, host_state *h, oom_line type, const o
 	case OOM_UNABLE_REAP:
 		if (!h->ev)
 			return 1;
-		if ((rc = on_extra_kill(h, type, rec)) < 0)
+		if ((rc = on_extra_kill(a, h, type, rec)) < 0)
 			return rc;
 		return 1;
 	case OOM_GROUP:
@@ -508,7 +608,7 @@ static int on_marker(oomsift_assembler *a, host_state *h, oom_line type, const o
 			return rc;
 		if (!h->ev->panic)
 			oom_apply_panic(h->ev, rec->msg, rec->msg_len);
-		hash_message(h, rec->msg, rec->msg_len);
+		hash_message(a, h, rec->msg, rec->msg_len);
 		keep_raw(h, rec, line, line_len);
 		rc = close_report(a, h);
 		return rc < 0 ? rc : 1;
@@ -531,7 +631,7 @@ static int on_marker(oomsift_assembler *a, host_state *h, oom_line type, const o
 		return 0;
 	}
 	h->suspended = false;
-	hash_message(h, rec->msg, rec->msg_len);
+	hash_message(a, h, rec->msg, rec->msg_len);
 	return 1;
 }
 
@@ -619,7 +719,7 @@ static void on_body(oomsift_assembler *a, host_state *h, oom_line type, const oo
 		used = false;
 	}
 	if (used)
-		hash_message(h, m, n);
+		hash_message(a, h, m, n);
 }
 
 /* Closes the host's report when the record shows it has ended: a new boot
@@ -740,11 +840,12 @@ static int feed_record(oomsift_assembler *a, host_state *h, const oomsift_record
 	 * comm may hold any marker text ("Killed process " fits in 15 bytes). */
 	if (h->ev && h->st == ST_OPEN && h->have_cols && !h->suspended &&
 	    oom_apply_task_row(h->ev, &h->cols, rec->msg, rec->msg_len)) {
-		hash_message(h, rec->msg, rec->msg_len);
+		hash_message(a, h, rec->msg, rec->msg_len);
 		keep_raw(h, rec, line, line_len);
 		return 0;
 	}
-	type = oom_classify(rec->msg, rec->msg_len, h->ev && h->st == ST_OPEN && !h->suspended);
+	type = oom_classify_line(a->pat, rec->msg, rec->msg_len,
+	                         h->ev && h->st == ST_OPEN && !h->suspended);
 	if (type != OOM_NONE && type <= OOM_BOOT) { /* a marker */
 		rc = on_marker(a, h, type, rec, line, line_len);
 		if (rc < 0 || (rc = on_userspace_marker(a, h, type, rec)) < 0)

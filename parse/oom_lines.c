@@ -1,10 +1,17 @@
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "oomsift/error.h"
 #include "parse/oom_lines.h"
@@ -14,10 +21,24 @@
 #define MAX_TASKS 200000
 #define MAX_KVS   100000
 
+/* Lines of up to CACHE_TEXT bytes are remembered with their class, in a
+ * table of CACHE_SLOTS by the hash of their text (see oom_classify_line). */
+#define CACHE_SLOTS 4096
+#define CACHE_TEXT  160
+
+typedef struct class_slot {
+	uint64_t hash;
+	uint8_t len; /* 0: empty (an empty line is not kept) */
+	uint8_t in_report;
+	uint8_t type;
+	char text[CACHE_TEXT];
+} class_slot;
+
 struct oom_patterns {
+	class_slot *cache;
 	oomsift_re invoked, cpuset, cpu_hdr, pid_hdr, task_in, limit_reached, memcg_counter,
-	    memcg_stats, stat_kv, node, zone, buddy, hugepages, show_mem, swap_free, swap_total,
-	    task_header, group;
+	    memcg_stats, node, zone, buddy, hugepages, show_mem, swap_free, swap_total, task_header,
+	    group;
 };
 
 static const struct {
@@ -44,7 +65,6 @@ static const struct {
     P(memcg_counter, "(?<![\\w+])(memory|memory\\+swap|kmem|swap): usage (\\d+)kB, "
                      "limit (\\d+)kB, failcnt (\\d+)"),
     P(memcg_stats, "Memory cgroup stats for (.*?):(?:\\s*$| (\\S+:.*)$)"),
-    P(stat_kv, "(?:^|\\s)([a-z_][a-z0-9_]*) (-?\\d+)\\s*$"),
     P(node, "(?:^|\\s)Node (\\d+) (active_anon:.*)$"),
     P(zone, "(?:^|\\s)((?:Node \\d+ )?[A-Za-z0-9]+) (free:\\d+kB .*)$"),
     P(buddy, "(?:^|\\s)((?:Node \\d+ )?[A-Za-z0-9]+): \\d+\\*\\d+kB.*= (\\d+)kB\\s*$"),
@@ -65,8 +85,10 @@ int oom_patterns_new(oom_patterns **out)
 	oom_patterns *p = calloc(1, sizeof(*p));
 	int rc;
 
-	if (!p)
+	if (!p || !(p->cache = calloc(CACHE_SLOTS, sizeof(*p->cache)))) {
+		free(p);
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < sizeof(pattern_table) / sizeof(pattern_table[0]); i++) {
 		oomsift_re *re = (oomsift_re *)((char *)p + pattern_table[i].offset);
 		if ((rc = oomsift_re_compile(re, pattern_table[i].pattern)) < 0) {
@@ -84,14 +106,27 @@ void oom_patterns_free(oom_patterns *p)
 		return;
 	for (size_t i = 0; i < sizeof(pattern_table) / sizeof(pattern_table[0]); i++)
 		oomsift_re_free((oomsift_re *)((char *)p + pattern_table[i].offset));
+	free(p->cache);
 	free(p);
 }
 
 /* ---- small text helpers ---- */
 
+/* memmem(), by memchr for the needle's first byte (vectorised; glibc's
+ * memmem is not, for these short needles) and memcmp. */
 static const char *find(const char *s, size_t len, const char *needle)
 {
-	return memmem(s, len, needle, strlen(needle));
+	size_t n = strlen(needle);
+	const char *p = s, *end = s + len;
+
+	if (n == 0)
+		return s;
+	while ((size_t)(end - p) >= n && (p = memchr(p, needle[0], (size_t)(end - p) - n + 1))) {
+		if (memcmp(p, needle, n) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
 }
 
 static bool has(const char *s, size_t len, const char *needle)
@@ -102,10 +137,9 @@ static bool has(const char *s, size_t len, const char *needle)
 /* Last occurrence of needle in s[0..len). */
 static const char *find_last(const char *s, size_t len, const char *needle)
 {
-	size_t n = strlen(needle);
 	const char *last = NULL, *p = s;
 
-	while ((p = memmem(p, len - (size_t)(p - s), needle, n)) != NULL) {
+	while ((p = find(p, len - (size_t)(p - s), needle)) != NULL) {
 		last = p;
 		p++;
 	}
@@ -123,7 +157,8 @@ static void trim_right(oomsift_span *sp)
 		sp->len--;
 }
 
-/* Reads a decimal integer at p (optional '-'); returns the end or NULL. */
+/* Reads a decimal integer at p (optional '-'); returns the end or NULL. The
+ * first 19 digits cannot overflow: only later ones are checked. */
 static const char *read_i64(const char *p, const char *end, int64_t *out)
 {
 	bool neg = false;
@@ -135,9 +170,9 @@ static const char *read_i64(const char *p, const char *end, int64_t *out)
 		p++;
 	}
 	start = p;
-	while (p < end && *p >= '0' && *p <= '9') {
+	while (p < end && (unsigned)(*p - '0') <= 9) {
 		unsigned d = (unsigned)(*p - '0');
-		if (v > (UINT64_MAX - d) / 10)
+		if (p - start >= 19 && v > (UINT64_MAX - d) / 10)
 			return NULL;
 		v = v * 10 + d;
 		p++;
@@ -164,43 +199,224 @@ static int64_t num_after(const char *s, size_t len, const char *key)
 
 /* ---- classification ---- */
 
-/* A line and the set of its byte pairs (bigrams, hashed to 256 bits). A
- * needle whose byte pairs are not all in the set cannot occur in the line, so
- * most of the ~20 substring tests per line end after a bit test or two and
- * only the rest run memmem: the answers are those of memmem alone. */
+/* Every string the classifiers look for, named once. */
+#define NEEDLES(X)                                                                                 \
+	X(N_INVOKED, " invoked oom-killer: ")                                                      \
+	X(N_KILLED, "Killed process ")                                                             \
+	X(N_ILL_PROCESS, "ill process ")                                                           \
+	X(N_SHARING, " sharing same memory")                                                       \
+	X(N_SCORE, ") score ")                                                                     \
+	X(N_CONSTRAINT, "oom-kill:constraint=")                                                    \
+	X(N_REAPED, "oom_reaper: reaped process ")                                                 \
+	X(N_UNABLE_REAP, "oom_reaper: unable to reap pid:")                                        \
+	X(N_GROUP, "due to memory.oom.group set")                                                  \
+	X(N_NO_KILLABLE, "Out of memory and no killable processes")                                \
+	X(N_PANIC, "Kernel panic - not syncing: ")                                                 \
+	X(N_PANIC_END, "---[ end Kernel panic")                                                    \
+	X(N_SYSRQ, "Manual OOM execution")                                                         \
+	X(N_ALLOC_FAILURE, "page allocation failure")                                              \
+	X(N_ALLOC_STALLS, "page allocation stalls for")                                            \
+	X(N_VMALLOC_ERROR, "vmalloc error: ")                                                      \
+	X(N_VMALLOC_FAILURE, "vmalloc: allocation failure")                                        \
+	X(N_NOT_ENOUGH, " enough memory for the allocation")                                       \
+	X(N_SHOW_MEMORY, "Show Memory")                                                            \
+	X(N_CPUSET, " cpuset=")                                                                    \
+	X(N_MEMS_ALLOWED, " mems_allowed=")                                                        \
+	X(N_CPU, "CPU: ")                                                                          \
+	X(N_PID, " PID: ")                                                                         \
+	X(N_COMM, " Comm: ")                                                                       \
+	X(N_PID_OLD, "Pid: ")                                                                      \
+	X(N_COMM_OLD, ", comm: ")                                                                  \
+	X(N_HARDWARE, "Hardware name: ")                                                           \
+	X(N_WORKQUEUE, "Workqueue: ")                                                              \
+	X(N_TASK_IN, "Task in ")                                                                   \
+	X(N_KILLED_AS, " killed as a result of limit of ")                                         \
+	X(N_LIMIT_REACHED, "Memory limit reached of cgroup ")                                      \
+	X(N_USAGE, ": usage ")                                                                     \
+	X(N_KB_LIMIT, "kB, limit ")                                                                \
+	X(N_MEMCG_STATS, "Memory cgroup stats for ")                                               \
+	X(N_MEMINFO, "Mem-Info:")                                                                  \
+	X(N_PERCPU, " per-cpu:")                                                                   \
+	X(N_HI, ": hi:")                                                                           \
+	X(N_BTCH, "btch:")                                                                         \
+	X(N_HUGEPAGES, "hugepages_total=")                                                         \
+	X(N_UNRECLAIMABLE, "all_unreclaimable?")                                                   \
+	X(N_ACTIVE_ANON, " active_anon:")                                                          \
+	X(N_SP_FREE, " free:")                                                                     \
+	X(N_KB_MIN, "kB min:")                                                                     \
+	X(N_FREE, "free:")                                                                         \
+	X(N_SP_MIN, " min:")                                                                       \
+	X(N_KB, "kB")                                                                              \
+	X(N_LOWMEM, "lowmem_reserve[]:")                                                           \
+	X(N_KB_SP, "kB ")                                                                          \
+	X(N_STAR, "*")                                                                             \
+	X(N_EQUALS, " = ")                                                                         \
+	X(N_FREE_SWAP, "Free swap ")                                                               \
+	X(N_TOTAL_SWAP, "Total swap = ")                                                           \
+	X(N_PAGES_RAM, " pages RAM")                                                               \
+	X(N_PAGECACHE, " total pagecache pages")                                                   \
+	X(N_PAGES_RESERVED, " pages reserved")                                                     \
+	X(N_PAGES_SWAP_CACHE, " pages in swap cache")                                              \
+	X(N_PAGES_HIGHMEM, " pages HighMem")                                                       \
+	X(N_PAGES_SHARED, " pages shared")                                                         \
+	X(N_PAGES_NON_SHARED, " pages non-shared")                                                 \
+	X(N_PAGES_CMA, " pages cma reserved")                                                      \
+	X(N_PAGES_HWPOISONED, " pages hwpoisoned")                                                 \
+	X(N_PAGES_PAGETABLE, " pages in pagetable cache")                                          \
+	X(N_TASKS_STATE, "Tasks state (memory values in pages)")                                   \
+	X(N_PID_COL, "pid")                                                                        \
+	X(N_NAME_COL, " name")                                                                     \
+	X(N_TOTAL_VM, "total_vm")
+
+#define NEEDLE_ID(id, text) id,
+typedef enum needle_id { NEEDLES(NEEDLE_ID) N_COUNT } needle_id;
+#undef NEEDLE_ID
+
+#define NEEDLE_TEXT(id, text) text,
+static const char *const needle_text[N_COUNT] = {NEEDLES(NEEDLE_TEXT)};
+#undef NEEDLE_TEXT
+
+#define NEEDLE_LEN(id, text) sizeof(text) - 1,
+static const unsigned char needle_len[N_COUNT] = {NEEDLES(NEEDLE_LEN)};
+#undef NEEDLE_LEN
+
+/* A line, the set of its byte pairs (bigrams, hashed to 256 bits), and the
+ * needles whose pairs are all in it. A needle whose byte pairs are not all in
+ * the set cannot occur in the line, so most of the ~60 substring tests per
+ * line end on a bit, and only the rest search the line: the answers are
+ * those of memmem alone. The candidates are found for all needles at once
+ * (a few instructions each, with no branch). */
 typedef struct line_text {
 	const char *s;
 	size_t n;
 	uint64_t pairs[4];
+	uint64_t candidates[(N_COUNT + 63) / 64];
 } line_text;
+
+/* Each needle's pair set, and the byte its search looks for first (the
+ * first that is neither a space nor a lower-case letter, which log text is
+ * full of). Filled once. */
+static uint64_t needle_pairs[N_COUNT][4] __attribute__((aligned(32)));
+static unsigned char needle_anchor[N_COUNT];
+static bool have_avx2;
+static pthread_once_t needles_once = PTHREAD_ONCE_INIT;
 
 static unsigned pair_bit(char a, char b)
 {
 	return ((unsigned)(unsigned char)a * 37u + (unsigned)(unsigned char)b) & 255u;
 }
 
-static void line_text_init(line_text *t, const char *s, size_t n)
+static void needles_init(void)
 {
-	t->s = s;
-	t->n = n;
-	memset(t->pairs, 0, sizeof(t->pairs));
-	for (size_t i = 0; i + 1 < n; i++) {
-		unsigned h = pair_bit(s[i], s[i + 1]);
-		t->pairs[h >> 6] |= 1ull << (h & 63);
+	for (int id = 0; id < N_COUNT; id++) {
+		const char *s = needle_text[id];
+		size_t len = needle_len[id];
+
+		for (size_t i = 0; i + 1 < len; i++) {
+			unsigned h = pair_bit(s[i], s[i + 1]);
+			needle_pairs[id][h >> 6] |= 1ull << (h & 63);
+		}
+		needle_anchor[id] = 0;
+		for (size_t i = 0; i < len; i++)
+			if (s[i] != ' ' && !(s[i] >= 'a' && s[i] <= 'z')) {
+				needle_anchor[id] = (unsigned char)i;
+				break;
+			}
+	}
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	have_avx2 = __builtin_cpu_supports("avx2");
+#endif
+}
+
+static void candidates_scalar(line_text *t)
+{
+	memset(t->candidates, 0, sizeof(t->candidates));
+	for (int id = 0; id < N_COUNT; id++) {
+		const uint64_t *m = needle_pairs[id];
+		uint64_t missing = (m[0] & ~t->pairs[0]) | (m[1] & ~t->pairs[1]) |
+		                   (m[2] & ~t->pairs[2]) | (m[3] & ~t->pairs[3]);
+		t->candidates[id >> 6] |= (uint64_t)(missing == 0) << (id & 63);
 	}
 }
 
-/* Whether needle occurs in the line. */
-static bool in(const line_text *t, const char *needle)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* One VPTEST a needle: whether its pairs are all among the line's. */
+__attribute__((target("avx2"))) static void candidates_avx2(line_text *t)
 {
-	size_t len = strlen(needle);
+	__m256i line = _mm256_loadu_si256((const __m256i *)t->pairs);
 
-	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned h = pair_bit(needle[i], needle[i + 1]);
-		if (!(t->pairs[h >> 6] & (1ull << (h & 63))))
-			return false;
+	for (int w = 0; w < (N_COUNT + 63) / 64; w++) {
+		uint64_t c = 0;
+		for (int i = 0; i < 64 && w * 64 + i < N_COUNT; i++) {
+			__m256i m = _mm256_load_si256((const __m256i *)needle_pairs[w * 64 + i]);
+			c |= (uint64_t)_mm256_testc_si256(line, m) << i;
+		}
+		t->candidates[w] = c;
 	}
-	return memmem(t->s, t->n, needle, len) != NULL;
+}
+#endif
+
+/* Marks each pair's byte in a table (stores that do not wait on each other,
+ * where setting bits in four words would), then packs the table's top bits
+ * into the four words. */
+static void line_text_init(line_text *t, const char *s, size_t n)
+{
+	unsigned char seen[256];
+
+	t->s = s;
+	t->n = n;
+	memset(seen, 0, sizeof(seen));
+	for (size_t i = 0; i + 1 < n; i++)
+		seen[pair_bit(s[i], s[i + 1])] = 0x80;
+#if defined(__SSE2__)
+	for (int w = 0; w < 4; w++) {
+		uint64_t bits = 0;
+		for (int k = 0; k < 4; k++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(seen + w * 64 + k * 16));
+			bits |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (k * 16);
+		}
+		t->pairs[w] = bits;
+	}
+#else
+	for (int w = 0; w < 4; w++) {
+		uint64_t bits = 0;
+		for (int b = 0; b < 64; b++)
+			bits |= (uint64_t)(seen[w * 64 + b] >> 7) << b;
+		t->pairs[w] = bits;
+	}
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	if (have_avx2) {
+		candidates_avx2(t);
+		return;
+	}
+#endif
+	candidates_scalar(t);
+}
+
+/* Whether a candidate needle occurs in the line. */
+static bool __attribute__((noinline)) search(const line_text *t, needle_id id)
+{
+	size_t len = needle_len[id], k = needle_anchor[id];
+	const char *needle = needle_text[id], *p, *end;
+
+	if (t->n < len)
+		return false;
+	/* places of the anchor byte, from the first place the needle fits */
+	p = t->s + k;
+	end = t->s + t->n - (len - 1 - k);
+	while (p < end && (p = memchr(p, needle[k], (size_t)(end - p))) != NULL) {
+		if (memcmp(p - k, needle, len) == 0)
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* Whether the needle occurs in the line. */
+static inline bool in(const line_text *t, needle_id id)
+{
+	return (t->candidates[id >> 6] >> (id & 63) & 1) && search(t, id);
 }
 
 static oom_line classify_marker(const line_text *t)
@@ -208,35 +424,34 @@ static oom_line classify_marker(const line_text *t)
 	const char *m = t->s;
 	size_t n = t->n;
 
-	if (in(t, " invoked oom-killer: ") ||
-	    (n > 19 && memcmp(m, "invoked oom-killer: ", 20) == 0))
+	if (in(t, N_INVOKED) || (n > 19 && memcmp(m, "invoked oom-killer: ", 20) == 0))
 		return OOM_INVOKED;
-	if (in(t, "Killed process "))
+	if (in(t, N_KILLED))
 		return OOM_KILLED;
-	if (in(t, "ill process ")) {
-		if (in(t, " sharing same memory"))
+	if (in(t, N_ILL_PROCESS)) {
+		if (in(t, N_SHARING))
 			return OOM_SHARED_MM;
-		if (in(t, ") score "))
+		if (in(t, N_SCORE))
 			return OOM_KILL_SELECT;
 	}
-	if (in(t, "oom-kill:constraint="))
+	if (in(t, N_CONSTRAINT))
 		return OOM_SUMMARY;
-	if (in(t, "oom_reaper: reaped process "))
+	if (in(t, N_REAPED))
 		return OOM_REAPED;
-	if (in(t, "oom_reaper: unable to reap pid:"))
+	if (in(t, N_UNABLE_REAP))
 		return OOM_UNABLE_REAP;
-	if (in(t, "due to memory.oom.group set"))
+	if (in(t, N_GROUP))
 		return OOM_GROUP;
-	if (in(t, "Out of memory and no killable processes"))
+	if (in(t, N_NO_KILLABLE))
 		return OOM_NO_KILLABLE;
-	if (in(t, "Kernel panic - not syncing: ") && !in(t, "---[ end Kernel panic"))
+	if (in(t, N_PANIC) && !in(t, N_PANIC_END))
 		return OOM_PANIC;
-	if (in(t, "Manual OOM execution"))
+	if (in(t, N_SYSRQ))
 		return OOM_SYSRQ;
-	if (in(t, "page allocation failure") || in(t, "page allocation stalls for") ||
-	    in(t, "vmalloc error: ") || in(t, "vmalloc: allocation failure") ||
+	if (in(t, N_ALLOC_FAILURE) || in(t, N_ALLOC_STALLS) || in(t, N_VMALLOC_ERROR) ||
+	    in(t, N_VMALLOC_FAILURE) ||
 	    /* 6.6+ "not enough", 6.1-stable "no enough" */
-	    in(t, " enough memory for the allocation") || in(t, "Show Memory"))
+	    in(t, N_NOT_ENOUGH) || in(t, N_SHOW_MEMORY))
 		return OOM_LOOKALIKE;
 	if (n >= 14 && memcmp(m, "Linux version ", 14) == 0)
 		return OOM_BOOT;
@@ -245,49 +460,49 @@ static oom_line classify_marker(const line_text *t)
 
 static oom_line classify_body(const line_text *t)
 {
-	if (in(t, " cpuset=") && in(t, " mems_allowed="))
+	if (in(t, N_CPUSET) && in(t, N_MEMS_ALLOWED))
 		return OOM_CPUSET;
-	if ((in(t, "CPU: ") && in(t, " PID: ") && in(t, " Comm: ")) ||
-	    (in(t, "Pid: ") && in(t, ", comm: ")))
+	if ((in(t, N_CPU) && in(t, N_PID) && in(t, N_COMM)) ||
+	    (in(t, N_PID_OLD) && in(t, N_COMM_OLD)))
 		return OOM_STACK_HDR;
-	if (in(t, "Hardware name: "))
+	if (in(t, N_HARDWARE))
 		return OOM_HARDWARE;
-	if (in(t, "Workqueue: "))
+	if (in(t, N_WORKQUEUE))
 		return OOM_WORKQUEUE;
-	if (in(t, "Task in ") && in(t, " killed as a result of limit of "))
+	if (in(t, N_TASK_IN) && in(t, N_KILLED_AS))
 		return OOM_TASK_IN;
-	if (in(t, "Memory limit reached of cgroup "))
+	if (in(t, N_LIMIT_REACHED))
 		return OOM_LIMIT_REACHED;
-	if (in(t, ": usage ") && in(t, "kB, limit "))
+	if (in(t, N_USAGE) && in(t, N_KB_LIMIT))
 		return OOM_MEMCG_COUNTER;
-	if (in(t, "Memory cgroup stats for "))
+	if (in(t, N_MEMCG_STATS))
 		return OOM_MEMCG_STATS;
-	if (in(t, "Mem-Info:"))
+	if (in(t, N_MEMINFO))
 		return OOM_MEMINFO;
-	if (in(t, " per-cpu:") || (in(t, ": hi:") && in(t, "btch:")))
+	if (in(t, N_PERCPU) || (in(t, N_HI) && in(t, N_BTCH)))
 		return OOM_PERCPU;
-	if (in(t, "hugepages_total="))
+	if (in(t, N_HUGEPAGES))
 		return OOM_HUGEPAGES;
-	if (in(t, "all_unreclaimable?") && in(t, " active_anon:") && !in(t, " free:"))
+	if (in(t, N_UNRECLAIMABLE) && in(t, N_ACTIVE_ANON) && !in(t, N_SP_FREE))
 		return OOM_NODE;
-	if (in(t, " free:") && in(t, "kB min:"))
+	if (in(t, N_SP_FREE) && in(t, N_KB_MIN))
 		return OOM_ZONE;
-	if (in(t, "free:") && in(t, " min:") && in(t, "kB"))
+	if (in(t, N_FREE) && in(t, N_SP_MIN) && in(t, N_KB))
 		return OOM_ZONE;
-	if (in(t, "lowmem_reserve[]:"))
+	if (in(t, N_LOWMEM))
 		return OOM_LOWMEM;
-	if (in(t, "kB ") && in(t, "*") && in(t, " = "))
+	if (in(t, N_KB_SP) && in(t, N_STAR) && in(t, N_EQUALS))
 		return OOM_BUDDY;
-	if (in(t, "Free swap ") || in(t, "Total swap = "))
+	if (in(t, N_FREE_SWAP) || in(t, N_TOTAL_SWAP))
 		return OOM_SWAP;
-	if (in(t, " pages RAM") || in(t, " total pagecache pages") || in(t, " pages reserved") ||
-	    in(t, " pages in swap cache") || in(t, " pages HighMem") || in(t, " pages shared") ||
-	    in(t, " pages non-shared") || in(t, " pages cma reserved") ||
-	    in(t, " pages hwpoisoned") || in(t, " pages in pagetable cache"))
+	if (in(t, N_PAGES_RAM) || in(t, N_PAGECACHE) || in(t, N_PAGES_RESERVED) ||
+	    in(t, N_PAGES_SWAP_CACHE) || in(t, N_PAGES_HIGHMEM) || in(t, N_PAGES_SHARED) ||
+	    in(t, N_PAGES_NON_SHARED) || in(t, N_PAGES_CMA) || in(t, N_PAGES_HWPOISONED) ||
+	    in(t, N_PAGES_PAGETABLE))
 		return OOM_SHOW_MEM;
-	if (in(t, "Tasks state (memory values in pages)"))
+	if (in(t, N_TASKS_STATE))
 		return OOM_TASKS_STATE;
-	if (in(t, "pid") && in(t, " name") && in(t, "total_vm"))
+	if (in(t, N_PID_COL) && in(t, N_NAME_COL) && in(t, N_TOTAL_VM))
 		return OOM_TASK_HEADER;
 	return OOM_NONE;
 }
@@ -296,6 +511,7 @@ oom_line oom_classify_marker(const char *m, size_t n)
 {
 	line_text t;
 
+	pthread_once(&needles_once, needles_init);
 	line_text_init(&t, m, n);
 	return classify_marker(&t);
 }
@@ -304,6 +520,7 @@ oom_line oom_classify_body(const char *m, size_t n)
 {
 	line_text t;
 
+	pthread_once(&needles_once, needles_init);
 	line_text_init(&t, m, n);
 	return classify_body(&t);
 }
@@ -313,9 +530,32 @@ oom_line oom_classify(const char *m, size_t n, bool in_report)
 	line_text t;
 	oom_line type;
 
+	pthread_once(&needles_once, needles_init);
 	line_text_init(&t, m, n);
 	type = classify_marker(&t);
 	return type == OOM_NONE && in_report ? classify_body(&t) : type;
+}
+
+oom_line oom_classify_line(oom_patterns *p, const char *m, size_t n, bool in_report)
+{
+	uint64_t hash;
+	class_slot *slot;
+	oom_line type;
+
+	if (n == 0 || n > CACHE_TEXT)
+		return oom_classify(m, n, in_report);
+	hash = XXH3_64bits_withSeed(m, n, in_report);
+	slot = &p->cache[hash & (CACHE_SLOTS - 1)];
+	if (slot->hash == hash && slot->len == n && slot->in_report == in_report &&
+	    memcmp(slot->text, m, n) == 0)
+		return (oom_line)slot->type;
+	type = oom_classify(m, n, in_report);
+	slot->hash = hash;
+	slot->len = (uint8_t)n;
+	slot->in_report = in_report;
+	slot->type = (uint8_t)type;
+	memcpy(slot->text, m, n);
+	return type;
 }
 
 /* ---- L1, L3, L4 ---- */
@@ -713,13 +953,16 @@ bool oom_add_kv(oomsift_event *ev, const char *section, size_t slen, const char 
 {
 	oomsift_kv *kv;
 
-	if (oomsift_vec_reserve((void **)&ev->kvs, &ev->kvs_cap, sizeof(*ev->kvs), ev->nkvs + 1,
+	if (ev->nkvs == ev->kvs_cap &&
+	    oomsift_vec_reserve((void **)&ev->kvs, &ev->kvs_cap, sizeof(*ev->kvs), ev->nkvs + 1,
 	                        MAX_KVS) < 0)
 		return false;
 	kv = &ev->kvs[ev->nkvs];
-	/* Consecutive values of one section share one copy of its name. */
-	if (ev->nkvs && strlen(ev->kvs[ev->nkvs - 1].section) == slen &&
-	    memcmp(ev->kvs[ev->nkvs - 1].section, section, slen) == 0)
+	/* Consecutive values of one section share one copy of its name (a
+	 * caller may pass that copy itself: no comparison then). */
+	if (ev->nkvs && (ev->kvs[ev->nkvs - 1].section == section ||
+	                 (strlen(ev->kvs[ev->nkvs - 1].section) == slen &&
+	                  memcmp(ev->kvs[ev->nkvs - 1].section, section, slen) == 0)))
 		kv->section = ev->kvs[ev->nkvs - 1].section;
 	else
 		kv->section = oomsift_event_strdup(ev, section, slen);
@@ -745,18 +988,26 @@ static int kv_tokens(oomsift_event *ev, const char *section, const char *text, s
 	while (p < end) {
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
-		const char *tok = p;
-		while (p < end && *p != ' ' && *p != '\t')
+		const char *tok = p, *colon = NULL;
+		/* to the first ':' (a key holds none), then to the token's end */
+		while (p < end && *p != ' ' && *p != '\t' && *p != ':')
 			p++;
+		if (p < end && *p == ':') {
+			colon = p++;
+			while (p < end && *p != ' ' && *p != '\t')
+				p++;
+		}
 		size_t tl = (size_t)(p - tok);
 		if (tl == 18 && memcmp(tok, "all_unreclaimable?", 18) == 0) {
 			while (p < end && *p == ' ')
 				p++;
-			n += oom_add_kv(ev, section, slen, "all_unreclaimable", 17,
-			                p + 3 <= end && memcmp(p, "yes", 3) == 0, "bool");
+			if (oom_add_kv(ev, section, slen, "all_unreclaimable", 17,
+			               p + 3 <= end && memcmp(p, "yes", 3) == 0, "bool")) {
+				n++;
+				section = ev->kvs[ev->nkvs - 1].section; /* the stored copy */
+			}
 			continue;
 		}
-		const char *colon = memchr(tok, ':', tl);
 		if (!colon || colon == tok)
 			continue;
 		const char *v = colon + 1;
@@ -776,7 +1027,10 @@ static int kv_tokens(oomsift_event *ev, const char *section, const char *text, s
 			unit = "kB";
 		else if (ve != p)
 			continue;
-		n += oom_add_kv(ev, section, slen, tok, (size_t)(colon - tok), value, unit);
+		if (oom_add_kv(ev, section, slen, tok, (size_t)(colon - tok), value, unit)) {
+			n++;
+			section = ev->kvs[ev->nkvs - 1].section;
+		}
 	}
 	return n;
 }
@@ -818,13 +1072,54 @@ bool oom_apply_memcg_stats(oom_patterns *p, oomsift_event *ev, const char *msg, 
 	return *stat_section != NULL;
 }
 
+/* PCRE2's \s (no UTF): space, \t, \n, \v, \f, \r. */
+static bool is_re_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool is_key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The stat_kv pattern, (?:^|\s)([a-z_][a-z0-9_]*) (-?\d+)\s*$, read from the
+ * end: it has one way to match, if any (the number runs to the trailing
+ * blanks, one space before it, the key back to a blank or the start), so the
+ * groups are those PCRE2 gives. One memory.stat line each, with no regex. */
+bool oom_match_stat_kv(const char *msg, size_t len, oomsift_span *key, oomsift_span *num)
+{
+	const char *end = msg + len, *digits, *k;
+
+	while (end > msg && is_re_space(end[-1]))
+		end--;
+	digits = end;
+	while (digits > msg && digits[-1] >= '0' && digits[-1] <= '9')
+		digits--;
+	if (digits == end)
+		return false;
+	if (digits > msg && digits[-1] == '-')
+		digits--;
+	if (digits == msg || digits[-1] != ' ')
+		return false;
+	k = digits - 1;
+	while (k > msg && is_key_char(k[-1]))
+		k--;
+	if (k == digits - 1 || (k > msg && !is_re_space(k[-1])) || (*k >= '0' && *k <= '9'))
+		return false;
+	*key = (oomsift_span){k, (size_t)(digits - 1 - k)};
+	*num = (oomsift_span){digits, (size_t)(end - digits)};
+	return true;
+}
+
 bool oom_apply_memcg_stat_kv(oom_patterns *p, oomsift_event *ev, const char *section,
                              const char *msg, size_t len)
 {
 	oomsift_span g[3];
 	int64_t v;
 
-	if (!oomsift_re_match(&p->stat_kv, msg, len, g, 3) || !oomsift_span_i64(g[2], &v))
+	(void)p; /* the line has no regex of its own any more */
+	if (!oom_match_stat_kv(msg, len, &g[1], &g[2]) || !oomsift_span_i64(g[2], &v))
 		return false;
 	return oom_add_kv(ev, section, strlen(section), g[1].ptr, g[1].len, v,
 	                  stat_unit(g[1].ptr, g[1].len));
@@ -837,6 +1132,20 @@ bool oom_apply_meminfo_kv(oomsift_event *ev, const char *msg, size_t len)
 	return kv_tokens(ev, "meminfo", msg, len, "pages") > 0;
 }
 
+/* "prefix" and a span into out (cap bytes), cut as snprintf cuts it; returns
+ * the length uncut, as snprintf does (the spans hold no NUL). */
+static size_t section_name(char *out, size_t cap, const char *prefix, oomsift_span sp)
+{
+	size_t plen = strlen(prefix), n = plen + sp.len;
+	size_t keep = n < cap ? n : cap - 1;
+
+	memcpy(out, prefix, plen < keep ? plen : keep);
+	if (keep > plen)
+		memcpy(out + plen, sp.ptr, keep - plen);
+	out[keep] = '\0';
+	return n;
+}
+
 bool oom_apply_node(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
 {
 	oomsift_span g[3];
@@ -844,8 +1153,114 @@ bool oom_apply_node(oom_patterns *p, oomsift_event *ev, const char *msg, size_t 
 
 	if (!oomsift_re_match(&p->node, msg, len, g, 3))
 		return false;
-	snprintf(section, sizeof(section), "node %.*s", (int)g[1].len, g[1].ptr);
+	section_name(section, sizeof(section), "node ", g[1]);
 	return kv_tokens(ev, section, g[2].ptr, g[2].len, "count") > 0;
+}
+
+static bool is_digit_char(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alnum_char(char c)
+{
+	return is_digit_char(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A zone name at g as ((?:Node \d+ )?[A-Za-z0-9]+) reads it, with the node
+ * part (the alternative tried first) or without; returns its end, or NULL.
+ * Each run is whole: what follows it (a space, a ':') is outside its class. */
+static const char *zone_name_at(const char *g, const char *end, bool with_node)
+{
+	const char *p = g, *start;
+
+	if (with_node) {
+		if (end - p < 5 || memcmp(p, "Node ", 5) != 0)
+			return NULL;
+		for (start = p += 5; p < end && is_digit_char(*p); p++)
+			;
+		if (p == start || p == end || *p != ' ')
+			return NULL;
+		p++;
+	}
+	for (start = p; p < end && is_alnum_char(*p); p++)
+		;
+	return p > start ? p : NULL;
+}
+
+/* Whether a pattern starting (?:^|\s) may start its group at g. */
+static bool group_may_start(const char *msg, const char *g)
+{
+	return g == msg || is_re_space(g[-1]);
+}
+
+/* A line holding a newline or a carriage return is left to PCRE2, whose
+ * '.' and '$' depend on its newline convention there; oom_match_zone and
+ * oom_match_buddy read the others. */
+static bool has_line_break(const char *msg, size_t len)
+{
+	return memchr(msg, '\n', len) || memchr(msg, '\r', len);
+}
+
+bool oom_match_zone(const char *msg, size_t len, oomsift_span *name, oomsift_span *rest)
+{
+	const char *end = msg + len;
+
+	for (const char *g = msg; g < end; g++) {
+		if (!group_may_start(msg, g))
+			continue;
+		for (int node = 1; node >= 0; node--) {
+			const char *p = zone_name_at(g, end, node), *q, *digits;
+			if (!p || end - p < 6 || memcmp(p, " free:", 6) != 0)
+				continue;
+			for (digits = q = p + 6; q < end && is_digit_char(*q); q++)
+				;
+			if (q == digits || end - q < 3 || memcmp(q, "kB ", 3) != 0)
+				continue;
+			*name = (oomsift_span){g, (size_t)(p - g)};
+			*rest = (oomsift_span){p + 1, (size_t)(end - p - 1)};
+			return true;
+		}
+	}
+	return false;
+}
+
+bool oom_match_buddy(const char *msg, size_t len, oomsift_span *name, oomsift_span *free_kb)
+{
+	const char *end = msg + len, *kb, *digits;
+
+	/* the end is fixed: "= N" and "kB", then blanks */
+	while (end > msg && is_re_space(end[-1]))
+		end--;
+	if (end - msg < 2 || memcmp(end - 2, "kB", 2) != 0)
+		return false;
+	kb = end - 2;
+	for (digits = kb; digits > msg && is_digit_char(digits[-1]); digits--)
+		;
+	if (digits == kb || digits - msg < 2 || memcmp(digits - 2, "= ", 2) != 0)
+		return false;
+	for (const char *g = msg; g < digits; g++) {
+		if (!group_may_start(msg, g))
+			continue;
+		for (int node = 1; node >= 0; node--) {
+			const char *p = zone_name_at(g, end, node), *q, *d;
+			if (!p || end - p < 2 || memcmp(p, ": ", 2) != 0)
+				continue;
+			for (d = q = p + 2; q < end && is_digit_char(*q); q++)
+				;
+			if (q == d || q == end || *q != '*')
+				continue;
+			for (d = ++q; q < end && is_digit_char(*q); q++)
+				;
+			/* then ".*" up to the fixed end, which may not start before it */
+			if (q == d || end - q < 2 || memcmp(q, "kB", 2) != 0 || q + 2 > digits - 2)
+				continue;
+			*name = (oomsift_span){g, (size_t)(p - g)};
+			*free_kb = (oomsift_span){digits, (size_t)(kb - digits)};
+			return true;
+		}
+	}
+	return false;
 }
 
 bool oom_apply_zone(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len)
@@ -853,9 +1268,10 @@ bool oom_apply_zone(oom_patterns *p, oomsift_event *ev, const char *msg, size_t 
 	oomsift_span g[3];
 	char section[64];
 
-	if (!oomsift_re_match(&p->zone, msg, len, g, 3))
+	if (has_line_break(msg, len) ? !oomsift_re_match(&p->zone, msg, len, g, 3)
+	                             : !oom_match_zone(msg, len, &g[1], &g[2]))
 		return false;
-	snprintf(section, sizeof(section), "zone %.*s", (int)g[1].len, g[1].ptr);
+	section_name(section, sizeof(section), "zone ", g[1]);
 	return kv_tokens(ev, section, g[2].ptr, g[2].len, "count") > 0;
 }
 
@@ -864,12 +1280,14 @@ bool oom_apply_buddy(oom_patterns *p, oomsift_event *ev, const char *msg, size_t
 	oomsift_span g[3];
 	char section[64];
 	int64_t v;
-	int n;
+	size_t n;
 
-	if (!oomsift_re_match(&p->buddy, msg, len, g, 3) || !oomsift_span_i64(g[2], &v))
+	if ((has_line_break(msg, len) ? !oomsift_re_match(&p->buddy, msg, len, g, 3)
+	                              : !oom_match_buddy(msg, len, &g[1], &g[2])) ||
+	    !oomsift_span_i64(g[2], &v))
 		return false;
-	n = snprintf(section, sizeof(section), "zone %.*s", (int)g[1].len, g[1].ptr);
-	if (n < 0 || (size_t)n >= sizeof(section)) /* no zone has such a name */
+	n = section_name(section, sizeof(section), "zone ", g[1]);
+	if (n >= sizeof(section)) /* no zone has such a name */
 		return false;
 	return oom_add_kv(ev, section, (size_t)n, "buddy_free", 10, v, "kB");
 }
@@ -1049,7 +1467,8 @@ bool oom_apply_task_row(oomsift_event *ev, const oom_columns *cols, const char *
 	while ((b = memchr(b, '[', (size_t)(end - b))) != NULL) {
 		task_init(&t);
 		if (parse_row_at(ev, cols, b, end, &t)) {
-			if (oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(t),
+			if (ev->ntasks == ev->tasks_cap &&
+			    oomsift_vec_reserve((void **)&ev->tasks, &ev->tasks_cap, sizeof(t),
 			                        ev->ntasks + 1, MAX_TASKS) < 0)
 				return false;
 			ev->tasks[ev->ntasks++] = t;
@@ -1074,7 +1493,12 @@ static uint64_t line_hash(const char *host, size_t host_len, const char *msg, si
 	XXH3_64bits_reset(&st);
 	XXH3_64bits_update(&st, host, host_len);
 	XXH3_64bits_update(&st, "", 1);
-	for (size_t i = 0; i < len; i++) {
+	/* The text before the first backslash has no escape: hashed as it is
+	 * (a streaming hash gives the same value however its input is cut). */
+	const char *bs = memchr(msg, '\\', len);
+	size_t plain = bs ? (size_t)(bs - msg) : len;
+	XXH3_64bits_update(&st, msg, plain);
+	for (size_t i = plain; i < len; i++) {
 		char c = msg[i];
 		if (c == '\\' && i + 3 < len && msg[i + 1] == 'x' &&
 		    isxdigit((unsigned char)msg[i + 2]) && isxdigit((unsigned char)msg[i + 3])) {

@@ -15,6 +15,7 @@
 
 #include "oomsift/envelope.h"
 #include "oomsift/event.h"
+#include "parse/re.h"
 
 typedef enum oom_line {
 	OOM_NONE = 0,
@@ -72,6 +73,12 @@ oom_line oom_classify_body(const char *msg, size_t len);
  * oom_classify_body(), with one pass over the line. */
 oom_line oom_classify(const char *msg, size_t len, bool in_report);
 
+/* oom_classify(), remembered: a line of a report often repeats one seen
+ * before (a call trace, a header line), and its text decides its class. The
+ * last line of each of a fixed number of hash slots is kept with its class;
+ * the text is compared in full before its class is taken. */
+oom_line oom_classify_line(oom_patterns *p, const char *msg, size_t len, bool in_report);
+
 /* Task-table column layout read from a header line (L8). */
 #define OOM_MAX_COLS 24
 typedef struct oom_columns {
@@ -104,6 +111,17 @@ bool oom_apply_memcg_counter(oom_patterns *p, oomsift_event *ev, const char *msg
  * or NULL when the statistics were inline (≤5.2) and already stored. */
 bool oom_apply_memcg_stats(oom_patterns *p, oomsift_event *ev, const char *msg, size_t len,
                            const char **stat_section);
+/* Matches a memory.stat line, "key value" (kernel-formats.md §1.3 L5), as
+ * the pattern (?:^|\s)([a-z_][a-z0-9_]*) (-?\d+)\s*$ would: sets the key and
+ * the number. */
+bool oom_match_stat_kv(const char *msg, size_t len, oomsift_span *key, oomsift_span *num);
+/* Match a zone watermark line and a buddy line (L6) as their patterns would,
+ * for a line without a newline or a carriage return: (?:^|\s)((?:Node \d+ )?[A-Za-z0-9]+)
+ * (free:\d+kB .*)$ sets the zone's name and the text from "free:";
+ * (?:^|\s)((?:Node \d+ )?[A-Za-z0-9]+): \d+\*\d+kB.*= (\d+)kB\s*$ the name and
+ * the free total. */
+bool oom_match_zone(const char *msg, size_t len, oomsift_span *name, oomsift_span *rest);
+bool oom_match_buddy(const char *msg, size_t len, oomsift_span *name, oomsift_span *free_kb);
 bool oom_apply_memcg_stat_kv(oom_patterns *p, oomsift_event *ev, const char *section,
                              const char *msg, size_t len);
 bool oom_apply_meminfo_kv(oomsift_event *ev, const char *msg, size_t len);

@@ -64,6 +64,18 @@ bool oomsift_span_i64(oomsift_span sp, int64_t *out)
 
 	if (!sp.ptr || sp.len == 0 || sp.len >= sizeof(tmp))
 		return false;
+	/* Up to 18 digits, with no sign but '-', cannot overflow: read here, as
+	 * strtoll would (most spans are such). */
+	if (sp.len <= 18) {
+		size_t i = sp.ptr[0] == '-';
+		int64_t digits = 0;
+		while (i < sp.len && sp.ptr[i] >= '0' && sp.ptr[i] <= '9')
+			digits = digits * 10 + (sp.ptr[i++] - '0');
+		if (i == sp.len && i > (size_t)(sp.ptr[0] == '-')) {
+			*out = sp.ptr[0] == '-' ? -digits : digits;
+			return true;
+		}
+	}
 	memcpy(tmp, sp.ptr, sp.len);
 	tmp[sp.len] = '\0';
 	errno = 0;

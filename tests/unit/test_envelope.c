@@ -1209,10 +1209,61 @@ static void test_record_next_break(void **state)
 	assert_null(oomsift_record_next_break("", 0, &width));
 }
 
+/* A line that starts with the header of the line before it is read from
+ * the header on: what follows is read as a fresh envelope reads it (the
+ * kernel time stamp, a caller id, the space after "tag:"). */
+static void test_header_reuse_reads_rest(void **state)
+{
+	static const char *const pairs[][2] = {
+	    {"Jan  8 00:01:45 node014 kernel: [1309259.737184] a",
+	     "Jan  8 00:01:45 node014 kernel: [1309259.737190] b"},
+	    {"Jan  8 00:01:45 node014 kernel: [1.0] [ T12] a",
+	     "Jan  8 00:01:45 node014 kernel: [1.0] b"},
+	    {"Jan  8 00:01:45 node014 kernel: a", "Jan  8 00:01:45 node014 kernel: [5.25] [ T1] b"},
+	    {"Jan  8 00:01:45 node014 kernel:a", "Jan  8 00:01:45 node014 kernel: b"},
+	    {"Jan  8 00:01:45 node014 sshd[12]: a", "Jan  8 00:01:45 node014 sshd[12]: [x] b"},
+	    {"Jan  8 00:01:45 node014 sshd[12]: a", "Jan  8 00:01:45 node014 sshd[12]: "},
+	    {"Jan  8 00:01:45 node014 foo bar", "Jan  8 00:01:45 node014 foo: bar"},
+	    {"2026-01-08T00:01:45.123+00:00 node014 kernel: [2.5] a",
+	     "2026-01-08T00:01:45.123+00:00 node014 kernel: [2.75] b \xe2\x80\xa6"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		oomsift_envelope *seq = env_new(2026, 0), *fresh = env_new(2026, 0);
+		oomsift_record a, b;
+
+		parse(seq, pairs[i][0], 1, &a);
+		parse(seq, pairs[i][1], 2, &a);
+		parse(fresh, pairs[i][1], 2, &b);
+		assert_int_equal(a.wrapper, b.wrapper);
+		assert_int_equal(a.msg_len, b.msg_len);
+		assert_memory_equal(a.msg, b.msg, b.msg_len);
+		assert_int_equal(a.host_len, b.host_len);
+		if (b.host)
+			assert_memory_equal(a.host, b.host, b.host_len);
+		assert_int_equal(a.ident_len, b.ident_len);
+		if (b.ident)
+			assert_memory_equal(a.ident, b.ident, b.ident_len);
+		assert_int_equal(a.caller_len, b.caller_len);
+		if (b.caller)
+			assert_memory_equal(a.caller, b.caller, b.caller_len);
+		assert_int_equal(a.has_uptime, b.has_uptime);
+		assert_true(a.uptime == b.uptime);
+		assert_int_equal(a.has_wall, b.has_wall);
+		assert_true(a.wall == b.wall);
+		assert_int_equal(a.pid, b.pid);
+		assert_int_equal(a.cut, b.cut);
+		oomsift_envelope_free(seq);
+		oomsift_envelope_free(fresh);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_dmesg_raw),
+	    cmocka_unit_test(test_header_reuse_reads_rest),
 	    cmocka_unit_test(test_dmesg_caller_console),
 	    cmocka_unit_test(test_dmesg_caller_util_linux_240),
 	    cmocka_unit_test(test_dmesg_level_prefix),

@@ -1218,6 +1218,151 @@ static void test_classify_pair_filter(void **state)
 	assert_int_equal(oom_classify_marker(M("")), OOM_NONE);
 }
 
+/* The candidate test works on all needles at once: a needle found is found
+ * wherever it sits, a line with many of them is still classified by the
+ * first rule that holds. */
+static void test_classify_many_needles(void **state)
+{
+	(void)state;
+	assert_int_equal(oom_classify_body(M("Node 0 DMA free:1kB min:2kB Mem-Info: 1*4kB = 4kB")),
+	                 OOM_MEMINFO);
+	assert_int_equal(oom_classify_body(M("prefix hugepages_total=1 free:2kB min:1kB")),
+	                 OOM_HUGEPAGES);
+	assert_int_equal(oom_classify(M("x invoked oom-killer: Mem-Info:"), true), OOM_INVOKED);
+	assert_int_equal(oom_classify(M("Mem-Info:"), false), OOM_NONE);
+	assert_int_equal(oom_classify(M("Mem-Info:"), true), OOM_MEMINFO);
+	assert_int_equal(oom_classify_body(M("[  pid  ]   uid  tgid total_vm      rss name")),
+	                 OOM_TASK_HEADER);
+}
+
+/* oom_classify_line() answers as oom_classify() does: for a line seen again,
+ * in and out of a report, for lines too long to keep, and for many lines
+ * that share its hash slots. */
+static void test_classify_line_remembered(void **state)
+{
+	oom_patterns *p = *state;
+	static const char *const lines[] = {
+	    "Mem-Info:",
+	    "Call Trace:",
+	    "Node 0 DMA: 1*4kB = 4kB",
+	    "doxygen invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE), order=0, "
+	    "oom_score_adj=0",
+	    "Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 "
+	    "04/01/2014 and then some more text to pass the length that is kept",
+	    "Out of memory: Killed process 1234 (java) total-vm:100kB, anon-rss:10kB",
+	};
+	char buf[64];
+
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < ARRAY_LEN(lines); i++)
+			for (int in_report = 0; in_report < 2; in_report++)
+				assert_int_equal(oom_classify_line(p, M(lines[i]), in_report),
+				                 oom_classify(M(lines[i]), in_report));
+	for (int i = 0; i < 20000; i++) {
+		int n = snprintf(buf, sizeof(buf), i % 3 ? "%d pages RAM" : "line %d Mem-Info:", i);
+		assert_int_equal(oom_classify_line(p, buf, (size_t)n, true),
+		                 oom_classify(buf, (size_t)n, true));
+	}
+	assert_int_equal(oom_classify_line(p, "", 0, true), OOM_NONE);
+}
+
+/* oom_match_stat_kv() gives what the pattern it replaces gives: the same
+ * answer and the same groups, on memory.stat lines and on lines near them. */
+static void test_l5_stat_kv_as_pattern(void **state)
+{
+	static const char *const lines[] = {
+	    "anon 1234",
+	    "total_pgfault 5",
+	    "  file_mapped 0  ",
+	    "x\tkey_2 -17",
+	    "key -",
+	    "key --5",
+	    "9key 5",
+	    "a:key 5",
+	    "key  5",
+	    "key 5x",
+	    " 5",
+	    "",
+	    "_ 0\n",
+	    "Key 5",
+	    "prefix text anon 99999999999999999999",
+	    "a b c 1",
+	};
+	oomsift_re re;
+
+	(void)state;
+	assert_int_equal(oomsift_re_compile(&re, "(?:^|\\s)([a-z_][a-z0-9_]*) (-?\\d+)\\s*$"), 0);
+	for (size_t i = 0; i < ARRAY_LEN(lines); i++) {
+		oomsift_span g[3], key, num;
+		bool want = oomsift_re_match(&re, M(lines[i]), g, 3);
+		assert_int_equal(oom_match_stat_kv(M(lines[i]), &key, &num), want);
+		if (want) {
+			assert_ptr_equal(key.ptr, g[1].ptr);
+			assert_int_equal(key.len, g[1].len);
+			assert_ptr_equal(num.ptr, g[2].ptr);
+			assert_int_equal(num.len, g[2].len);
+		}
+	}
+	oomsift_re_free(&re);
+}
+
+/* oom_match_zone() and oom_match_buddy() give what the patterns they
+ * replace give, groups included. */
+static void test_l6_zone_buddy_as_patterns(void **state)
+{
+	static const char *const lines[] = {
+	    "Node 0 DMA free:13312kB boost:0kB min:64kB low:80kB",
+	    "DMA32 free:63304kB min:13760kB",
+	    "x Node 0 Normal free:1kB ",
+	    "Node 0 DMA free:1kB",
+	    "Node x DMA free:1kB min:0kB",
+	    "Node 0  DMA free:1kB min:0kB",
+	    "a:Normal free:1kB min:0kB",
+	    "Normal free:kB min",
+	    "Node 0 DMA: 0*4kB 0*8kB 1*1024kB (U) = 13312kB",
+	    "Node 0 DMA32: 550*4kB (UM) 250*8kB = 63624kB  ",
+	    "DMA: 1*4kB = 4kB",
+	    "DMA: 1*4kB= 4kB",
+	    "DMA: 1*4kB",
+	    "DMA: 1*= 4kB",
+	    "Node 0 Normal: 6676*4kB (UME) = 62528kB\t",
+	    "x Node 1 HighMem: 2*4kB = 8kB",
+	    "Node 1 : 2*4kB = 8kB",
+	    "= 5kB",
+	    "",
+	};
+	oomsift_re zone, buddy;
+
+	(void)state;
+	assert_int_equal(
+	    oomsift_re_compile(&zone, "(?:^|\\s)((?:Node \\d+ )?[A-Za-z0-9]+) (free:\\d+kB .*)$"),
+	    0);
+	assert_int_equal(oomsift_re_compile(&buddy, "(?:^|\\s)((?:Node \\d+ )?[A-Za-z0-9]+): "
+	                                            "\\d+\\*\\d+kB.*= (\\d+)kB\\s*$"),
+	                 0);
+	for (size_t i = 0; i < ARRAY_LEN(lines); i++) {
+		oomsift_span g[3], a, b;
+		bool want = oomsift_re_match(&zone, M(lines[i]), g, 3);
+		assert_int_equal(oom_match_zone(M(lines[i]), &a, &b), want);
+		if (want) {
+			assert_ptr_equal(a.ptr, g[1].ptr);
+			assert_int_equal(a.len, g[1].len);
+			assert_ptr_equal(b.ptr, g[2].ptr);
+			assert_int_equal(b.len, g[2].len);
+		}
+		want = oomsift_re_match(&buddy, M(lines[i]), g, 3);
+		assert_int_equal(oom_match_buddy(M(lines[i]), &a, &b), want);
+		if (want) {
+			assert_ptr_equal(a.ptr, g[1].ptr);
+			assert_int_equal(a.len, g[1].len);
+			assert_ptr_equal(b.ptr, g[2].ptr);
+			assert_int_equal(b.len, g[2].len);
+		}
+	}
+	oomsift_re_free(&zone);
+	oomsift_re_free(&buddy);
+}
+
 /* Fixed: oom_apply_summary() ended mems_allowed= at the first ',', but the kernel
  * prints it with %*pbl, so a nodemask of non-adjacent nodes holds commas
  * ("0,2", "0-1,3"; kernel-formats.md Appendix B L9: mems_allowed=([\d,-]*)).
@@ -1291,6 +1436,10 @@ int main(void)
 	    cmocka_unit_test(test_classify_markers),
 	    cmocka_unit_test(test_classify_body),
 	    cmocka_unit_test(test_classify_pair_filter),
+	    cmocka_unit_test(test_classify_many_needles),
+	    cmocka_unit_test(test_classify_line_remembered),
+	    cmocka_unit_test(test_l5_stat_kv_as_pattern),
+	    cmocka_unit_test(test_l6_zone_buddy_as_patterns),
 	    /* Regression tests of fixed bugs. */
 	    cmocka_unit_test(test_l9_mems_allowed_with_comma),
 	    cmocka_unit_test(test_l5_memcg_stat_v1_total_counts),
