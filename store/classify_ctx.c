@@ -281,9 +281,11 @@ static void absent_clear(classifier *c);
 
 void classifier_free(classifier *c)
 {
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < c->cols[k].n; i++)
 			free(c->cols[k].names[i]);
+		sqlite3_finalize(c->cols[k].row_st);
+	}
 	for (size_t i = 0; i < c->ncache; i++) {
 		sqlite3_finalize(c->cache[i].st);
 		free(c->cache[i].sql);
@@ -358,44 +360,99 @@ void classify_subject_end(subject_ctx *x)
 	x->nfacts = 0;
 }
 
+/* Prepares the statement of the wanted columns of a view (in the order of
+ * the view; id = ?1). */
+static int prepare_row(classifier *c, view_cols *vc)
+{
+	oomsift_buf sql;
+	int rc = 0;
+
+	oomsift_buf_init(&sql, CLASSIFY_ROW_SQL_MAX);
+	vc->nselected = 0;
+	if (oomsift_buf_append(&sql, "SELECT ", 7) < 0)
+		goto too_long;
+	for (size_t i = 0; i < vc->n; i++) {
+		if (!vc->wanted[i])
+			continue;
+		if (oomsift_buf_append(&sql, vc->nselected ? ", \"" : "\"", vc->nselected ? 3 : 1) <
+		    0)
+			goto too_long;
+		for (const char *p = vc->names[i]; *p; p++)
+			if ((*p == '"' && oomsift_buf_putc(&sql, '"') < 0) ||
+			    oomsift_buf_putc(&sql, *p) < 0)
+				goto too_long;
+		if (oomsift_buf_putc(&sql, '"') < 0)
+			goto too_long;
+		vc->selected[vc->nselected++] = (int)i;
+	}
+	if (oomsift_buf_printf(&sql, "%s FROM %s WHERE id = ?1", vc->nselected ? "" : "1",
+	                       vc->view) < 0)
+		goto too_long;
+	if (sqlite3_prepare_v3(oomsift_store_db(c->s), sql.data, -1, SQLITE_PREPARE_PERSISTENT,
+	                       &vc->row_st, NULL) != SQLITE_OK) {
+		vc->row_st = NULL;
+		rc = store_error(c->s, "cannot prepare the read of a subject to classify");
+	}
+	oomsift_buf_free(&sql);
+	return rc;
+too_long:
+	oomsift_buf_free(&sql);
+	return oomsift_error_set(OOMSIFT_ELIMIT, "%s: too many columns to classify", vc->view);
+}
+
+/* Reads the subject's wanted columns (every column a rule has asked for). */
 static int load_row(subject_ctx *x)
 {
-	const view_cols *vc = &x->c->cols[x->kind];
+	view_cols *vc = &x->c->cols[x->kind];
 	sqlite3_stmt *st;
 	int rc;
 
 	if (x->loaded & G_ROW)
 		return 0;
-	if (!(st = store_stmt(x->c->s, row_sql(x->kind))))
-		return OOMSIFT_ESTORE;
+	if (!vc->row_st && (rc = prepare_row(x->c, vc)) < 0)
+		return rc;
+	st = vc->row_st;
 	sqlite3_bind_int64(st, 1, x->id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
 		return oomsift_error_set(OOMSIFT_ENOTFOUND, "no %s %lld",
 		                         classify_subject_name(x->kind), (long long)x->id);
-	if (rc != SQLITE_ROW)
-		return store_error(x->c->s, "cannot read a subject to classify");
-	if ((size_t)sqlite3_column_count(st) != vc->n)
-		return oomsift_error_set(OOMSIFT_ESTORE, "%s changed during classification",
-		                         vc->view);
-	for (size_t i = 0; i < vc->n; i++)
-		if ((rc = column_value(x, st, (int)i, &x->row[i])) < 0)
+	}
+	if (rc != SQLITE_ROW) {
+		rc = store_error(x->c->s, "cannot read a subject to classify");
+		sqlite3_reset(st);
+		return rc;
+	}
+	for (size_t i = 0; i < vc->nselected; i++)
+		if ((rc = column_value(x, st, (int)i, &x->row[vc->selected[i]])) < 0) {
+			sqlite3_reset(st);
 			return rc;
+		}
 	sqlite3_reset(st);
 	x->loaded |= G_ROW;
 	return 0;
 }
 
-/* A column of the subject's row; NULL when the view has no such column. */
+/* A column of the subject's row; NULL when the view has no such column. A
+ * column no rule asked for before is added to the row statement, and the
+ * row read again. */
 static int row_value(subject_ctx *x, const char *name, oomsift_value *out, bool *found)
 {
-	const field_slot *f = field_find(&x->c->cols[x->kind], name);
+	view_cols *vc = &x->c->cols[x->kind];
+	const field_slot *f = field_find(vc, name);
 	int rc;
 
 	*found = false;
 	*out = v_null;
 	if (!f || f->col < 0)
 		return 0;
+	if (!vc->wanted[f->col]) {
+		vc->wanted[f->col] = true;
+		sqlite3_finalize(vc->row_st);
+		vc->row_st = NULL;
+		x->loaded &= ~(unsigned)G_ROW;
+	}
 	if ((rc = load_row(x)) < 0)
 		return rc;
 	*out = x->row[f->col];

@@ -23,6 +23,8 @@
 #define CLASSIFY_SQL_CACHE 64
 /* Longest history or trend statement: a few dozen column names. */
 #define CLASSIFY_SQL_MAX 8192
+/* Longest statement that reads a subject's row: every column of its view. */
+#define CLASSIFY_ROW_SQL_MAX (64u << 10)
 /* Series of history and trend conditions kept during a run
  * (store/classify_series.c): their memory, their number, the buckets of
  * their table. A series larger than a quarter of the memory is not kept; a
@@ -44,12 +46,19 @@ typedef struct field_slot {
 } field_slot;
 
 /* The columns of one public view, as SQLite names them: the only names that
- * history and trend conditions may paste into SQL. */
+ * history and trend conditions may paste into SQL. A subject's row is read
+ * with the columns some rule has asked for during the run (about a fifth of
+ * oom_events'), not all of them: the statement grows when a rule asks for
+ * another column. */
 typedef struct view_cols {
 	const char *view;
 	char *names[CLASSIFY_MAX_COLS];
 	size_t n;
 	field_slot fields[CLASSIFY_FIELD_SLOTS]; /* by name: open addressing */
+	bool wanted[CLASSIFY_MAX_COLS];          /* read by the row statement */
+	int selected[CLASSIFY_MAX_COLS];         /* its columns, by index in the view */
+	size_t nselected;
+	sqlite3_stmt *row_st; /* NULL: to prepare before the next read */
 } view_cols;
 
 /* Rows of one task table kept in C for the derived fields (largest, rank,
