@@ -278,6 +278,7 @@ int classifier_init(classifier *c, oomsift_store *s)
 }
 
 static void absent_clear(classifier *c);
+static void conds_clear(classifier *c);
 
 void classifier_free(classifier *c)
 {
@@ -291,6 +292,8 @@ void classifier_free(classifier *c)
 		free(c->cache[i].sql);
 	}
 	series_cache_free(&c->series);
+	conds_clear(c);
+	free(c->conds);
 	absent_clear(c);
 	oomsift_buf_free(&c->names);
 	free(c->tasks);
@@ -1244,6 +1247,7 @@ static void bind_window(sqlite3_stmt *st, const oomsift_value *host, const time_
 /* What a history or trend query binds besides its window. */
 typedef struct series_query {
 	const char *sql; /* of the whole series: ?2 .. ?3 is all time */
+	uint64_t sql_id; /* names sql in the series' key (cond_sql) */
 	enum series_kind kind;
 	const oomsift_value *host;
 	const time_axis *axis;
@@ -1286,8 +1290,8 @@ static oomsift_value v_text(const char *s)
 	return s ? (oomsift_value){.type = OOMSIFT_VALUE_TEXT, .s = s, .len = strlen(s)} : v_null;
 }
 
-/* The key of a series: its statement and every value bound to it but the
- * window. OOMSIFT_ELIMIT: too long to cache. */
+/* The key of a series: its statement (by its id) and every value bound to
+ * it but the window. OOMSIFT_ELIMIT: too long to cache. */
 static int series_key(subject_ctx *x, const series_query *q, oomsift_buf *key)
 {
 	oomsift_value v;
@@ -1295,7 +1299,7 @@ static int series_key(subject_ctx *x, const series_query *q, oomsift_buf *key)
 
 	/* the source is bound only on the uptime axis */
 	v = q->axis->where == uptime_where ? q->axis->source : v_null;
-	if (oomsift_buf_append(key, q->sql, strlen(q->sql) + 1) < 0 ||
+	if (oomsift_buf_append(key, &q->sql_id, sizeof(q->sql_id)) < 0 ||
 	    key_value(key, q->host) < 0 || key_value(key, &v) < 0 ||
 	    (v = v_text(q->kind == SERIES_NAMED ? NULL : q->name), key_value(key, &v) < 0))
 		return OOMSIFT_ELIMIT;
@@ -1355,6 +1359,64 @@ static int series_of(subject_ctx *x, const series_query *q, const classify_serie
 	return rc;
 }
 
+/* ---- the statements of history and trend conditions, built once ---- */
+
+static void conds_clear(classifier *c)
+{
+	for (size_t i = 0; i < c->nconds; i++) {
+		free(c->conds[i].direct);
+		free(c->conds[i].series);
+	}
+	c->nconds = 0;
+}
+
+static const cond_sql *cond_find(const classifier *c, const cond_sql *want)
+{
+	for (size_t i = 0; i < c->nconds; i++) {
+		const cond_sql *k = &c->conds[i];
+		if (k->trend == want->trend && k->uptime == want->uptime && k->of == want->of &&
+		    k->same == want->same && k->nsame == want->nsame &&
+		    (!k->trend || strcmp(k->figure, want->figure) == 0))
+			return k;
+	}
+	return NULL;
+}
+
+/* Keeps the statements of *k (it takes direct and series, also on failure);
+ * a series text already kept keeps its id. */
+static int cond_add(classifier *c, cond_sql *k, const cond_sql **out)
+{
+	if (!c->conds && !(c->conds = calloc(CLASSIFY_COND_SQL, sizeof(*c->conds)))) {
+		free(k->direct);
+		free(k->series);
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
+	if (c->nconds == CLASSIFY_COND_SQL)
+		conds_clear(c);
+	k->series_id = 0;
+	for (size_t i = 0; k->series && i < c->nconds; i++)
+		if (c->conds[i].series && strcmp(c->conds[i].series, k->series) == 0)
+			k->series_id = c->conds[i].series_id;
+	if (!k->series_id)
+		k->series_id = ++c->series_ids;
+	c->conds[c->nconds] = *k;
+	*out = &c->conds[c->nconds++];
+	return 0;
+}
+
+/* Copies the texts of two buffers into k (NULL for an empty buffer). */
+static int cond_texts(cond_sql *k, const oomsift_buf *direct, const oomsift_buf *series)
+{
+	k->direct = direct->len ? strdup(direct->data) : NULL;
+	k->series = series->len ? strdup(series->data) : NULL;
+	if ((direct->len && !k->direct) || (series->len && !k->series)) {
+		free(k->direct);
+		free(k->series);
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 /* ---- history ---- */
 
 /* Counts the window of h in SQLite (a series too large to keep). */
@@ -1378,12 +1440,49 @@ static int history_direct(subject_ctx *x, const oomsift_history_spec *h, const s
 	return rc;
 }
 
+/* The statements of h on the axis a: built on first use. A statement too
+ * long for CLASSIFY_SQL_MAX is kept as NULL (an error where it is used). */
+static int history_cond(subject_ctx *x, const oomsift_history_spec *h, const time_axis *a,
+                        const cond_sql **out)
+{
+	cond_sql k = {.uptime = a->where == uptime_where,
+	              .of = h->of,
+	              .same = h->same,
+	              .nsame = h->nsame,
+	              .series_kind = SERIES_TIMES};
+	oomsift_buf from, sql, points;
+	int rc;
+
+	if ((*out = cond_find(x->c, &k)))
+		return 0;
+	oomsift_buf_init(&from, CLASSIFY_SQL_MAX);
+	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
+	oomsift_buf_init(&points, CLASSIFY_SQL_MAX);
+	if (oomsift_buf_printf(&from, "FROM %s e WHERE e.host = ?1 AND %s",
+	                       classify_subject_view(h->of), a->where) < 0) {
+		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = append_same(&from, &x->c->cols[h->of], h->same, h->nsame, 4, "history")) < 0)
+		goto out;
+	if (oomsift_buf_printf(&sql, "SELECT count(*) %s", from.data) < 0 ||
+	    oomsift_buf_printf(&points, "SELECT %s %s ORDER BY %s", a->col, from.data, a->col) < 0)
+		sql.len = points.len = 0; /* too long */
+	if ((rc = cond_texts(&k, &sql, &points)) == 0)
+		rc = cond_add(x->c, &k, out);
+out:
+	oomsift_buf_free(&from);
+	oomsift_buf_free(&sql);
+	oomsift_buf_free(&points);
+	return rc;
+}
+
 static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 {
 	subject_ctx *x = data;
 	oomsift_value host;
 	time_axis axis;
-	oomsift_buf from, sql, points;
+	const cond_sql *k;
 	const classify_series *s;
 	const double *pt, *pv;
 	series_query q;
@@ -1397,28 +1496,17 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 		return rc;
 	host = row_get(x, "host");
 	axis_of(x, &axis);
-	oomsift_buf_init(&from, CLASSIFY_SQL_MAX);
-	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
-	oomsift_buf_init(&points, CLASSIFY_SQL_MAX);
-	if (oomsift_buf_printf(&from, "FROM %s e WHERE e.host = ?1 AND %s",
-	                       classify_subject_view(h->of), axis.where) < 0) {
-		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = append_same(&from, &x->c->cols[h->of], h->same, h->nsame, 4, "history")) < 0)
-		goto out;
+	if ((rc = history_cond(x, h, &axis, &k)) < 0)
+		return rc;
 	/* Without a time the subject has no window: it counts itself. */
 	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT) {
 		*count = h->of == x->kind;
-		goto out;
+		return 0;
 	}
-	if (oomsift_buf_printf(&sql, "SELECT count(*) %s", from.data) < 0 ||
-	    oomsift_buf_printf(&points, "SELECT %s %s ORDER BY %s", axis.col, from.data, axis.col) <
-	        0) {
-		rc = oomsift_error_set(OOMSIFT_ELIMIT, "rules: history compares too many fields");
-		goto out;
-	}
-	q = (series_query){.sql = points.data,
+	if (!k->direct || !k->series)
+		return oomsift_error_set(OOMSIFT_ELIMIT, "rules: history compares too many fields");
+	q = (series_query){.sql = k->series,
+	                   .sql_id = k->series_id,
 	                   .kind = SERIES_TIMES,
 	                   .host = &host,
 	                   .axis = &axis,
@@ -1426,16 +1514,12 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 	                   .nsame = h->nsame,
 	                   .first_same = 4};
 	if ((rc = series_of(x, &q, &s)) < 0)
-		goto out;
+		return rc;
 	t = ts_of(&axis.t);
 	if (s)
 		*count = (int64_t)series_window(s, NULL, t - h->window_s, t, &pt, &pv);
 	else
-		rc = history_direct(x, h, &q, sql.data, count);
-out:
-	oomsift_buf_free(&from);
-	oomsift_buf_free(&sql);
-	oomsift_buf_free(&points);
+		rc = history_direct(x, h, &q, k->direct, count);
 	return rc;
 }
 
@@ -1577,13 +1661,40 @@ static int trend_sql(subject_ctx *x, const oomsift_trend_spec *t, const time_axi
 	return trend_tail(x, t, series, order);
 }
 
+/* The statements of t on the axis a: built on first use. */
+static int trend_cond(subject_ctx *x, const oomsift_trend_spec *t, const time_axis *a,
+                      const cond_sql **out)
+{
+	cond_sql k = {.trend = true,
+	              .uptime = a->where == uptime_where,
+	              .figure = t->figure,
+	              .same = t->same,
+	              .nsame = t->nsame};
+	oomsift_buf sql, series;
+	enum series_kind kind = SERIES_FIGURES;
+	int rc;
+
+	if ((*out = cond_find(x->c, &k)))
+		return 0;
+	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
+	oomsift_buf_init(&series, CLASSIFY_SQL_MAX);
+	if ((rc = trend_sql(x, t, a, &sql, &series, &kind)) == 0) {
+		k.series_kind = kind;
+		if ((rc = cond_texts(&k, &sql, &series)) == 0)
+			rc = cond_add(x->c, &k, out);
+	}
+	oomsift_buf_free(&sql);
+	oomsift_buf_free(&series);
+	return rc;
+}
+
 static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 {
 	subject_ctx *x = data;
 	const classify_series *s;
+	const cond_sql *k;
 	oomsift_value host;
 	time_axis axis;
-	oomsift_buf sql, series;
 	series_query q;
 	double ts;
 	int rc;
@@ -1598,30 +1709,26 @@ static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 		return rc;
 	host = row_get(x, "host");
 	axis_of(x, &axis);
-	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
-	oomsift_buf_init(&series, CLASSIFY_SQL_MAX);
-	q = (series_query){.sql = NULL,
+	if ((rc = trend_cond(x, t, &axis, &k)) < 0)
+		return rc;
+	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT)
+		return 0; /* no window: no points */
+	q = (series_query){.sql = k->series,
+	                   .sql_id = k->series_id,
+	                   .kind = (enum series_kind)k->series_kind,
 	                   .host = &host,
 	                   .axis = &axis,
 	                   .name = t->name,
 	                   .same = t->same,
 	                   .nsame = t->nsame,
 	                   .first_same = 5};
-	if ((rc = trend_sql(x, t, &axis, &sql, &series, &q.kind)) < 0)
-		goto out;
-	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT)
-		goto out; /* no window: no points */
-	q.sql = series.data;
 	if ((rc = series_of(x, &q, &s)) < 0)
-		goto out;
+		return rc;
 	ts = ts_of(&axis.t);
 	if (s)
 		fit_series(s, &q, ts - t->window_s, ts, out);
 	else
-		rc = trend_direct(x, t, &q, sql.data, out);
-out:
-	oomsift_buf_free(&sql);
-	oomsift_buf_free(&series);
+		rc = trend_direct(x, t, &q, k->direct, out);
 	return rc;
 }
 

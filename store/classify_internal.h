@@ -97,6 +97,24 @@ typedef struct series_cache {
 	size_t bytes, count;
 } series_cache;
 
+/* The statements of one history or trend condition on one time axis, built
+ * once per run (CLASSIFY_COND_SQL of them; full, they are built again). The
+ * statements depend only on what the key holds: the kind of condition, its
+ * subject or figure, its same fields and the axis. */
+#define CLASSIFY_COND_SQL 128
+
+typedef struct cond_sql {
+	bool trend, uptime;
+	oomsift_rule_subject of; /* history */
+	const char *figure;      /* trend: in the rules */
+	const char *const *same; /* in the rules */
+	size_t nsame;
+	char *direct;       /* the window ?2 .. ?3; NULL: too long (an error when used) */
+	char *series;       /* all time; NULL as direct */
+	uint64_t series_id; /* names the series text in series keys */
+	int series_kind;    /* enum series_kind */
+} cond_sql;
+
 /* The names of meminfo_name (id, key, unit) whose values the meminfo.*
  * fields read: a few keys in a few units; an id below CLASSIFY_MI_DIRECT is
  * found by its index. */
@@ -128,6 +146,9 @@ typedef struct classifier {
 	bool tasks_kept;     /* false: the table did not fit, ask SQLite */
 	absent_fact *absent; /* CLASSIFY_ABSENT_FACTS, allocated on first use */
 	size_t nabsent;
+	cond_sql *conds; /* CLASSIFY_COND_SQL, allocated on first use */
+	size_t nconds;
+	uint64_t series_ids; /* the last id given to a series text */
 } classifier;
 
 /* Derived fields of an event (FIELDS.md), computed in groups on demand. */
