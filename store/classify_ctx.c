@@ -292,6 +292,7 @@ void classifier_free(classifier *c)
 		free(c->cache[i].sql);
 	}
 	series_cache_free(&c->series);
+	feed_free(&c->feed);
 	conds_clear(c);
 	free(c->conds);
 	absent_clear(c);
@@ -353,6 +354,7 @@ void classify_subject_begin(subject_ctx *x, classifier *c, oomsift_rule_subject 
 	memset(&x->arena, 0, sizeof(x->arena));
 	x->loaded = 0;
 	x->nfacts = 0;
+	x->fed = false;
 }
 
 void classify_subject_end(subject_ctx *x)
@@ -556,16 +558,18 @@ static bool keep_task(classifier *c, sqlite3_stmt *st, const task_key *k)
 	if (c->ntasks == CLASSIFY_TOP_TASKS ||
 	    (len && oomsift_buf_append(&c->names, name, len) < 0))
 		return false;
-	c->tasks[c->ntasks++] = (named_task){.off = c->names.len - len,
-	                                     .len = len,
-	                                     .name_type = type,
-	                                     .rss = k->rss,
-	                                     .row = k->row,
-	                                     .pid = sqlite3_column_int64(st, 0),
-	                                     .adj = sqlite3_column_int64(st, 3),
-	                                     .has_rss = k->has_rss,
-	                                     .has_pid = sqlite3_column_type(st, 0) != SQLITE_NULL,
-	                                     .has_adj = sqlite3_column_type(st, 3) != SQLITE_NULL};
+	c->tasks[c->ntasks++] =
+	    (named_task){.off = c->names.len - len,
+	                 .len = len,
+	                 .name_type = type,
+	                 .rss = k->rss,
+	                 .row = k->row,
+	                 .pid = sqlite3_column_int64(st, 0),
+	                 .adj = sqlite3_column_int64(st, 3),
+	                 .has_rss = k->has_rss,
+	                 .rss_int = sqlite3_column_type(st, 2) == SQLITE_INTEGER,
+	                 .has_pid = sqlite3_column_type(st, 0) != SQLITE_NULL,
+	                 .has_adj = sqlite3_column_type(st, 3) != SQLITE_NULL};
 	return true;
 }
 
@@ -602,6 +606,26 @@ static int rank_kept(subject_ctx *x, const task_key *largest, const task_key *vi
 	if (victim)
 		d[D_VICTIM_RANK] = v_int(before + 1);
 	return 0;
+}
+
+static double ts_of(const oomsift_value *ts);
+static bool has_time(const oomsift_value *ts);
+
+/* Feeds the subject's task table, while the classifier keeps its rows, to
+ * the task_rss_kb series of its host (store/classify_feed.c). */
+static int feed_subject(subject_ctx *x)
+{
+	classifier *c = x->c;
+	oomsift_value host, ts;
+
+	if (!c->feed.on || x->fed || x->kind != OOMSIFT_SUBJECT_EVENT || !c->tasks_kept)
+		return 0;
+	host = row_get(x, "host");
+	ts = row_get(x, "ts_unix");
+	if (host.type != OOMSIFT_VALUE_TEXT || !has_time(&ts))
+		return 0;
+	x->fed = true;
+	return feed_event(&c->feed, c->s, host.s, host.len, ts_of(&ts), x->id, c->tasks, c->ntasks);
 }
 
 /* The task fields, from one pass over the task table kept in the classifier
@@ -645,8 +669,13 @@ static int load_tasks(subject_ctx *x)
 		c->tasks_kept = false;
 		return store_error(c->s, "cannot read a task table");
 	}
-	if (c->tasks_kept)
+	if (c->tasks_kept) {
 		point_names(c);
+		if ((rc = feed_subject(x)) < 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
 	if (with_rss)
 		d[D_LARGEST_RSS_KB] = v_int(sat_mul(largest.rss, PAGE_KB));
 	if (victim_seen && victim.has_rss)
@@ -1688,6 +1717,35 @@ static int trend_cond(subject_ctx *x, const oomsift_trend_spec *t, const time_ax
 	return rc;
 }
 
+/* A task_rss_kb trend without same fields on the wall-time axis, from the
+ * feed: *done false when the feed cannot answer (an event of the window not
+ * fed), and the SQL series is asked. */
+static int trend_fed(subject_ctx *x, const oomsift_trend_spec *t, const oomsift_value *host,
+                     double ts, oomsift_trend *out, bool *done)
+{
+	classifier *c = x->c;
+	const feed_host *h;
+	const feed_point *p;
+	const double *times;
+	trend_fit f = {0};
+	size_t n;
+	int rc;
+
+	*done = false;
+	c->feed.on = true;
+	/* the subject itself: its task table read now, or still kept */
+	if ((rc = (x->loaded & G_TASKS) ? feed_subject(x) : ensure(x, G_TASKS)) < 0)
+		return rc;
+	if (!c->feed.on || !(h = feed_host_find(&c->feed, host->s, host->len)) ||
+	    !feed_window(h, t->name, ts - t->window_s, ts, &times, &p, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		fit_point(&f, out, times[p[i].at], (double)p[i].kb);
+	fit_end(&f, out);
+	*done = true;
+	return 0;
+}
+
 static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 {
 	subject_ctx *x = data;
@@ -1713,6 +1771,13 @@ static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 		return rc;
 	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT)
 		return 0; /* no window: no points */
+	ts = ts_of(&axis.t);
+	if (k->series_kind == SERIES_NAMED && t->nsame == 0 && axis.where != uptime_where &&
+	    x->kind == OOMSIFT_SUBJECT_EVENT && !x->c->feed.stopped) {
+		bool done;
+		if ((rc = trend_fed(x, t, &host, ts, out, &done)) < 0 || done)
+			return rc;
+	}
 	q = (series_query){.sql = k->series,
 	                   .sql_id = k->series_id,
 	                   .kind = (enum series_kind)k->series_kind,
@@ -1724,7 +1789,6 @@ static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 	                   .first_same = 5};
 	if ((rc = series_of(x, &q, &s)) < 0)
 		return rc;
-	ts = ts_of(&axis.t);
 	if (s)
 		fit_series(s, &q, ts - t->window_s, ts, out);
 	else

@@ -74,6 +74,7 @@ typedef struct named_task {
 	int name_type; /* SQLITE_NULL, SQLITE_TEXT, …: name holds its text */
 	int64_t rss, row, pid, adj;
 	bool has_rss, has_pid, has_adj;
+	bool rss_int; /* rss_pages is an integer (not only a number SQLite reads as one) */
 } named_task;
 
 /* Host facts known to be absent during a run (a host and key whose query
@@ -127,6 +128,28 @@ typedef struct mi_name {
 	char unit[16]; /* "" for a longer one: neither kB nor bytes */
 } mi_name;
 
+/* The task_rss_kb series of hosts fed from the task tables read per event
+ * (store/classify_feed.c): their memory, and the buckets of their table. */
+#define CLASSIFY_FEED_MAX_BYTES (32u << 20)
+#define CLASSIFY_FEED_BUCKETS   1024
+
+typedef struct feed_host feed_host;
+
+/* A point of a task name: the index of its event in the host's list, and
+ * the figure (kB; a sum that does not fit leaves the host to the SQL
+ * series). */
+typedef struct feed_point {
+	uint32_t at;
+	uint32_t kb;
+} feed_point;
+
+typedef struct task_feed {
+	bool on;      /* events are fed (a trend asked for it) */
+	bool stopped; /* past the memory bound: never on again in this run */
+	feed_host **buckets;
+	size_t bytes;
+} task_feed;
+
 typedef struct classifier {
 	oomsift_store *s;
 	mi_name mi_names[CLASSIFY_MI_NAMES];
@@ -146,6 +169,7 @@ typedef struct classifier {
 	bool tasks_kept;     /* false: the table did not fit, ask SQLite */
 	absent_fact *absent; /* CLASSIFY_ABSENT_FACTS, allocated on first use */
 	size_t nabsent;
+	task_feed feed;
 	cond_sql *conds; /* CLASSIFY_COND_SQL, allocated on first use */
 	size_t nconds;
 	uint64_t series_ids; /* the last id given to a series text */
@@ -205,6 +229,7 @@ typedef struct subject_ctx {
 	int64_t id;
 	oomsift_arena arena;
 	unsigned loaded; /* groups computed (classify_ctx.c) */
+	bool fed;        /* its task table went to the feed */
 	oomsift_value row[CLASSIFY_MAX_COLS];
 	oomsift_value derived[NDERIVED];
 	subject_fact facts[CLASSIFY_MAX_FACTS];
@@ -250,6 +275,21 @@ int series_load(series_cache *sc, oomsift_store *store, const char *key, size_t 
 size_t series_window(const classify_series *s, const char *name, double from, double to,
                      const double **t, const double **v);
 void series_cache_free(series_cache *sc);
+
+/* Feeds the task table of an event (its kept rows, in their printed order)
+ * to the series of its host, when the feed is on; the host's events are read
+ * on its first use. Fails with OOMSIFT_ENOMEM or the store's error; past the
+ * memory bound the feed stops (not an error). */
+int feed_event(task_feed *f, oomsift_store *s, const char *host, size_t hostlen, double ts,
+               int64_t id, const named_task *tasks, size_t ntasks);
+/* The host's fed series, or NULL. */
+const feed_host *feed_host_find(const task_feed *f, const char *host, size_t len);
+/* The points of name among the host's events whose time is in [from, to]:
+ * false when one of those events has not been fed (ask the SQL series);
+ * else *n points at *p, each at the time (*ts)[p->at], in the series' order. */
+bool feed_window(const feed_host *h, const char *name, double from, double to, const double **ts,
+                 const feed_point **p, size_t *n);
+void feed_free(task_feed *f);
 
 /* The view a subject kind is a row of, and its name in classification. */
 const char *classify_subject_view(oomsift_rule_subject kind);
