@@ -988,6 +988,13 @@ static int meminfo_value(void *ctx, const char *section, int64_t name_id, int64_
 	return 0;
 }
 
+/* The sections meminfo_value reads a value of. */
+static bool meminfo_section(const char *section)
+{
+	return strcmp(section, "meminfo") == 0 || strncmp(section, "node ", 5) == 0 ||
+	       strncmp(section, "hugepages node ", 15) == 0;
+}
+
 static int load_meminfo(subject_ctx *x)
 {
 	oomsift_value *d = x->derived;
@@ -998,7 +1005,7 @@ static int load_meminfo(subject_ctx *x)
 		return rc;
 	for (int i = D_MI_FREE_KB; i <= D_SHARE_KERNEL; i++)
 		d[i] = v_null;
-	if ((rc = store_meminfo_each(x->c->s, x->id, meminfo_value, &w)) < 0)
+	if ((rc = store_meminfo_each_in(x->c->s, x->id, meminfo_section, meminfo_value, &w)) < 0)
 		return rc;
 	d[D_SHARE_SHMEM] = v_ratio(d[D_MI_SHMEM_KB], d[D_MEM_TOTAL_KB]);
 	d[D_SHARE_SLAB_UNRECLAIMABLE] = v_ratio(d[D_MI_SLAB_UNRECLAIMABLE_KB], d[D_MEM_TOTAL_KB]);

@@ -478,7 +478,26 @@ static int read_section(items_reader *r, const char *section, store_meminfo_fn f
 	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
 }
 
-static int read_items(items_reader *r, store_meminfo_fn fn, void *ctx)
+/* Passes over one section's object, whose values no one reads: its text
+ * must hold only what store_meminfo_put writes there (names of digits,
+ * integers, null), else ITEMS_DAMAGED. */
+static bool section_byte(char c)
+{
+	return (c >= '0' && c <= '9') || c == '"' || c == ':' || c == ',' || c == '-' || c == 'n' ||
+	       c == 'u' || c == 'l' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int skip_section(items_reader *r)
+{
+	if (!expect(r, '{'))
+		return ITEMS_DAMAGED;
+	for (; r->p < r->end && *r->p != '}'; r->p++)
+		if (!section_byte(*r->p))
+			return ITEMS_DAMAGED;
+	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
+}
+
+static int read_items(items_reader *r, store_meminfo_want_fn want, store_meminfo_fn fn, void *ctx)
 {
 	int rc = 0;
 
@@ -490,7 +509,11 @@ static int read_items(items_reader *r, store_meminfo_fn fn, void *ctx)
 		const char *section = read_string(r);
 		if (!section || !expect(r, ':'))
 			return ITEMS_DAMAGED;
-		if ((rc = read_section(r, section, fn, ctx)) != 0)
+		if (want && !want(section))
+			rc = skip_section(r);
+		else
+			rc = read_section(r, section, fn, ctx);
+		if (rc != 0)
 			return rc;
 	} while (expect(r, ','));
 	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
@@ -499,6 +522,12 @@ static int read_items(items_reader *r, store_meminfo_fn fn, void *ctx)
 static const char sql_items[] = "SELECT items FROM meminfo WHERE event_id = ?1";
 
 int store_meminfo_each(oomsift_store *s, int64_t id, store_meminfo_fn fn, void *ctx)
+{
+	return store_meminfo_each_in(s, id, NULL, fn, ctx);
+}
+
+int store_meminfo_each_in(oomsift_store *s, int64_t id, store_meminfo_want_fn want,
+                          store_meminfo_fn fn, void *ctx)
 {
 	store_meminfo *m = state(s);
 	sqlite3_stmt *st = store_stmt(s, sql_items);
@@ -523,7 +552,7 @@ int store_meminfo_each(oomsift_store *s, int64_t id, store_meminfo_fn fn, void *
 		return rc;
 	r.p = m->items.data;
 	r.end = r.p + m->items.len;
-	if ((rc = read_items(&r, fn, ctx)) == ITEMS_DAMAGED)
+	if ((rc = read_items(&r, want, fn, ctx)) == ITEMS_DAMAGED)
 		return oomsift_error_set(OOMSIFT_ESTORE,
 		                         "store '%s': the memory values of event %lld are damaged",
 		                         s->path, (long long)id);
