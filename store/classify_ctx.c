@@ -501,10 +501,32 @@ static bool ranks_before(const task_key *a, const task_key *b)
 	return a->row < b->row;
 }
 
-static bool is_pid(sqlite3_stmt *st, const oomsift_value *pid)
+/* The columns of the current task row but its name, each read once (the
+ * types first: a conversion would change them). */
+typedef struct task_cols {
+	task_key k;
+	bool rss_int, has_pid, has_adj;
+	int64_t pid, adj;
+} task_cols;
+
+static void read_task_cols(sqlite3_stmt *st, task_cols *t)
 {
-	return pid->type == OOMSIFT_VALUE_INT && sqlite3_column_type(st, 0) != SQLITE_NULL &&
-	       sqlite3_column_int64(st, 0) == pid->i;
+	int pid_type = sqlite3_column_type(st, 0), rss_type = sqlite3_column_type(st, 2);
+	int adj_type = sqlite3_column_type(st, 3);
+
+	t->k = (task_key){.has_rss = rss_type != SQLITE_NULL,
+	                  .rss = sqlite3_column_int64(st, 2),
+	                  .row = sqlite3_column_int64(st, 4)};
+	t->rss_int = rss_type == SQLITE_INTEGER;
+	t->has_pid = pid_type != SQLITE_NULL;
+	t->pid = sqlite3_column_int64(st, 0);
+	t->has_adj = adj_type != SQLITE_NULL;
+	t->adj = sqlite3_column_int64(st, 3);
+}
+
+static bool is_pid(const task_cols *t, const oomsift_value *pid)
+{
+	return pid->type == OOMSIFT_VALUE_INT && t->has_pid && t->pid == pid->i;
 }
 
 /* The largest task's name, pid and score adjustment (its row is current). */
@@ -549,7 +571,7 @@ static int rank_tasks(subject_ctx *x, sqlite3_stmt *st, const task_key *largest,
 
 /* Keeps the current row of the task table in the classifier; false when it
  * does not fit (the table is then read again). */
-static bool keep_task(classifier *c, sqlite3_stmt *st, const task_key *k)
+static bool keep_task(classifier *c, sqlite3_stmt *st, const task_cols *t)
 {
 	int type = sqlite3_column_type(st, 1);
 	const unsigned char *name = type == SQLITE_NULL ? NULL : sqlite3_column_text(st, 1);
@@ -558,18 +580,17 @@ static bool keep_task(classifier *c, sqlite3_stmt *st, const task_key *k)
 	if (c->ntasks == CLASSIFY_TOP_TASKS ||
 	    (len && oomsift_buf_append(&c->names, name, len) < 0))
 		return false;
-	c->tasks[c->ntasks++] =
-	    (named_task){.off = c->names.len - len,
-	                 .len = len,
-	                 .name_type = type,
-	                 .rss = k->rss,
-	                 .row = k->row,
-	                 .pid = sqlite3_column_int64(st, 0),
-	                 .adj = sqlite3_column_int64(st, 3),
-	                 .has_rss = k->has_rss,
-	                 .rss_int = sqlite3_column_type(st, 2) == SQLITE_INTEGER,
-	                 .has_pid = sqlite3_column_type(st, 0) != SQLITE_NULL,
-	                 .has_adj = sqlite3_column_type(st, 3) != SQLITE_NULL};
+	c->tasks[c->ntasks++] = (named_task){.off = c->names.len - len,
+	                                     .len = len,
+	                                     .name_type = type,
+	                                     .rss = t->k.rss,
+	                                     .row = t->k.row,
+	                                     .pid = t->pid,
+	                                     .adj = t->adj,
+	                                     .has_rss = t->k.has_rss,
+	                                     .rss_int = t->rss_int,
+	                                     .has_pid = t->has_pid,
+	                                     .has_adj = t->has_adj};
 	return true;
 }
 
@@ -649,7 +670,10 @@ static int load_tasks(subject_ctx *x)
 	c->tasks_kept = true;
 	sqlite3_bind_int64(st, 1, x->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		task_key k = task_key_of(st);
+		task_cols t;
+		task_key k;
+		read_task_cols(st, &t);
+		k = t.k;
 		rows++;
 		if (k.has_rss) {
 			rss_pages = sat_add(rss_pages, k.rss);
@@ -658,12 +682,12 @@ static int load_tasks(subject_ctx *x)
 				largest = k;
 		}
 		/* the victim's row: its pid's row that ranks first */
-		if (is_pid(st, &victim_pid) && (!victim_seen || ranks_before(&k, &victim))) {
+		if (is_pid(&t, &victim_pid) && (!victim_seen || ranks_before(&k, &victim))) {
 			victim_seen = true;
 			victim = k;
 		}
 		if (c->tasks_kept)
-			c->tasks_kept = keep_task(c, st, &k);
+			c->tasks_kept = keep_task(c, st, &t);
 	}
 	if (rc != SQLITE_DONE) {
 		c->tasks_kept = false;
@@ -712,6 +736,23 @@ static int named_task_cmp(const void *pa, const void *pb)
 	if (a->len != b->len)
 		return a->len < b->len ? -1 : 1;
 	return a->row < b->row ? -1 : a->row > b->row;
+}
+
+/* Sorts tasks by name and row: by insertion for the small tables most
+ * events have (no call per comparison), else qsort. */
+static void sort_named(named_task *t, size_t n)
+{
+	if (n > 32) {
+		qsort(t, n, sizeof(*t), named_task_cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		named_task v = t[i];
+		size_t j = i;
+		for (; j > 0 && named_task_cmp(&t[j - 1], &v) > 0; j--)
+			t[j] = t[j - 1];
+		t[j] = v;
+	}
 }
 
 /* Moves the kept tasks that have a name to the front: their number, in *n;
@@ -766,7 +807,7 @@ static int top_name_of(subject_ctx *x, size_t n)
 	const named_task *best = NULL;
 	int64_t best_sum = 0, best_count = 0;
 
-	qsort(c->tasks, n, sizeof(*c->tasks), named_task_cmp);
+	sort_named(c->tasks, n);
 	for (size_t i = 0, j; i < n; i = j) {
 		int64_t sum = 0, count = 0;
 		bool has = false;
