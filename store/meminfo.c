@@ -478,23 +478,27 @@ static int read_section(items_reader *r, const char *section, store_meminfo_fn f
 	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
 }
 
-/* Passes over one section's object, whose values no one reads: its text
- * must hold only what store_meminfo_put writes there (names of digits,
- * integers, null), else ITEMS_DAMAGED. */
-static bool section_byte(char c)
-{
-	return (c >= '0' && c <= '9') || c == '"' || c == ':' || c == ',' || c == '-' || c == 'n' ||
-	       c == 'u' || c == 'l' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+/* The bytes store_meminfo_put writes inside a section's object: names of
+ * digits, integers, null. */
+static const bool section_byte[256] = {
+    ['0'] = true,  ['1'] = true,  ['2'] = true, ['3'] = true, ['4'] = true, ['5'] = true,
+    ['6'] = true,  ['7'] = true,  ['8'] = true, ['9'] = true, ['"'] = true, [':'] = true,
+    [','] = true,  ['-'] = true,  ['n'] = true, ['u'] = true, ['l'] = true, [' '] = true,
+    ['\t'] = true, ['\r'] = true, ['\n'] = true};
 
+/* Passes over one section's object, whose values no one reads: its text
+ * must hold only section_byte bytes, else ITEMS_DAMAGED. */
 static int skip_section(items_reader *r)
 {
-	if (!expect(r, '{'))
+	const char *close;
+
+	if (!expect(r, '{') || !(close = memchr(r->p, '}', (size_t)(r->end - r->p))))
 		return ITEMS_DAMAGED;
-	for (; r->p < r->end && *r->p != '}'; r->p++)
-		if (!section_byte(*r->p))
+	for (; r->p < close; r->p++)
+		if (!section_byte[(unsigned char)*r->p])
 			return ITEMS_DAMAGED;
-	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
+	r->p++;
+	return 0;
 }
 
 static int read_items(items_reader *r, store_meminfo_want_fn want, store_meminfo_fn fn, void *ctx)
