@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "oomsift/classify.h"
@@ -15,6 +16,11 @@
 
 /* Rules that may match one subject (a rule set holds a few dozen). */
 #define CLASSIFY_MAX_MATCHES 256
+/* SQLite's page cache during a run (KiB), when it is smaller: an event's
+ * row, task table, Mem-Info and classifications, and the index pages a batch
+ * writes, are read again from the store or its WAL (pread) when they do not
+ * stay in it. Set back after the run. */
+#define CLASSIFY_CACHE_KIB 8192
 /* classified_with of a subject whose history may have changed. */
 #define STALE "-"
 
@@ -459,6 +465,38 @@ static int meta_fingerprint(run *r, bool write)
 	           : store_error(r->s, "cannot read the rules' fingerprint");
 }
 
+/* The connection's cache size as PRAGMA cache_size gives it (negative:
+ * KiB; positive: pages), in *value; false when it cannot be read. */
+static bool read_cache_size(oomsift_store *s, int64_t *value, int64_t *kib)
+{
+	sqlite3 *db = oomsift_store_db(s);
+	sqlite3_stmt *st;
+	int64_t page = 0;
+	bool ok = false;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		*value = sqlite3_column_int64(st, 0);
+		ok = true;
+	}
+	sqlite3_finalize(st);
+	if (ok && *value > 0) {
+		ok = sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
+		     sqlite3_step(st) == SQLITE_ROW && (page = sqlite3_column_int64(st, 0)) > 0;
+		sqlite3_finalize(st);
+	}
+	*kib = *value < 0 ? -*value : *value * page / 1024;
+	return ok;
+}
+
+static void set_cache_size(oomsift_store *s, int64_t value)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", (long long)value);
+	sqlite3_exec(oomsift_store_db(s), sql, NULL, NULL, NULL);
+}
+
 static int by_count(const void *a, const void *b)
 {
 	const oomsift_classify_cause *x = a, *y = b;
@@ -494,6 +532,8 @@ int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_cl
 	static const oomsift_classify_opts defaults = {0};
 	oomsift_classify_stats scratch;
 	run *r = calloc(1, sizeof(*r));
+	int64_t cache = 0, cache_kib = 0;
+	bool raise_cache;
 	int rc;
 
 	if (!r)
@@ -503,10 +543,16 @@ int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_cl
 	r->st = st ? st : &scratch;
 	memset(r->st, 0, sizeof(*r->st));
 	oomsift_rules_fingerprint(rs, r->fp);
+	/* a cache that cannot be resized only costs page reads */
+	raise_cache = read_cache_size(s, &cache, &cache_kib) && cache_kib < CLASSIFY_CACHE_KIB;
+	if (raise_cache)
+		set_cache_size(s, -(int64_t)CLASSIFY_CACHE_KIB);
 	if ((rc = classifier_init(&r->cls, s)) == 0) {
 		rc = classify_run(r, o ? o : &defaults);
 		classifier_free(&r->cls);
 	}
+	if (raise_cache)
+		set_cache_size(s, cache);
 	qsort(r->st->causes, r->st->ncauses, sizeof(r->st->causes[0]), by_count);
 	free(r);
 	return rc;
