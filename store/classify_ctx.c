@@ -1441,10 +1441,51 @@ static int series_of(subject_ctx *x, const series_query *q, const classify_serie
 static void conds_clear(classifier *c)
 {
 	for (size_t i = 0; i < c->nconds; i++) {
+		free(c->conds[i].names);
 		free(c->conds[i].direct);
 		free(c->conds[i].series);
 	}
 	c->nconds = 0;
+}
+
+/* Whether a kept condition's names are want's figure and same fields. */
+static bool names_match(const cond_sql *k, const cond_sql *want)
+{
+	const char *p = k->names;
+
+	if (k->trend) {
+		if (strcmp(p, want->figure) != 0)
+			return false;
+		p += strlen(p) + 1;
+	}
+	for (size_t i = 0; i < want->nsame; i++) {
+		if (strcmp(p, want->same[i]) != 0)
+			return false;
+		p += strlen(p) + 1;
+	}
+	return true;
+}
+
+/* The names of k (its figure and same fields), copied; NULL out of memory. */
+static char *copy_names(const cond_sql *k)
+{
+	size_t len = k->trend ? strlen(k->figure) + 1 : 0, at = 0;
+	char *names;
+
+	for (size_t i = 0; i < k->nsame; i++)
+		len += strlen(k->same[i]) + 1;
+	if (!(names = malloc(len + 1)))
+		return NULL;
+	if (k->trend) {
+		memcpy(names, k->figure, strlen(k->figure) + 1);
+		at = strlen(k->figure) + 1;
+	}
+	for (size_t i = 0; i < k->nsame; i++) {
+		memcpy(names + at, k->same[i], strlen(k->same[i]) + 1);
+		at += strlen(k->same[i]) + 1;
+	}
+	names[at] = '\0';
+	return names;
 }
 
 static const cond_sql *cond_find(const classifier *c, const cond_sql *want)
@@ -1452,22 +1493,24 @@ static const cond_sql *cond_find(const classifier *c, const cond_sql *want)
 	for (size_t i = 0; i < c->nconds; i++) {
 		const cond_sql *k = &c->conds[i];
 		if (k->trend == want->trend && k->uptime == want->uptime && k->of == want->of &&
-		    k->same == want->same && k->nsame == want->nsame &&
-		    (!k->trend || strcmp(k->figure, want->figure) == 0))
+		    k->nsame == want->nsame && names_match(k, want))
 			return k;
 	}
 	return NULL;
 }
 
-/* Keeps the statements of *k (it takes direct and series, also on failure);
- * a series text already kept keeps its id. */
+/* Keeps the statements of *k (it takes direct and series, also on failure)
+ * with a copy of its names; a series text already kept keeps its id. */
 static int cond_add(classifier *c, cond_sql *k, const cond_sql **out)
 {
-	if (!c->conds && !(c->conds = calloc(CLASSIFY_COND_SQL, sizeof(*c->conds)))) {
+	if ((!c->conds && !(c->conds = calloc(CLASSIFY_COND_SQL, sizeof(*c->conds)))) ||
+	    !(k->names = copy_names(k))) {
 		free(k->direct);
 		free(k->series);
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	}
+	k->figure = NULL; /* the caller's */
+	k->same = NULL;
 	if (c->nconds == CLASSIFY_COND_SQL)
 		conds_clear(c);
 	k->series_id = 0;

@@ -107,9 +107,11 @@ typedef struct series_cache {
 typedef struct cond_sql {
 	bool trend, uptime;
 	oomsift_rule_subject of; /* history */
-	const char *figure;      /* trend: in the rules */
-	const char *const *same; /* in the rules */
+	const char *figure;      /* trend; the caller's, while it is looked up */
+	const char *const *same; /* the caller's, while it is looked up */
 	size_t nsame;
+	char *names;        /* kept: the figure (of a trend) and the same fields, each
+	                     * NUL-terminated */
 	char *direct;       /* the window ?2 .. ?3; NULL: too long (an error when used) */
 	char *series;       /* all time; NULL as direct */
 	uint64_t series_id; /* names the series text in series keys */

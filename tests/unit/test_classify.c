@@ -652,6 +652,17 @@ static void test_history(void **state)
 	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, NULL, 0), 1);
 	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_MEMORY_EVENT, NULL, 30 * DAY), 2);
 	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_MEMORY_EVENT, NULL, DAY), 1);
+	{
+		/* the statements kept per run follow the fields' names, not where
+		 * the caller keeps them */
+		const char *names[] = {"victim_comm"};
+		oomsift_history_spec h = {OOMSIFT_SUBJECT_EVENT, names, 1, 30 * DAY};
+		assert_int_equal(p->ctx.history(p->ctx.data, &h, &n), 0);
+		assert_int_equal(n, 4);
+		names[0] = "kind";
+		assert_int_equal(p->ctx.history(p->ctx.data, &h, &n), 0);
+		assert_int_equal(n, 5);
+	}
 	probe_close(p);
 
 	/* a later event sees only its own window */
