@@ -66,6 +66,9 @@ static const char sql_event_exists[] = "SELECT 1 FROM event WHERE id = ?1";
 static const char sql_stored[] =
     "SELECT id, rule_id, cause, severity, priority, is_primary, evidence, advice, "
     "rules_fingerprint FROM classification WHERE subject = ?1 AND subject_id = ?2";
+/* The subjects of a batch (ids ?2 .. ?3, in order) that have stored rows. */
+static const char sql_stored_ids[] = "SELECT subject_id FROM classification WHERE subject = ?1 "
+                                     "AND subject_id BETWEEN ?2 AND ?3";
 static const char sql_delete[] = "DELETE FROM classification WHERE id = ?1";
 static const char sql_update[] =
     "UPDATE classification SET cause = ?2, severity = ?3, priority = ?4, is_primary = ?5, "
@@ -115,6 +118,11 @@ typedef struct run {
 	stored_row rows[CLASSIFY_MAX_MATCHES];
 	size_t nrows;
 	int64_t ids[OOMSIFT_CLASSIFY_BATCH];
+	/* of the batch being evaluated: which subjects have stored rows (known:
+	 * a batch of ascending ids, whose subjects write only their own rows) */
+	bool stored_known;
+	bool has_stored[OOMSIFT_CLASSIFY_BATCH];
+	size_t at; /* the subject's index in the batch */
 } run;
 
 static int copy_text(run *r, const char *s, const char **out)
@@ -188,9 +196,11 @@ static int read_stored(run *r)
 	sqlite3_stmt *st = store_stmt(r->s, sql_stored);
 	int rc;
 
+	r->nrows = 0;
+	if (r->stored_known && !r->has_stored[r->at])
+		return 0; /* a new subject: no rows to read */
 	if (!st)
 		return OOMSIFT_ESTORE;
-	r->nrows = 0;
 	sqlite3_bind_text(st, 1, classify_subject_name(r->x.kind), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->x.id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -340,18 +350,58 @@ static int classify_subject(run *r, oomsift_rule_subject kind, int64_t id)
 }
 
 /* Evaluates ids[0 … n) in one transaction. */
-static int classify_batch(run *r, oomsift_rule_subject kind, const int64_t *ids, size_t n)
+/* Which subjects of a batch of ascending ids have stored rows: one read for
+ * the batch instead of one per subject (most have none in a first run). */
+static int find_stored(run *r, oomsift_rule_subject kind, const int64_t *ids, size_t n)
+{
+	sqlite3_stmt *st = store_stmt(r->s, sql_stored_ids);
+	size_t at = 0;
+	int rc;
+
+	if (!st)
+		return OOMSIFT_ESTORE;
+	memset(r->has_stored, 0, n * sizeof(r->has_stored[0]));
+	sqlite3_bind_text(st, 1, classify_subject_name(kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ids[0]);
+	sqlite3_bind_int64(st, 3, ids[n - 1]);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		while (at < n && ids[at] < id)
+			at++;
+		if (at < n && ids[at] == id)
+			r->has_stored[at] = true;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_error(r->s, "cannot read classifications");
+}
+
+/* Evaluates ids[0 … n) in one transaction; ascending: ids in ascending
+ * order, each once. */
+static int classify_batch(run *r, oomsift_rule_subject kind, const int64_t *ids, size_t n,
+                          bool ascending)
 {
 	int rc;
 
 	if ((rc = oomsift_store_begin(r->s)) < 0)
 		return rc;
 	store_now_iso(r->now, sizeof(r->now));
-	for (size_t i = 0; i < n; i++)
-		if ((rc = classify_subject(r, kind, ids[i])) < 0) {
+	r->stored_known = false;
+	if (ascending && n > 0) {
+		if ((rc = find_stored(r, kind, ids, n)) < 0) {
 			oomsift_store_rollback(r->s);
 			return rc;
 		}
+		r->stored_known = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r->at = i;
+		if ((rc = classify_subject(r, kind, ids[i])) < 0) {
+			r->stored_known = false;
+			oomsift_store_rollback(r->s);
+			return rc;
+		}
+	}
+	r->stored_known = false;
 	return oomsift_store_commit(r->s);
 }
 
@@ -385,7 +435,7 @@ static int classify_kind(run *r, oomsift_rule_subject kind, bool all)
 			return rc;
 		if (n == 0)
 			return 0;
-		if ((rc = classify_batch(r, kind, r->ids, n)) < 0)
+		if ((rc = classify_batch(r, kind, r->ids, n, true)) < 0)
 			return rc;
 		last = r->ids[n - 1];
 	}
@@ -415,7 +465,7 @@ static int classify_ids(run *r, const int64_t *ids, size_t n)
 			return rc;
 	for (size_t i = 0; i < n; i += OOMSIFT_CLASSIFY_BATCH) {
 		size_t k = n - i < OOMSIFT_CLASSIFY_BATCH ? n - i : OOMSIFT_CLASSIFY_BATCH;
-		if ((rc = classify_batch(r, OOMSIFT_SUBJECT_EVENT, ids + i, k)) < 0)
+		if ((rc = classify_batch(r, OOMSIFT_SUBJECT_EVENT, ids + i, k, false)) < 0)
 			return rc;
 	}
 	return 0;
