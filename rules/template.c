@@ -313,9 +313,42 @@ void format_size(double bytes, char *buf, size_t cap)
 	}
 }
 
+/* snprintf(buf, cap, "%lld%s", i, suffix), without printf. */
+static void put_int(char *buf, size_t cap, long long i, const char *suffix)
+{
+	char text[48], *d = text + 24, *w;
+	unsigned long long n = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	size_t at = 0;
+
+	*--d = '\0';
+	do
+		*--d = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	if (i < 0)
+		*--d = '-';
+	if (!cap)
+		return;
+	for (w = d; *w && at + 1 < cap; w++)
+		buf[at++] = *w;
+	for (; *suffix && at + 1 < cap; suffix++)
+		buf[at++] = *suffix;
+	buf[at] = '\0';
+}
+
+/* "%.0f" of a whole number r, followed by suffix. */
+static void put_whole(char *buf, size_t cap, double r, const char *suffix)
+{
+	if (r == 0)
+		put_int(buf, cap, 0, suffix); /* also -0 */
+	else if (fabs(r) < FORMAT_SIZE_EXACT)
+		put_int(buf, cap, (long long)r, suffix);
+	else
+		snprintf(buf, cap, "%.0f%s", r, suffix);
+}
+
 static void format_number(const oomsift_value *v, tformat f, char *buf, size_t cap)
 {
-	double d = v->type == OOMSIFT_VALUE_INT ? (double)v->i : v->d, r;
+	double d = v->type == OOMSIFT_VALUE_INT ? (double)v->i : v->d;
 
 	switch (f) {
 	case TF_KB:
@@ -328,18 +361,17 @@ static void format_number(const oomsift_value *v, tformat f, char *buf, size_t c
 		format_size(d * 4096, buf, cap);
 		return;
 	case TF_PCT:
-		r = round(d * 100);
-		snprintf(buf, cap, "%.0f%%", r == 0 ? 0.0 : r);
+		put_whole(buf, cap, round(d * 100), "%");
 		return;
 	case TF_INT:
 		if (v->type == OOMSIFT_VALUE_INT)
-			snprintf(buf, cap, "%lld", (long long)v->i);
+			put_int(buf, cap, (long long)v->i, "");
 		else
-			snprintf(buf, cap, "%.0f", round(d) == 0 ? 0.0 : round(d));
+			put_whole(buf, cap, round(d), "");
 		return;
 	default:
 		if (v->type == OOMSIFT_VALUE_INT)
-			snprintf(buf, cap, "%lld", (long long)v->i);
+			put_int(buf, cap, (long long)v->i, "");
 		else
 			snprintf(buf, cap, "%g", d);
 	}

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "oomsift/classify.h"
@@ -15,6 +16,11 @@
 
 /* Rules that may match one subject (a rule set holds a few dozen). */
 #define CLASSIFY_MAX_MATCHES 256
+/* SQLite's page cache during a run (KiB), when it is smaller: an event's
+ * row, task table, Mem-Info and classifications, and the index pages a batch
+ * writes, are read again from the store or its WAL (pread) when they do not
+ * stay in it. Set back after the run. */
+#define CLASSIFY_CACHE_KIB 8192
 /* classified_with of a subject whose history may have changed. */
 #define STALE "-"
 
@@ -60,6 +66,9 @@ static const char sql_event_exists[] = "SELECT 1 FROM event WHERE id = ?1";
 static const char sql_stored[] =
     "SELECT id, rule_id, cause, severity, priority, is_primary, evidence, advice, "
     "rules_fingerprint FROM classification WHERE subject = ?1 AND subject_id = ?2";
+/* The subjects of a batch (ids ?2 .. ?3, in order) that have stored rows. */
+static const char sql_stored_ids[] = "SELECT subject_id FROM classification WHERE subject = ?1 "
+                                     "AND subject_id BETWEEN ?2 AND ?3";
 static const char sql_delete[] = "DELETE FROM classification WHERE id = ?1";
 static const char sql_update[] =
     "UPDATE classification SET cause = ?2, severity = ?3, priority = ?4, is_primary = ?5, "
@@ -109,6 +118,11 @@ typedef struct run {
 	stored_row rows[CLASSIFY_MAX_MATCHES];
 	size_t nrows;
 	int64_t ids[OOMSIFT_CLASSIFY_BATCH];
+	/* of the batch being evaluated: which subjects have stored rows (known:
+	 * a batch of ascending ids, whose subjects write only their own rows) */
+	bool stored_known;
+	bool has_stored[OOMSIFT_CLASSIFY_BATCH];
+	size_t at; /* the subject's index in the batch */
 } run;
 
 static int copy_text(run *r, const char *s, const char **out)
@@ -182,9 +196,11 @@ static int read_stored(run *r)
 	sqlite3_stmt *st = store_stmt(r->s, sql_stored);
 	int rc;
 
+	r->nrows = 0;
+	if (r->stored_known && !r->has_stored[r->at])
+		return 0; /* a new subject: no rows to read */
 	if (!st)
 		return OOMSIFT_ESTORE;
-	r->nrows = 0;
 	sqlite3_bind_text(st, 1, classify_subject_name(r->x.kind), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->x.id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -334,18 +350,58 @@ static int classify_subject(run *r, oomsift_rule_subject kind, int64_t id)
 }
 
 /* Evaluates ids[0 … n) in one transaction. */
-static int classify_batch(run *r, oomsift_rule_subject kind, const int64_t *ids, size_t n)
+/* Which subjects of a batch of ascending ids have stored rows: one read for
+ * the batch instead of one per subject (most have none in a first run). */
+static int find_stored(run *r, oomsift_rule_subject kind, const int64_t *ids, size_t n)
+{
+	sqlite3_stmt *st = store_stmt(r->s, sql_stored_ids);
+	size_t at = 0;
+	int rc;
+
+	if (!st)
+		return OOMSIFT_ESTORE;
+	memset(r->has_stored, 0, n * sizeof(r->has_stored[0]));
+	sqlite3_bind_text(st, 1, classify_subject_name(kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ids[0]);
+	sqlite3_bind_int64(st, 3, ids[n - 1]);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		while (at < n && ids[at] < id)
+			at++;
+		if (at < n && ids[at] == id)
+			r->has_stored[at] = true;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_error(r->s, "cannot read classifications");
+}
+
+/* Evaluates ids[0 … n) in one transaction; ascending: ids in ascending
+ * order, each once. */
+static int classify_batch(run *r, oomsift_rule_subject kind, const int64_t *ids, size_t n,
+                          bool ascending)
 {
 	int rc;
 
 	if ((rc = oomsift_store_begin(r->s)) < 0)
 		return rc;
 	store_now_iso(r->now, sizeof(r->now));
-	for (size_t i = 0; i < n; i++)
-		if ((rc = classify_subject(r, kind, ids[i])) < 0) {
+	r->stored_known = false;
+	if (ascending && n > 0) {
+		if ((rc = find_stored(r, kind, ids, n)) < 0) {
 			oomsift_store_rollback(r->s);
 			return rc;
 		}
+		r->stored_known = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r->at = i;
+		if ((rc = classify_subject(r, kind, ids[i])) < 0) {
+			r->stored_known = false;
+			oomsift_store_rollback(r->s);
+			return rc;
+		}
+	}
+	r->stored_known = false;
 	return oomsift_store_commit(r->s);
 }
 
@@ -379,7 +435,7 @@ static int classify_kind(run *r, oomsift_rule_subject kind, bool all)
 			return rc;
 		if (n == 0)
 			return 0;
-		if ((rc = classify_batch(r, kind, r->ids, n)) < 0)
+		if ((rc = classify_batch(r, kind, r->ids, n, true)) < 0)
 			return rc;
 		last = r->ids[n - 1];
 	}
@@ -409,7 +465,7 @@ static int classify_ids(run *r, const int64_t *ids, size_t n)
 			return rc;
 	for (size_t i = 0; i < n; i += OOMSIFT_CLASSIFY_BATCH) {
 		size_t k = n - i < OOMSIFT_CLASSIFY_BATCH ? n - i : OOMSIFT_CLASSIFY_BATCH;
-		if ((rc = classify_batch(r, OOMSIFT_SUBJECT_EVENT, ids + i, k)) < 0)
+		if ((rc = classify_batch(r, OOMSIFT_SUBJECT_EVENT, ids + i, k, false)) < 0)
 			return rc;
 	}
 	return 0;
@@ -459,6 +515,38 @@ static int meta_fingerprint(run *r, bool write)
 	           : store_error(r->s, "cannot read the rules' fingerprint");
 }
 
+/* The connection's cache size as PRAGMA cache_size gives it (negative:
+ * KiB; positive: pages), in *value; false when it cannot be read. */
+static bool read_cache_size(oomsift_store *s, int64_t *value, int64_t *kib)
+{
+	sqlite3 *db = oomsift_store_db(s);
+	sqlite3_stmt *st;
+	int64_t page = 0;
+	bool ok = false;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		*value = sqlite3_column_int64(st, 0);
+		ok = true;
+	}
+	sqlite3_finalize(st);
+	if (ok && *value > 0) {
+		ok = sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
+		     sqlite3_step(st) == SQLITE_ROW && (page = sqlite3_column_int64(st, 0)) > 0;
+		sqlite3_finalize(st);
+	}
+	*kib = *value < 0 ? -*value : *value * page / 1024;
+	return ok;
+}
+
+static void set_cache_size(oomsift_store *s, int64_t value)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", (long long)value);
+	sqlite3_exec(oomsift_store_db(s), sql, NULL, NULL, NULL);
+}
+
 static int by_count(const void *a, const void *b)
 {
 	const oomsift_classify_cause *x = a, *y = b;
@@ -494,6 +582,8 @@ int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_cl
 	static const oomsift_classify_opts defaults = {0};
 	oomsift_classify_stats scratch;
 	run *r = calloc(1, sizeof(*r));
+	int64_t cache = 0, cache_kib = 0;
+	bool raise_cache;
 	int rc;
 
 	if (!r)
@@ -503,10 +593,16 @@ int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_cl
 	r->st = st ? st : &scratch;
 	memset(r->st, 0, sizeof(*r->st));
 	oomsift_rules_fingerprint(rs, r->fp);
+	/* a cache that cannot be resized only costs page reads */
+	raise_cache = read_cache_size(s, &cache, &cache_kib) && cache_kib < CLASSIFY_CACHE_KIB;
+	if (raise_cache)
+		set_cache_size(s, -(int64_t)CLASSIFY_CACHE_KIB);
 	if ((rc = classifier_init(&r->cls, s)) == 0) {
 		rc = classify_run(r, o ? o : &defaults);
 		classifier_free(&r->cls);
 	}
+	if (raise_cache)
+		set_cache_size(s, cache);
 	qsort(r->st->causes, r->st->ncauses, sizeof(r->st->causes[0]), by_count);
 	free(r);
 	return rc;

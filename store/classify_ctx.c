@@ -278,17 +278,23 @@ int classifier_init(classifier *c, oomsift_store *s)
 }
 
 static void absent_clear(classifier *c);
+static void conds_clear(classifier *c);
 
 void classifier_free(classifier *c)
 {
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < 2; k++) {
 		for (size_t i = 0; i < c->cols[k].n; i++)
 			free(c->cols[k].names[i]);
+		sqlite3_finalize(c->cols[k].row_st);
+	}
 	for (size_t i = 0; i < c->ncache; i++) {
 		sqlite3_finalize(c->cache[i].st);
 		free(c->cache[i].sql);
 	}
 	series_cache_free(&c->series);
+	feed_free(&c->feed);
+	conds_clear(c);
+	free(c->conds);
 	absent_clear(c);
 	oomsift_buf_free(&c->names);
 	free(c->tasks);
@@ -348,6 +354,7 @@ void classify_subject_begin(subject_ctx *x, classifier *c, oomsift_rule_subject 
 	memset(&x->arena, 0, sizeof(x->arena));
 	x->loaded = 0;
 	x->nfacts = 0;
+	x->fed = false;
 }
 
 void classify_subject_end(subject_ctx *x)
@@ -358,44 +365,99 @@ void classify_subject_end(subject_ctx *x)
 	x->nfacts = 0;
 }
 
+/* Prepares the statement of the wanted columns of a view (in the order of
+ * the view; id = ?1). */
+static int prepare_row(classifier *c, view_cols *vc)
+{
+	oomsift_buf sql;
+	int rc = 0;
+
+	oomsift_buf_init(&sql, CLASSIFY_ROW_SQL_MAX);
+	vc->nselected = 0;
+	if (oomsift_buf_append(&sql, "SELECT ", 7) < 0)
+		goto too_long;
+	for (size_t i = 0; i < vc->n; i++) {
+		if (!vc->wanted[i])
+			continue;
+		if (oomsift_buf_append(&sql, vc->nselected ? ", \"" : "\"", vc->nselected ? 3 : 1) <
+		    0)
+			goto too_long;
+		for (const char *p = vc->names[i]; *p; p++)
+			if ((*p == '"' && oomsift_buf_putc(&sql, '"') < 0) ||
+			    oomsift_buf_putc(&sql, *p) < 0)
+				goto too_long;
+		if (oomsift_buf_putc(&sql, '"') < 0)
+			goto too_long;
+		vc->selected[vc->nselected++] = (int)i;
+	}
+	if (oomsift_buf_printf(&sql, "%s FROM %s WHERE id = ?1", vc->nselected ? "" : "1",
+	                       vc->view) < 0)
+		goto too_long;
+	if (sqlite3_prepare_v3(oomsift_store_db(c->s), sql.data, -1, SQLITE_PREPARE_PERSISTENT,
+	                       &vc->row_st, NULL) != SQLITE_OK) {
+		vc->row_st = NULL;
+		rc = store_error(c->s, "cannot prepare the read of a subject to classify");
+	}
+	oomsift_buf_free(&sql);
+	return rc;
+too_long:
+	oomsift_buf_free(&sql);
+	return oomsift_error_set(OOMSIFT_ELIMIT, "%s: too many columns to classify", vc->view);
+}
+
+/* Reads the subject's wanted columns (every column a rule has asked for). */
 static int load_row(subject_ctx *x)
 {
-	const view_cols *vc = &x->c->cols[x->kind];
+	view_cols *vc = &x->c->cols[x->kind];
 	sqlite3_stmt *st;
 	int rc;
 
 	if (x->loaded & G_ROW)
 		return 0;
-	if (!(st = store_stmt(x->c->s, row_sql(x->kind))))
-		return OOMSIFT_ESTORE;
+	if (!vc->row_st && (rc = prepare_row(x->c, vc)) < 0)
+		return rc;
+	st = vc->row_st;
 	sqlite3_bind_int64(st, 1, x->id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
 		return oomsift_error_set(OOMSIFT_ENOTFOUND, "no %s %lld",
 		                         classify_subject_name(x->kind), (long long)x->id);
-	if (rc != SQLITE_ROW)
-		return store_error(x->c->s, "cannot read a subject to classify");
-	if ((size_t)sqlite3_column_count(st) != vc->n)
-		return oomsift_error_set(OOMSIFT_ESTORE, "%s changed during classification",
-		                         vc->view);
-	for (size_t i = 0; i < vc->n; i++)
-		if ((rc = column_value(x, st, (int)i, &x->row[i])) < 0)
+	}
+	if (rc != SQLITE_ROW) {
+		rc = store_error(x->c->s, "cannot read a subject to classify");
+		sqlite3_reset(st);
+		return rc;
+	}
+	for (size_t i = 0; i < vc->nselected; i++)
+		if ((rc = column_value(x, st, (int)i, &x->row[vc->selected[i]])) < 0) {
+			sqlite3_reset(st);
 			return rc;
+		}
 	sqlite3_reset(st);
 	x->loaded |= G_ROW;
 	return 0;
 }
 
-/* A column of the subject's row; NULL when the view has no such column. */
+/* A column of the subject's row; NULL when the view has no such column. A
+ * column no rule asked for before is added to the row statement, and the
+ * row read again. */
 static int row_value(subject_ctx *x, const char *name, oomsift_value *out, bool *found)
 {
-	const field_slot *f = field_find(&x->c->cols[x->kind], name);
+	view_cols *vc = &x->c->cols[x->kind];
+	const field_slot *f = field_find(vc, name);
 	int rc;
 
 	*found = false;
 	*out = v_null;
 	if (!f || f->col < 0)
 		return 0;
+	if (!vc->wanted[f->col]) {
+		vc->wanted[f->col] = true;
+		sqlite3_finalize(vc->row_st);
+		vc->row_st = NULL;
+		x->loaded &= ~(unsigned)G_ROW;
+	}
 	if ((rc = load_row(x)) < 0)
 		return rc;
 	*out = x->row[f->col];
@@ -439,10 +501,32 @@ static bool ranks_before(const task_key *a, const task_key *b)
 	return a->row < b->row;
 }
 
-static bool is_pid(sqlite3_stmt *st, const oomsift_value *pid)
+/* The columns of the current task row but its name, each read once (the
+ * types first: a conversion would change them). */
+typedef struct task_cols {
+	task_key k;
+	bool rss_int, has_pid, has_adj;
+	int64_t pid, adj;
+} task_cols;
+
+static void read_task_cols(sqlite3_stmt *st, task_cols *t)
 {
-	return pid->type == OOMSIFT_VALUE_INT && sqlite3_column_type(st, 0) != SQLITE_NULL &&
-	       sqlite3_column_int64(st, 0) == pid->i;
+	int pid_type = sqlite3_column_type(st, 0), rss_type = sqlite3_column_type(st, 2);
+	int adj_type = sqlite3_column_type(st, 3);
+
+	t->k = (task_key){.has_rss = rss_type != SQLITE_NULL,
+	                  .rss = sqlite3_column_int64(st, 2),
+	                  .row = sqlite3_column_int64(st, 4)};
+	t->rss_int = rss_type == SQLITE_INTEGER;
+	t->has_pid = pid_type != SQLITE_NULL;
+	t->pid = sqlite3_column_int64(st, 0);
+	t->has_adj = adj_type != SQLITE_NULL;
+	t->adj = sqlite3_column_int64(st, 3);
+}
+
+static bool is_pid(const task_cols *t, const oomsift_value *pid)
+{
+	return pid->type == OOMSIFT_VALUE_INT && t->has_pid && t->pid == pid->i;
 }
 
 /* The largest task's name, pid and score adjustment (its row is current). */
@@ -487,7 +571,7 @@ static int rank_tasks(subject_ctx *x, sqlite3_stmt *st, const task_key *largest,
 
 /* Keeps the current row of the task table in the classifier; false when it
  * does not fit (the table is then read again). */
-static bool keep_task(classifier *c, sqlite3_stmt *st, const task_key *k)
+static bool keep_task(classifier *c, sqlite3_stmt *st, const task_cols *t)
 {
 	int type = sqlite3_column_type(st, 1);
 	const unsigned char *name = type == SQLITE_NULL ? NULL : sqlite3_column_text(st, 1);
@@ -499,13 +583,14 @@ static bool keep_task(classifier *c, sqlite3_stmt *st, const task_key *k)
 	c->tasks[c->ntasks++] = (named_task){.off = c->names.len - len,
 	                                     .len = len,
 	                                     .name_type = type,
-	                                     .rss = k->rss,
-	                                     .row = k->row,
-	                                     .pid = sqlite3_column_int64(st, 0),
-	                                     .adj = sqlite3_column_int64(st, 3),
-	                                     .has_rss = k->has_rss,
-	                                     .has_pid = sqlite3_column_type(st, 0) != SQLITE_NULL,
-	                                     .has_adj = sqlite3_column_type(st, 3) != SQLITE_NULL};
+	                                     .rss = t->k.rss,
+	                                     .row = t->k.row,
+	                                     .pid = t->pid,
+	                                     .adj = t->adj,
+	                                     .has_rss = t->k.has_rss,
+	                                     .rss_int = t->rss_int,
+	                                     .has_pid = t->has_pid,
+	                                     .has_adj = t->has_adj};
 	return true;
 }
 
@@ -544,6 +629,26 @@ static int rank_kept(subject_ctx *x, const task_key *largest, const task_key *vi
 	return 0;
 }
 
+static double ts_of(const oomsift_value *ts);
+static bool has_time(const oomsift_value *ts);
+
+/* Feeds the subject's task table, while the classifier keeps its rows, to
+ * the task_rss_kb series of its host (store/classify_feed.c). */
+static int feed_subject(subject_ctx *x)
+{
+	classifier *c = x->c;
+	oomsift_value host, ts;
+
+	if (!c->feed.on || x->fed || x->kind != OOMSIFT_SUBJECT_EVENT || !c->tasks_kept)
+		return 0;
+	host = row_get(x, "host");
+	ts = row_get(x, "ts_unix");
+	if (host.type != OOMSIFT_VALUE_TEXT || !has_time(&ts))
+		return 0;
+	x->fed = true;
+	return feed_event(&c->feed, c->s, host.s, host.len, ts_of(&ts), x->id, c->tasks, c->ntasks);
+}
+
 /* The task fields, from one pass over the task table kept in the classifier
  * (a second pass when it does not fit). */
 static int load_tasks(subject_ctx *x)
@@ -565,7 +670,10 @@ static int load_tasks(subject_ctx *x)
 	c->tasks_kept = true;
 	sqlite3_bind_int64(st, 1, x->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		task_key k = task_key_of(st);
+		task_cols t;
+		task_key k;
+		read_task_cols(st, &t);
+		k = t.k;
 		rows++;
 		if (k.has_rss) {
 			rss_pages = sat_add(rss_pages, k.rss);
@@ -574,19 +682,24 @@ static int load_tasks(subject_ctx *x)
 				largest = k;
 		}
 		/* the victim's row: its pid's row that ranks first */
-		if (is_pid(st, &victim_pid) && (!victim_seen || ranks_before(&k, &victim))) {
+		if (is_pid(&t, &victim_pid) && (!victim_seen || ranks_before(&k, &victim))) {
 			victim_seen = true;
 			victim = k;
 		}
 		if (c->tasks_kept)
-			c->tasks_kept = keep_task(c, st, &k);
+			c->tasks_kept = keep_task(c, st, &t);
 	}
 	if (rc != SQLITE_DONE) {
 		c->tasks_kept = false;
 		return store_error(c->s, "cannot read a task table");
 	}
-	if (c->tasks_kept)
+	if (c->tasks_kept) {
 		point_names(c);
+		if ((rc = feed_subject(x)) < 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
 	if (with_rss)
 		d[D_LARGEST_RSS_KB] = v_int(sat_mul(largest.rss, PAGE_KB));
 	if (victim_seen && victim.has_rss)
@@ -623,6 +736,23 @@ static int named_task_cmp(const void *pa, const void *pb)
 	if (a->len != b->len)
 		return a->len < b->len ? -1 : 1;
 	return a->row < b->row ? -1 : a->row > b->row;
+}
+
+/* Sorts tasks by name and row: by insertion for the small tables most
+ * events have (no call per comparison), else qsort. */
+static void sort_named(named_task *t, size_t n)
+{
+	if (n > 32) {
+		qsort(t, n, sizeof(*t), named_task_cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		named_task v = t[i];
+		size_t j = i;
+		for (; j > 0 && named_task_cmp(&t[j - 1], &v) > 0; j--)
+			t[j] = t[j - 1];
+		t[j] = v;
+	}
 }
 
 /* Moves the kept tasks that have a name to the front: their number, in *n;
@@ -677,7 +807,7 @@ static int top_name_of(subject_ctx *x, size_t n)
 	const named_task *best = NULL;
 	int64_t best_sum = 0, best_count = 0;
 
-	qsort(c->tasks, n, sizeof(*c->tasks), named_task_cmp);
+	sort_named(c->tasks, n);
 	for (size_t i = 0, j; i < n; i = j) {
 		int64_t sum = 0, count = 0;
 		bool has = false;
@@ -899,6 +1029,13 @@ static int meminfo_value(void *ctx, const char *section, int64_t name_id, int64_
 	return 0;
 }
 
+/* The sections meminfo_value reads a value of. */
+static bool meminfo_section(const char *section)
+{
+	return strcmp(section, "meminfo") == 0 || strncmp(section, "node ", 5) == 0 ||
+	       strncmp(section, "hugepages node ", 15) == 0;
+}
+
 static int load_meminfo(subject_ctx *x)
 {
 	oomsift_value *d = x->derived;
@@ -909,7 +1046,7 @@ static int load_meminfo(subject_ctx *x)
 		return rc;
 	for (int i = D_MI_FREE_KB; i <= D_SHARE_KERNEL; i++)
 		d[i] = v_null;
-	if ((rc = store_meminfo_each(x->c->s, x->id, meminfo_value, &w)) < 0)
+	if ((rc = store_meminfo_each_in(x->c->s, x->id, meminfo_section, meminfo_value, &w)) < 0)
 		return rc;
 	d[D_SHARE_SHMEM] = v_ratio(d[D_MI_SHMEM_KB], d[D_MEM_TOTAL_KB]);
 	d[D_SHARE_SLAB_UNRECLAIMABLE] = v_ratio(d[D_MI_SLAB_UNRECLAIMABLE_KB], d[D_MEM_TOTAL_KB]);
@@ -1187,6 +1324,7 @@ static void bind_window(sqlite3_stmt *st, const oomsift_value *host, const time_
 /* What a history or trend query binds besides its window. */
 typedef struct series_query {
 	const char *sql; /* of the whole series: ?2 .. ?3 is all time */
+	uint64_t sql_id; /* names sql in the series' key (cond_sql) */
 	enum series_kind kind;
 	const oomsift_value *host;
 	const time_axis *axis;
@@ -1229,8 +1367,8 @@ static oomsift_value v_text(const char *s)
 	return s ? (oomsift_value){.type = OOMSIFT_VALUE_TEXT, .s = s, .len = strlen(s)} : v_null;
 }
 
-/* The key of a series: its statement and every value bound to it but the
- * window. OOMSIFT_ELIMIT: too long to cache. */
+/* The key of a series: its statement (by its id) and every value bound to
+ * it but the window. OOMSIFT_ELIMIT: too long to cache. */
 static int series_key(subject_ctx *x, const series_query *q, oomsift_buf *key)
 {
 	oomsift_value v;
@@ -1238,7 +1376,7 @@ static int series_key(subject_ctx *x, const series_query *q, oomsift_buf *key)
 
 	/* the source is bound only on the uptime axis */
 	v = q->axis->where == uptime_where ? q->axis->source : v_null;
-	if (oomsift_buf_append(key, q->sql, strlen(q->sql) + 1) < 0 ||
+	if (oomsift_buf_append(key, &q->sql_id, sizeof(q->sql_id)) < 0 ||
 	    key_value(key, q->host) < 0 || key_value(key, &v) < 0 ||
 	    (v = v_text(q->kind == SERIES_NAMED ? NULL : q->name), key_value(key, &v) < 0))
 		return OOMSIFT_ELIMIT;
@@ -1298,6 +1436,107 @@ static int series_of(subject_ctx *x, const series_query *q, const classify_serie
 	return rc;
 }
 
+/* ---- the statements of history and trend conditions, built once ---- */
+
+static void conds_clear(classifier *c)
+{
+	for (size_t i = 0; i < c->nconds; i++) {
+		free(c->conds[i].names);
+		free(c->conds[i].direct);
+		free(c->conds[i].series);
+	}
+	c->nconds = 0;
+}
+
+/* Whether a kept condition's names are want's figure and same fields. */
+static bool names_match(const cond_sql *k, const cond_sql *want)
+{
+	const char *p = k->names;
+
+	if (k->trend) {
+		if (strcmp(p, want->figure) != 0)
+			return false;
+		p += strlen(p) + 1;
+	}
+	for (size_t i = 0; i < want->nsame; i++) {
+		if (strcmp(p, want->same[i]) != 0)
+			return false;
+		p += strlen(p) + 1;
+	}
+	return true;
+}
+
+/* The names of k (its figure and same fields), copied; NULL out of memory. */
+static char *copy_names(const cond_sql *k)
+{
+	size_t len = k->trend ? strlen(k->figure) + 1 : 0, at = 0;
+	char *names;
+
+	for (size_t i = 0; i < k->nsame; i++)
+		len += strlen(k->same[i]) + 1;
+	if (!(names = malloc(len + 1)))
+		return NULL;
+	if (k->trend) {
+		memcpy(names, k->figure, strlen(k->figure) + 1);
+		at = strlen(k->figure) + 1;
+	}
+	for (size_t i = 0; i < k->nsame; i++) {
+		memcpy(names + at, k->same[i], strlen(k->same[i]) + 1);
+		at += strlen(k->same[i]) + 1;
+	}
+	names[at] = '\0';
+	return names;
+}
+
+static const cond_sql *cond_find(const classifier *c, const cond_sql *want)
+{
+	for (size_t i = 0; i < c->nconds; i++) {
+		const cond_sql *k = &c->conds[i];
+		if (k->trend == want->trend && k->uptime == want->uptime && k->of == want->of &&
+		    k->nsame == want->nsame && names_match(k, want))
+			return k;
+	}
+	return NULL;
+}
+
+/* Keeps the statements of *k (it takes direct and series, also on failure)
+ * with a copy of its names; a series text already kept keeps its id. */
+static int cond_add(classifier *c, cond_sql *k, const cond_sql **out)
+{
+	if ((!c->conds && !(c->conds = calloc(CLASSIFY_COND_SQL, sizeof(*c->conds)))) ||
+	    !(k->names = copy_names(k))) {
+		free(k->direct);
+		free(k->series);
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
+	k->figure = NULL; /* the caller's */
+	k->same = NULL;
+	if (c->nconds == CLASSIFY_COND_SQL)
+		conds_clear(c);
+	k->series_id = 0;
+	for (size_t i = 0; k->series && i < c->nconds; i++)
+		if (c->conds[i].series && strcmp(c->conds[i].series, k->series) == 0)
+			k->series_id = c->conds[i].series_id;
+	if (!k->series_id)
+		k->series_id = ++c->series_ids;
+	c->conds[c->nconds] = *k;
+	*out = &c->conds[c->nconds++];
+	return 0;
+}
+
+/* Copies the texts of two buffers into k (NULL for an empty buffer). */
+static int cond_texts(cond_sql *k, const oomsift_buf *direct, const oomsift_buf *series)
+{
+	k->direct = direct->len ? strdup(direct->data) : NULL;
+	k->series = series->len ? strdup(series->data) : NULL;
+	if ((direct->len && !k->direct) || (series->len && !k->series)) {
+		free(k->direct);
+		free(k->series);
+		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 /* ---- history ---- */
 
 /* Counts the window of h in SQLite (a series too large to keep). */
@@ -1321,12 +1560,49 @@ static int history_direct(subject_ctx *x, const oomsift_history_spec *h, const s
 	return rc;
 }
 
+/* The statements of h on the axis a: built on first use. A statement too
+ * long for CLASSIFY_SQL_MAX is kept as NULL (an error where it is used). */
+static int history_cond(subject_ctx *x, const oomsift_history_spec *h, const time_axis *a,
+                        const cond_sql **out)
+{
+	cond_sql k = {.uptime = a->where == uptime_where,
+	              .of = h->of,
+	              .same = h->same,
+	              .nsame = h->nsame,
+	              .series_kind = SERIES_TIMES};
+	oomsift_buf from, sql, points;
+	int rc;
+
+	if ((*out = cond_find(x->c, &k)))
+		return 0;
+	oomsift_buf_init(&from, CLASSIFY_SQL_MAX);
+	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
+	oomsift_buf_init(&points, CLASSIFY_SQL_MAX);
+	if (oomsift_buf_printf(&from, "FROM %s e WHERE e.host = ?1 AND %s",
+	                       classify_subject_view(h->of), a->where) < 0) {
+		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = append_same(&from, &x->c->cols[h->of], h->same, h->nsame, 4, "history")) < 0)
+		goto out;
+	if (oomsift_buf_printf(&sql, "SELECT count(*) %s", from.data) < 0 ||
+	    oomsift_buf_printf(&points, "SELECT %s %s ORDER BY %s", a->col, from.data, a->col) < 0)
+		sql.len = points.len = 0; /* too long */
+	if ((rc = cond_texts(&k, &sql, &points)) == 0)
+		rc = cond_add(x->c, &k, out);
+out:
+	oomsift_buf_free(&from);
+	oomsift_buf_free(&sql);
+	oomsift_buf_free(&points);
+	return rc;
+}
+
 static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 {
 	subject_ctx *x = data;
 	oomsift_value host;
 	time_axis axis;
-	oomsift_buf from, sql, points;
+	const cond_sql *k;
 	const classify_series *s;
 	const double *pt, *pv;
 	series_query q;
@@ -1340,28 +1616,17 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 		return rc;
 	host = row_get(x, "host");
 	axis_of(x, &axis);
-	oomsift_buf_init(&from, CLASSIFY_SQL_MAX);
-	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
-	oomsift_buf_init(&points, CLASSIFY_SQL_MAX);
-	if (oomsift_buf_printf(&from, "FROM %s e WHERE e.host = ?1 AND %s",
-	                       classify_subject_view(h->of), axis.where) < 0) {
-		rc = oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = append_same(&from, &x->c->cols[h->of], h->same, h->nsame, 4, "history")) < 0)
-		goto out;
+	if ((rc = history_cond(x, h, &axis, &k)) < 0)
+		return rc;
 	/* Without a time the subject has no window: it counts itself. */
 	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT) {
 		*count = h->of == x->kind;
-		goto out;
+		return 0;
 	}
-	if (oomsift_buf_printf(&sql, "SELECT count(*) %s", from.data) < 0 ||
-	    oomsift_buf_printf(&points, "SELECT %s %s ORDER BY %s", axis.col, from.data, axis.col) <
-	        0) {
-		rc = oomsift_error_set(OOMSIFT_ELIMIT, "rules: history compares too many fields");
-		goto out;
-	}
-	q = (series_query){.sql = points.data,
+	if (!k->direct || !k->series)
+		return oomsift_error_set(OOMSIFT_ELIMIT, "rules: history compares too many fields");
+	q = (series_query){.sql = k->series,
+	                   .sql_id = k->series_id,
 	                   .kind = SERIES_TIMES,
 	                   .host = &host,
 	                   .axis = &axis,
@@ -1369,16 +1634,12 @@ static int history(void *data, const oomsift_history_spec *h, int64_t *count)
 	                   .nsame = h->nsame,
 	                   .first_same = 4};
 	if ((rc = series_of(x, &q, &s)) < 0)
-		goto out;
+		return rc;
 	t = ts_of(&axis.t);
 	if (s)
 		*count = (int64_t)series_window(s, NULL, t - h->window_s, t, &pt, &pv);
 	else
-		rc = history_direct(x, h, &q, sql.data, count);
-out:
-	oomsift_buf_free(&from);
-	oomsift_buf_free(&sql);
-	oomsift_buf_free(&points);
+		rc = history_direct(x, h, &q, k->direct, count);
 	return rc;
 }
 
@@ -1520,13 +1781,69 @@ static int trend_sql(subject_ctx *x, const oomsift_trend_spec *t, const time_axi
 	return trend_tail(x, t, series, order);
 }
 
+/* The statements of t on the axis a: built on first use. */
+static int trend_cond(subject_ctx *x, const oomsift_trend_spec *t, const time_axis *a,
+                      const cond_sql **out)
+{
+	cond_sql k = {.trend = true,
+	              .uptime = a->where == uptime_where,
+	              .figure = t->figure,
+	              .same = t->same,
+	              .nsame = t->nsame};
+	oomsift_buf sql, series;
+	enum series_kind kind = SERIES_FIGURES;
+	int rc;
+
+	if ((*out = cond_find(x->c, &k)))
+		return 0;
+	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
+	oomsift_buf_init(&series, CLASSIFY_SQL_MAX);
+	if ((rc = trend_sql(x, t, a, &sql, &series, &kind)) == 0) {
+		k.series_kind = kind;
+		if ((rc = cond_texts(&k, &sql, &series)) == 0)
+			rc = cond_add(x->c, &k, out);
+	}
+	oomsift_buf_free(&sql);
+	oomsift_buf_free(&series);
+	return rc;
+}
+
+/* A task_rss_kb trend without same fields on the wall-time axis, from the
+ * feed: *done false when the feed cannot answer (an event of the window not
+ * fed), and the SQL series is asked. */
+static int trend_fed(subject_ctx *x, const oomsift_trend_spec *t, const oomsift_value *host,
+                     double ts, oomsift_trend *out, bool *done)
+{
+	classifier *c = x->c;
+	const feed_host *h;
+	const feed_point *p;
+	const double *times;
+	trend_fit f = {0};
+	size_t n;
+	int rc;
+
+	*done = false;
+	c->feed.on = true;
+	/* the subject itself: its task table read now, or still kept */
+	if ((rc = (x->loaded & G_TASKS) ? feed_subject(x) : ensure(x, G_TASKS)) < 0)
+		return rc;
+	if (!c->feed.on || !(h = feed_host_find(&c->feed, host->s, host->len)) ||
+	    !feed_window(h, t->name, ts - t->window_s, ts, &times, &p, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		fit_point(&f, out, times[p[i].at], (double)p[i].kb);
+	fit_end(&f, out);
+	*done = true;
+	return 0;
+}
+
 static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 {
 	subject_ctx *x = data;
 	const classify_series *s;
+	const cond_sql *k;
 	oomsift_value host;
 	time_axis axis;
-	oomsift_buf sql, series;
 	series_query q;
 	double ts;
 	int rc;
@@ -1541,30 +1858,32 @@ static int trend(void *data, const oomsift_trend_spec *t, oomsift_trend *out)
 		return rc;
 	host = row_get(x, "host");
 	axis_of(x, &axis);
-	oomsift_buf_init(&sql, CLASSIFY_SQL_MAX);
-	oomsift_buf_init(&series, CLASSIFY_SQL_MAX);
-	q = (series_query){.sql = NULL,
+	if ((rc = trend_cond(x, t, &axis, &k)) < 0)
+		return rc;
+	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT)
+		return 0; /* no window: no points */
+	ts = ts_of(&axis.t);
+	if (k->series_kind == SERIES_NAMED && t->nsame == 0 && axis.where != uptime_where &&
+	    x->kind == OOMSIFT_SUBJECT_EVENT && !x->c->feed.stopped) {
+		bool done;
+		if ((rc = trend_fed(x, t, &host, ts, out, &done)) < 0 || done)
+			return rc;
+	}
+	q = (series_query){.sql = k->series,
+	                   .sql_id = k->series_id,
+	                   .kind = (enum series_kind)k->series_kind,
 	                   .host = &host,
 	                   .axis = &axis,
 	                   .name = t->name,
 	                   .same = t->same,
 	                   .nsame = t->nsame,
 	                   .first_same = 5};
-	if ((rc = trend_sql(x, t, &axis, &sql, &series, &q.kind)) < 0)
-		goto out;
-	if (!axis.ok || host.type != OOMSIFT_VALUE_TEXT)
-		goto out; /* no window: no points */
-	q.sql = series.data;
 	if ((rc = series_of(x, &q, &s)) < 0)
-		goto out;
-	ts = ts_of(&axis.t);
+		return rc;
 	if (s)
 		fit_series(s, &q, ts - t->window_s, ts, out);
 	else
-		rc = trend_direct(x, t, &q, sql.data, out);
-out:
-	oomsift_buf_free(&sql);
-	oomsift_buf_free(&series);
+		rc = trend_direct(x, t, &q, k->direct, out);
 	return rc;
 }
 

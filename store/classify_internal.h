@@ -23,6 +23,8 @@
 #define CLASSIFY_SQL_CACHE 64
 /* Longest history or trend statement: a few dozen column names. */
 #define CLASSIFY_SQL_MAX 8192
+/* Longest statement that reads a subject's row: every column of its view. */
+#define CLASSIFY_ROW_SQL_MAX (64u << 10)
 /* Series of history and trend conditions kept during a run
  * (store/classify_series.c): their memory, their number, the buckets of
  * their table. A series larger than a quarter of the memory is not kept; a
@@ -44,12 +46,19 @@ typedef struct field_slot {
 } field_slot;
 
 /* The columns of one public view, as SQLite names them: the only names that
- * history and trend conditions may paste into SQL. */
+ * history and trend conditions may paste into SQL. A subject's row is read
+ * with the columns some rule has asked for during the run (about a fifth of
+ * oom_events'), not all of them: the statement grows when a rule asks for
+ * another column. */
 typedef struct view_cols {
 	const char *view;
 	char *names[CLASSIFY_MAX_COLS];
 	size_t n;
 	field_slot fields[CLASSIFY_FIELD_SLOTS]; /* by name: open addressing */
+	bool wanted[CLASSIFY_MAX_COLS];          /* read by the row statement */
+	int selected[CLASSIFY_MAX_COLS];         /* its columns, by index in the view */
+	size_t nselected;
+	sqlite3_stmt *row_st; /* NULL: to prepare before the next read */
 } view_cols;
 
 /* Rows of one task table kept in C for the derived fields (largest, rank,
@@ -65,6 +74,7 @@ typedef struct named_task {
 	int name_type; /* SQLITE_NULL, SQLITE_TEXT, …: name holds its text */
 	int64_t rss, row, pid, adj;
 	bool has_rss, has_pid, has_adj;
+	bool rss_int; /* rss_pages is an integer (not only a number SQLite reads as one) */
 } named_task;
 
 /* Host facts known to be absent during a run (a host and key whose query
@@ -88,6 +98,26 @@ typedef struct series_cache {
 	size_t bytes, count;
 } series_cache;
 
+/* The statements of one history or trend condition on one time axis, built
+ * once per run (CLASSIFY_COND_SQL of them; full, they are built again). The
+ * statements depend only on what the key holds: the kind of condition, its
+ * subject or figure, its same fields and the axis. */
+#define CLASSIFY_COND_SQL 128
+
+typedef struct cond_sql {
+	bool trend, uptime;
+	oomsift_rule_subject of; /* history */
+	const char *figure;      /* trend; the caller's, while it is looked up */
+	const char *const *same; /* the caller's, while it is looked up */
+	size_t nsame;
+	char *names;        /* kept: the figure (of a trend) and the same fields, each
+	                     * NUL-terminated */
+	char *direct;       /* the window ?2 .. ?3; NULL: too long (an error when used) */
+	char *series;       /* all time; NULL as direct */
+	uint64_t series_id; /* names the series text in series keys */
+	int series_kind;    /* enum series_kind */
+} cond_sql;
+
 /* The names of meminfo_name (id, key, unit) whose values the meminfo.*
  * fields read: a few keys in a few units; an id below CLASSIFY_MI_DIRECT is
  * found by its index. */
@@ -99,6 +129,28 @@ typedef struct mi_name {
 	char key[24];
 	char unit[16]; /* "" for a longer one: neither kB nor bytes */
 } mi_name;
+
+/* The task_rss_kb series of hosts fed from the task tables read per event
+ * (store/classify_feed.c): their memory, and the buckets of their table. */
+#define CLASSIFY_FEED_MAX_BYTES (32u << 20)
+#define CLASSIFY_FEED_BUCKETS   1024
+
+typedef struct feed_host feed_host;
+
+/* A point of a task name: the index of its event in the host's list, and
+ * the figure (kB; a sum that does not fit leaves the host to the SQL
+ * series). */
+typedef struct feed_point {
+	uint32_t at;
+	uint32_t kb;
+} feed_point;
+
+typedef struct task_feed {
+	bool on;      /* events are fed (a trend asked for it) */
+	bool stopped; /* past the memory bound: never on again in this run */
+	feed_host **buckets;
+	size_t bytes;
+} task_feed;
 
 typedef struct classifier {
 	oomsift_store *s;
@@ -119,6 +171,10 @@ typedef struct classifier {
 	bool tasks_kept;     /* false: the table did not fit, ask SQLite */
 	absent_fact *absent; /* CLASSIFY_ABSENT_FACTS, allocated on first use */
 	size_t nabsent;
+	task_feed feed;
+	cond_sql *conds; /* CLASSIFY_COND_SQL, allocated on first use */
+	size_t nconds;
+	uint64_t series_ids; /* the last id given to a series text */
 } classifier;
 
 /* Derived fields of an event (FIELDS.md), computed in groups on demand. */
@@ -175,6 +231,7 @@ typedef struct subject_ctx {
 	int64_t id;
 	oomsift_arena arena;
 	unsigned loaded; /* groups computed (classify_ctx.c) */
+	bool fed;        /* its task table went to the feed */
 	oomsift_value row[CLASSIFY_MAX_COLS];
 	oomsift_value derived[NDERIVED];
 	subject_fact facts[CLASSIFY_MAX_FACTS];
@@ -220,6 +277,21 @@ int series_load(series_cache *sc, oomsift_store *store, const char *key, size_t 
 size_t series_window(const classify_series *s, const char *name, double from, double to,
                      const double **t, const double **v);
 void series_cache_free(series_cache *sc);
+
+/* Feeds the task table of an event (its kept rows, in their printed order)
+ * to the series of its host, when the feed is on; the host's events are read
+ * on its first use. Fails with OOMSIFT_ENOMEM or the store's error; past the
+ * memory bound the feed stops (not an error). */
+int feed_event(task_feed *f, oomsift_store *s, const char *host, size_t hostlen, double ts,
+               int64_t id, const named_task *tasks, size_t ntasks);
+/* The host's fed series, or NULL. */
+const feed_host *feed_host_find(const task_feed *f, const char *host, size_t len);
+/* The points of name among the host's events whose time is in [from, to]:
+ * false when one of those events has not been fed (ask the SQL series);
+ * else *n points at *p, each at the time (*ts)[p->at], in the series' order. */
+bool feed_window(const feed_host *h, const char *name, double from, double to, const double **ts,
+                 const feed_point **p, size_t *n);
+void feed_free(task_feed *f);
 
 /* The view a subject kind is a row of, and its name in classification. */
 const char *classify_subject_view(oomsift_rule_subject kind);

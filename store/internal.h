@@ -72,6 +72,13 @@ typedef int (*store_meminfo_fn)(void *ctx, const char *section, int64_t name_id,
  * order: one read and a walk of its text, for callers that read many events.
  * 0 (also for an event without values), or negative with the error set. */
 int store_meminfo_each(oomsift_store *s, int64_t id, store_meminfo_fn fn, void *ctx);
+/* Whether the values of a section are wanted. */
+typedef bool (*store_meminfo_want_fn)(const char *section);
+/* store_meminfo_each for the sections want accepts (want NULL: all); the
+ * others are passed over without reading their values (their text is only
+ * checked to hold names, integers and nulls). */
+int store_meminfo_each_in(oomsift_store *s, int64_t id, store_meminfo_want_fn want,
+                          store_meminfo_fn fn, void *ctx);
 /* Frees what store_meminfo_put keeps between calls; NULL is fine. */
 void store_meminfo_free(store_meminfo *m);
 

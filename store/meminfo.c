@@ -655,7 +655,30 @@ static int read_section(items_reader *r, const char *section, store_meminfo_fn f
 	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
 }
 
-static int read_items(items_reader *r, store_meminfo_fn fn, void *ctx)
+/* The bytes store_meminfo_put writes inside a section's object: names of
+ * digits, integers, null. */
+static const bool section_byte[256] = {
+    ['0'] = true,  ['1'] = true,  ['2'] = true, ['3'] = true, ['4'] = true, ['5'] = true,
+    ['6'] = true,  ['7'] = true,  ['8'] = true, ['9'] = true, ['"'] = true, [':'] = true,
+    [','] = true,  ['-'] = true,  ['n'] = true, ['u'] = true, ['l'] = true, [' '] = true,
+    ['\t'] = true, ['\r'] = true, ['\n'] = true};
+
+/* Passes over one section's object, whose values no one reads: its text
+ * must hold only section_byte bytes, else ITEMS_DAMAGED. */
+static int skip_section(items_reader *r)
+{
+	const char *close;
+
+	if (!expect(r, '{') || !(close = memchr(r->p, '}', (size_t)(r->end - r->p))))
+		return ITEMS_DAMAGED;
+	for (; r->p < close; r->p++)
+		if (!section_byte[(unsigned char)*r->p])
+			return ITEMS_DAMAGED;
+	r->p++;
+	return 0;
+}
+
+static int read_items(items_reader *r, store_meminfo_want_fn want, store_meminfo_fn fn, void *ctx)
 {
 	int rc = 0;
 
@@ -667,7 +690,11 @@ static int read_items(items_reader *r, store_meminfo_fn fn, void *ctx)
 		const char *section = read_string(r);
 		if (!section || !expect(r, ':'))
 			return ITEMS_DAMAGED;
-		if ((rc = read_section(r, section, fn, ctx)) != 0)
+		if (want && !want(section))
+			rc = skip_section(r);
+		else
+			rc = read_section(r, section, fn, ctx);
+		if (rc != 0)
 			return rc;
 	} while (expect(r, ','));
 	return expect(r, '}') ? 0 : ITEMS_DAMAGED;
@@ -676,6 +703,12 @@ static int read_items(items_reader *r, store_meminfo_fn fn, void *ctx)
 static const char sql_items[] = "SELECT items FROM meminfo WHERE event_id = ?1";
 
 int store_meminfo_each(oomsift_store *s, int64_t id, store_meminfo_fn fn, void *ctx)
+{
+	return store_meminfo_each_in(s, id, NULL, fn, ctx);
+}
+
+int store_meminfo_each_in(oomsift_store *s, int64_t id, store_meminfo_want_fn want,
+                          store_meminfo_fn fn, void *ctx)
 {
 	store_meminfo *m = state(s);
 	sqlite3_stmt *st = store_stmt(s, sql_items);
@@ -700,7 +733,7 @@ int store_meminfo_each(oomsift_store *s, int64_t id, store_meminfo_fn fn, void *
 		return rc;
 	r.p = m->items.data;
 	r.end = r.p + m->items.len;
-	if ((rc = read_items(&r, fn, ctx)) == ITEMS_DAMAGED)
+	if ((rc = read_items(&r, want, fn, ctx)) == ITEMS_DAMAGED)
 		return oomsift_error_set(OOMSIFT_ESTORE,
 		                         "store '%s': the memory values of event %lld are damaged",
 		                         s->path, (long long)id);

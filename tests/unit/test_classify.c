@@ -652,6 +652,17 @@ static void test_history(void **state)
 	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_EVENT, NULL, 0), 1);
 	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_MEMORY_EVENT, NULL, 30 * DAY), 2);
 	assert_int_equal(history_of(p, OOMSIFT_SUBJECT_MEMORY_EVENT, NULL, DAY), 1);
+	{
+		/* the statements kept per run follow the fields' names, not where
+		 * the caller keeps them */
+		const char *names[] = {"victim_comm"};
+		oomsift_history_spec h = {OOMSIFT_SUBJECT_EVENT, names, 1, 30 * DAY};
+		assert_int_equal(p->ctx.history(p->ctx.data, &h, &n), 0);
+		assert_int_equal(n, 4);
+		names[0] = "kind";
+		assert_int_equal(p->ctx.history(p->ctx.data, &h, &n), 0);
+		assert_int_equal(n, 5);
+	}
 	probe_close(p);
 
 	/* a later event sees only its own window */
@@ -801,6 +812,85 @@ static void test_trend(void **state)
 		assert_int_equal(p->ctx.trend(p->ctx.data, &bad, &t), OOMSIFT_ERULE);
 	}
 	probe_close(p);
+	oomsift_store_free(s);
+}
+
+/* The trend of each name over two windows, as a subject of c sees it. */
+static void trends_of(classifier *c, int64_t id, oomsift_trend out[4])
+{
+	static const char *const names[] = {"java", "python"};
+	subject_ctx *x = calloc(1, sizeof(*x));
+	oomsift_rule_ctx ctx;
+
+	assert_non_null(x);
+	classify_subject_begin(x, c, OOMSIFT_SUBJECT_EVENT, id);
+	ctx = classify_subject_ctx(x);
+	for (size_t i = 0; i < 4; i++) {
+		oomsift_trend_spec t = {"task_rss_kb", names[i % 2], NULL, 0,
+		                        i < 2 ? 30 * DAY : DAY};
+		assert_int_equal(ctx.trend(ctx.data, &t, &out[i]), 0);
+	}
+	classify_subject_end(x);
+	free(x);
+}
+
+/* Walks ids in order, as a run does, with the feed (fed) and without it
+ * (the SQL series): the same trends; whether the feed answered h1's last
+ * window. */
+static bool fed_like_sql(oomsift_store *s, const int64_t *ids, size_t n)
+{
+	classifier *fed = calloc(1, sizeof(*fed)), *sql = calloc(1, sizeof(*sql));
+	const feed_host *h;
+	const feed_point *pt;
+	const double *ts;
+	size_t npt;
+	bool answered;
+
+	assert_non_null(fed);
+	assert_non_null(sql);
+	assert_int_equal(classifier_init(fed, s), 0);
+	assert_int_equal(classifier_init(sql, s), 0);
+	sql->feed.stopped = true;
+	for (size_t i = 0; i < n; i++) {
+		oomsift_trend a[4], b[4];
+		trends_of(fed, ids[i], a);
+		trends_of(sql, ids[i], b);
+		for (size_t k = 0; k < 4; k++) {
+			assert_int_equal(a[k].points, b[k].points);
+			assert_memory_equal(&a[k].slope_per_day, &b[k].slope_per_day,
+			                    sizeof(double));
+			assert_memory_equal(&a[k].first, &b[k].first, sizeof(double));
+			assert_memory_equal(&a[k].last, &b[k].last, sizeof(double));
+		}
+	}
+	assert_true(fed->feed.on);
+	assert_non_null(h = feed_host_find(&fed->feed, "h1", 2));
+	answered = feed_window(h, "java", T0 + 10 * DAY, T0 + 40 * DAY, &ts, &pt, &npt);
+	classifier_free(fed);
+	classifier_free(sql);
+	free(fed);
+	free(sql);
+	return answered;
+}
+
+/* The task_rss_kb series fed from the task tables a run reads gives what the
+ * SQL series gives, also for an event fed out of time order (python's, day
+ * 2, after day 3); a host with a size that is not an integer is left to the
+ * SQL series; so is a window holding an event not fed. */
+static void test_trend_fed(void **state)
+{
+	oomsift_store *s = open_store();
+	int64_t ids[6];
+	series sr;
+
+	(void)state;
+	series_open(&sr, s);
+	make_series(&sr, ids);
+	assert_true(fed_like_sql(s, ids, 6));
+	/* days 2 and 3 only: the windows that hold days 0-1 are not fed */
+	assert_true(fed_like_sql(s, ids + 2, 4));
+	exec(s, "UPDATE task SET rss_pages = 1250.5 WHERE event_id = (SELECT min(id) FROM event)");
+	assert_false(fed_like_sql(s, ids, 6));
 	oomsift_store_free(s);
 }
 
@@ -1363,6 +1453,7 @@ int main(void)
 	    cmocka_unit_test(test_history),
 	    cmocka_unit_test(test_history_uptime),
 	    cmocka_unit_test(test_trend),
+	    cmocka_unit_test(test_trend_fed),
 	    cmocka_unit_test(test_task_ranks),
 	    cmocka_unit_test(test_series),
 	    cmocka_unit_test(test_classify_corpus_idempotent),

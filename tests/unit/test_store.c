@@ -1274,6 +1274,52 @@ static void test_meminfo_walk(void **state)
 	oomsift_store_free(s);
 }
 
+/* Sections named "keep" are read; the others are passed over. */
+static bool want_keep(const char *section)
+{
+	return strncmp(section, "keep", 4) == 0;
+}
+
+/* store_meminfo_each_in reads only the sections asked for, and still says
+ * which event is damaged when the damage is in a section passed over. */
+static void test_meminfo_walk_sections(void **state)
+{
+	oomsift_store *s = open_memory();
+	sqlite3 *db = oomsift_store_db(s);
+	char seen[256] = "";
+
+	(void)state;
+	assert_int_equal(
+	    sqlite3_exec(db,
+	                 "INSERT INTO source(id, path, first_ingested, last_ingested) VALUES "
+	                 "(1, 'kern.log', 'x', 'x');"
+	                 "INSERT INTO event(id, fingerprint, host, kind, kills, manual, "
+	                 "no_killable, has_header, has_kill, complete, source_id, line, "
+	                 "ingested_at) VALUES "
+	                 "(1, x'01', 'h', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 1, 'x'),"
+	                 "(2, x'02', 'h', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 9, 'x'),"
+	                 "(3, x'03', 'h', 'kernel_oom', 1, 0, 0, 1, 1, 1, 1, 17, 'x');"
+	                 "INSERT INTO meminfo(event_id, items) VALUES "
+	                 "(1, '{\"zone\":{\"1\":5, \"2\":null},\"keep 1\":{\"3\":7},"
+	                 "\"other\":{},\"keep 2\":{\"4\":-8,\"5\":null}}'),"
+	                 "(2, '{\"zone\":{\"1\":\"x\"},\"keep\":{\"3\":7}}'),"
+	                 "(3, '{\"zone\":{\"1\":5');",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(store_meminfo_each_in(s, 1, want_keep, collect_value, seen), 0);
+	assert_string_equal(seen, "keep 1|3|7;keep 2|4|-8;");
+	seen[0] = '\0';
+	assert_int_equal(store_meminfo_each_in(s, 1, NULL, collect_value, seen), 0);
+	assert_string_equal(seen, "zone|1|5;keep 1|3|7;keep 2|4|-8;");
+	assert_int_equal(store_meminfo_each_in(s, 2, want_keep, collect_value, seen),
+	                 OOMSIFT_ESTORE);
+	assert_non_null(strstr(oomsift_error_message(), "event 2"));
+	assert_int_equal(store_meminfo_each_in(s, 3, want_keep, collect_value, seen),
+	                 OOMSIFT_ESTORE);
+	assert_non_null(strstr(oomsift_error_message(), "event 3"));
+	oomsift_store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1297,6 +1343,7 @@ int main(void)
 	    cmocka_unit_test(test_meminfo_round_trip),
 	    cmocka_unit_test(test_meminfo_cap),
 	    cmocka_unit_test(test_meminfo_walk),
+	    cmocka_unit_test(test_meminfo_walk_sections),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
