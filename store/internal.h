@@ -31,6 +31,7 @@ struct oomsift_store {
 	double busy_since_ms;                      /* when the present wait for a lock began */
 	char *event_insert_sql, *event_update_sql; /* built from the column list */
 	struct store_meminfo *meminfo;             /* store/meminfo.c, made on first use */
+	struct store_checkpointer *checkpointer;   /* store/checkpoint.c; NULL: SQLite's own */
 };
 
 /* Sets and returns OOMSIFT_ESTORE with the store's path, what failed, the
@@ -54,6 +55,25 @@ void store_bind_real(sqlite3_stmt *st, int i, double v);
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* The current time as ISO 8601 UTC. */
 void store_now_iso(char *out, size_t len);
+
+/* ---- checkpoints on a thread of their own (store/checkpoint.c) ---- */
+typedef struct store_checkpointer store_checkpointer;
+/* WAL pages added since the thread was last woken that wake it (SQLite's own
+ * checkpoint threshold), and WAL pages after a commit that make the writer
+ * checkpoint itself (64 MiB of 4 KiB pages: the WAL's bound; the fewer times
+ * the writer waits, the better). */
+#define STORE_CHECKPOINT_THREAD_PAGES 1000
+#define STORE_CHECKPOINT_WRITER_PAGES 16384
+/* Makes the WAL of s (a file opened for writing) be checkpointed by a thread
+ * beside the writer, instead of inside the writer's commits, at the
+ * thresholds above (given, so tests can make them small). Negative with the
+ * error set when memory runs out. */
+int store_checkpointer_attach(oomsift_store *s, int thread_pages, int writer_pages);
+/* Stops the thread and forgets the checkpointer; before s->db is closed
+ * (whose closing makes the last checkpoint). Nothing when there is none. */
+void store_checkpointer_detach(oomsift_store *s);
+/* The checkpoints the thread has made so far (for tests). */
+unsigned store_checkpointer_runs(oomsift_store *s);
 
 /* ---- Mem-Info values (store/meminfo.c) ---- */
 typedef struct store_meminfo store_meminfo;

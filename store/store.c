@@ -292,6 +292,10 @@ int oomsift_store_open(oomsift_store **out, const char *path, enum oomsift_store
 		sqlite3_extended_result_codes(s->db, 1);
 	if ((rc = migrate(s, path)) < 0 || (rc = exec(s, "PRAGMA foreign_keys = ON")) < 0)
 		goto fail;
+	if (!s->readonly && strcmp(path, ":memory:") != 0 &&
+	    (rc = store_checkpointer_attach(s, STORE_CHECKPOINT_THREAD_PAGES,
+	                                    STORE_CHECKPOINT_WRITER_PAGES)) < 0)
+		goto fail;
 	*out = s;
 	return 0;
 fail:
@@ -305,6 +309,7 @@ void oomsift_store_free(oomsift_store *s)
 		return;
 	for (size_t i = 0; i < s->nstmts; i++)
 		sqlite3_finalize(s->stmts[i].st);
+	store_checkpointer_detach(s);
 	sqlite3_close(s->db);
 	free(s->event_insert_sql);
 	free(s->event_update_sql);

@@ -599,6 +599,80 @@ static void test_file_mode_0600(void **state)
 	scratch_free(&t);
 }
 
+/* Bytes of a file, 0 when it does not exist. */
+static off_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+/* Commits `commits` transactions of `blobs` blobs of 8000 bytes each into
+ * scratch; returns the largest size the WAL had after a commit. */
+static off_t write_blobs(oomsift_store *s, const char *wal, int commits, int blobs)
+{
+	sqlite3 *db = oomsift_store_db(s);
+	sqlite3_stmt *st;
+	off_t largest = 0;
+
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "INSERT INTO scratch VALUES (randomblob(8000))", -1, &st, NULL),
+	    SQLITE_OK);
+	for (int c = 0; c < commits; c++) {
+		assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+		for (int b = 0; b < blobs; b++) {
+			assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+			sqlite3_reset(st);
+		}
+		assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+		if (file_size(wal) > largest)
+			largest = file_size(wal);
+	}
+	sqlite3_finalize(st);
+	return largest;
+}
+
+/* A file store opened for writing checkpoints its WAL on a thread of its
+ * own; the WAL stays bounded however much is written, and the last
+ * connection's close still removes it. */
+static void test_checkpoints_beside_writer(void **state)
+{
+	scratch t;
+	oomsift_store *s = NULL;
+	char wal[200];
+	off_t largest;
+
+	(void)state;
+	assert_int_equal(oomsift_store_open(&s, ":memory:", OOMSIFT_STORE_READWRITE), 0);
+	assert_null(s->checkpointer);
+	oomsift_store_free(s);
+
+	scratch_init(&t);
+	snprintf(wal, sizeof(wal), "%s-wal", t.path);
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READWRITE), 0);
+	assert_non_null(s->checkpointer);
+	/* The same, at thresholds small enough for a test: the thread is woken
+	 * every 100 pages, the writer checkpoints past 400. */
+	store_checkpointer_detach(s);
+	assert_int_equal(store_checkpointer_attach(s, 100, 400), 0);
+	assert_int_equal(
+	    sqlite3_exec(oomsift_store_db(s), "CREATE TABLE scratch (b BLOB)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	/* About 50 pages a commit. */
+	write_blobs(s, wal, 3, 25);
+	for (int i = 0; i < 1000 && store_checkpointer_runs(s) == 0; i++)
+		usleep(10000);
+	assert_true(store_checkpointer_runs(s) > 0);
+	/* 8 MB more, 2000 pages: the WAL stays near 400 pages. */
+	largest = write_blobs(s, wal, 40, 25);
+	assert_true(largest < (off_t)700 * (4096 + 24));
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM scratch WHERE length(b) = 8000", 0),
+	                 1075);
+	oomsift_store_free(s);
+	assert_int_equal(file_size(wal), 0);
+	scratch_free(&t);
+}
+
 static void test_readonly_missing_file(void **state)
 {
 	scratch t;
@@ -1332,6 +1406,7 @@ int main(void)
 	    cmocka_unit_test(test_batched_rows),
 	    cmocka_unit_test(test_load_missing),
 	    cmocka_unit_test(test_file_mode_0600),
+	    cmocka_unit_test(test_checkpoints_beside_writer),
 	    cmocka_unit_test(test_readonly_missing_file),
 	    cmocka_unit_test(test_future_schema_refused),
 	    cmocka_unit_test(test_query_readonly),
