@@ -12,9 +12,8 @@
  * transaction that begins once every frame is copied does that, and the
  * writer usually begins its next one at once. So when the WAL passes a
  * larger size the writer checkpoints itself, after its commit, as SQLite
- * would have (after the thread's checkpoint under way, if any): little is
- * left to copy by then, and the WAL starts over. That bounds the WAL however
- * long the run.
+ * would have, when the thread is not in one: little is left to copy by
+ * then, and the WAL starts over. That bounds the WAL however long the run.
  *
  * A checkpoint that fails or finds the database busy loses nothing: the
  * frames stay in the WAL for the next one (at the latest when the store is
@@ -87,12 +86,18 @@ static bool start(store_checkpointer *c)
 }
 
 /* In the writer, as SQLite's own checkpoint would. A checkpoint of the
- * thread's would make it fail at once (SQLITE_BUSY), so it waits for that one
- * to end, and keeps the thread from starting another meanwhile. */
-static int writer_checkpoint(store_checkpointer *c, sqlite3 *db, const char *schema)
+ * thread's would make it fail at once (SQLITE_BUSY): while one is under way
+ * the writer leaves its own to a later commit, unless the WAL has grown to
+ * twice its bound; then it waits for the thread's to end. It keeps the thread
+ * from starting another meanwhile. */
+static int writer_checkpoint(store_checkpointer *c, sqlite3 *db, const char *schema, int pages)
 {
 	if (c->started) {
 		pthread_mutex_lock(&c->mu);
+		if (c->running && pages < 2 * c->writer_pages) {
+			pthread_mutex_unlock(&c->mu);
+			return SQLITE_OK;
+		}
 		while (c->running)
 			pthread_cond_wait(&c->idle, &c->mu);
 	}
@@ -109,14 +114,14 @@ static int on_commit(void *arg, sqlite3 *db, const char *schema, int pages)
 	store_checkpointer *c = arg;
 
 	if (pages >= c->writer_pages)
-		return writer_checkpoint(c, db, schema);
+		return writer_checkpoint(c, db, schema, pages);
 	if (pages < c->woken_at)
 		c->woken_at = 0; /* the WAL started over */
 	if (pages - c->woken_at < c->thread_pages)
 		return SQLITE_OK;
 	c->woken_at = pages;
 	if (!c->started && !start(c))
-		return writer_checkpoint(c, db, schema);
+		return writer_checkpoint(c, db, schema, pages);
 	pthread_mutex_lock(&c->mu);
 	c->wanted = true;
 	pthread_cond_signal(&c->work);
