@@ -61,9 +61,12 @@ typedef struct store_meminfo store_meminfo;
  * has none), adding their names to meminfo_name; inside a write transaction.
  * Negative with the error set when SQLite fails or memory runs out. */
 int store_meminfo_put(oomsift_store *s, int64_t id, const oomsift_event *ev);
-/* Forgets the cached name ids, which a transaction's ROLLBACK may have
- * taken away: at every BEGIN and ROLLBACK. */
+/* Forgets the cached name ids when the present transaction added names,
+ * which its ROLLBACK takes away: at every ROLLBACK, and at BEGIN (for a
+ * transaction that ended otherwise). */
 void store_meminfo_forget(oomsift_store *s);
+/* The present transaction committed: the names it added are for good. */
+void store_meminfo_committed(oomsift_store *s);
 /* Called for each value: its section, the id of its (key, unit) in
  * meminfo_name and the value. 0 goes on; a negative error code (set) stops
  * the walk and is returned. */

@@ -347,8 +347,12 @@ int oomsift_store_begin(oomsift_store *s)
 
 int oomsift_store_commit(oomsift_store *s)
 {
+	int rc;
+
 	reset_stmts(s);
-	return exec(s, "COMMIT");
+	if ((rc = exec(s, "COMMIT")) == 0)
+		store_meminfo_committed(s);
+	return rc;
 }
 
 void oomsift_store_rollback(oomsift_store *s)

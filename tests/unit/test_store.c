@@ -1182,6 +1182,71 @@ static void test_meminfo_layouts(void **state)
 	oomsift_store_free(s);
 }
 
+/* Counts the statements run that read or add a Mem-Info name. */
+static int count_name_stmts(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)type;
+	(void)x;
+	if (strstr(sqlite3_sql(p), "meminfo_name"))
+		(*(int *)ctx)++;
+	return 0;
+}
+
+/* The put of ev in a transaction of its own; the name statements it ran. */
+static int put_counting(oomsift_store *s, int *counter, oomsift_event *ev, int64_t src, int64_t *id,
+                        bool commit)
+{
+	int before = *counter;
+	bool inserted;
+
+	assert_int_equal(oomsift_store_begin(s), 0);
+	assert_int_equal(oomsift_store_put_event(s, ev, src, id, &inserted), 0);
+	if (commit)
+		assert_int_equal(oomsift_store_commit(s), 0);
+	else
+		oomsift_store_rollback(s);
+	return *counter - before;
+}
+
+/* Names and layouts outlive a COMMIT (store/meminfo.c): the next
+ * transaction's events of a known layout look no name up, nor after a
+ * ROLLBACK that added none (a source's lookup); a ROLLBACK that took names
+ * away forgets them all, and the names are then added again. */
+static void test_meminfo_names_kept(void **state)
+{
+	oomsift_store *s = open_memory();
+	char names[24][24], got[512];
+	oomsift_event *a = layout_event(1, 1, 10, names), *b, *c, *d;
+	int counter = 0;
+	int64_t src, id;
+
+	(void)state;
+	b = layout_event(2, 1, 20, names);
+	c = layout_event(3, 2, 30, names + 2);
+	d = layout_event(4, 2, 40, names + 2);
+	src = add_source(s, "kern.log");
+	sqlite3_trace_v2(oomsift_store_db(s), SQLITE_TRACE_STMT, count_name_stmts, &counter);
+	assert_true(put_counting(s, &counter, a, src, &id, true) > 0);
+	/* a transaction that adds nothing, rolled back */
+	assert_int_equal(oomsift_store_begin(s), 0);
+	oomsift_store_rollback(s);
+	assert_int_equal(put_counting(s, &counter, b, src, &id, true), 0);
+	meminfo_text(s, id, got, sizeof(got));
+	assert_string_equal(got, "meminfo|key1|21;zone 1|low|NULL;zone 1|min|20;");
+	/* new names, rolled back: all forgotten, and stored again */
+	assert_true(put_counting(s, &counter, c, src, &id, false) > 0);
+	assert_true(put_counting(s, &counter, d, src, &id, true) > 0);
+	meminfo_text(s, id, got, sizeof(got));
+	assert_string_equal(got, "meminfo|key2|41;zone 2|low|43;zone 2|min|40;");
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM meminfo_name", 0), 4);
+	sqlite3_trace_v2(oomsift_store_db(s), 0, NULL, NULL);
+	oomsift_event_free(a);
+	oomsift_event_free(b);
+	oomsift_event_free(c);
+	oomsift_event_free(d);
+	oomsift_store_free(s);
+}
+
 /* A layout whose text is longer than a slot holds (store/meminfo.c
  * LAYOUT_TEXT_MAX) is stored whole. */
 static void test_meminfo_long_layout(void **state)
@@ -1325,6 +1390,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_put_twice),
 	    cmocka_unit_test(test_meminfo_layouts),
+	    cmocka_unit_test(test_meminfo_names_kept),
 	    cmocka_unit_test(test_meminfo_long_layout),
 	    cmocka_unit_test(test_match_by_key_lines),
 	    cmocka_unit_test(test_sources_resume_and_rotation),
