@@ -861,7 +861,8 @@ static void test_put_memevent(void **state)
 }
 
 extern const char oomsift_schema_sql[], oomsift_migrate_2_sql[], oomsift_migrate_3_sql[],
-    oomsift_migrate_4_sql[], oomsift_migrate_5_sql[], oomsift_migrate_6_sql[];
+    oomsift_migrate_4_sql[], oomsift_migrate_5_sql[], oomsift_migrate_6_sql[],
+    oomsift_migrate_7_sql[];
 
 /* The column names of view oom_events, comma-separated. */
 static void view_columns(sqlite3 *db, const char *view, char *out, size_t len)
@@ -937,6 +938,61 @@ static void meminfo_dump(sqlite3 *db, char *out, size_t len)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
+}
+
+/* Every object of the store's schema, as SQLite keeps it, into out. */
+static void schema_text(sqlite3 *db, char *out, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	size_t used = 0;
+
+	out[0] = '\0';
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+	                       "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || "
+	                       "coalesce(sql, '') FROM sqlite_master ORDER BY type, name",
+	                       -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		used += (size_t)snprintf(out + used, len - used, "%s\n",
+		                         (const char *)sqlite3_column_text(st, 0));
+		assert_true(used < len);
+	}
+	sqlite3_finalize(st);
+}
+
+/* A new store takes store/fresh_7.sql in one step (store/store.c): its schema
+ * is, text for text, the one that schema.sql and migrations 2 to 7 leave,
+ * and the migrations after 7 then run on both alike. */
+static void test_fresh_schema(void **state)
+{
+	const char *const sqls[] = {oomsift_schema_sql,    oomsift_migrate_2_sql,
+	                            oomsift_migrate_3_sql, oomsift_migrate_4_sql,
+	                            oomsift_migrate_5_sql, oomsift_migrate_6_sql,
+	                            oomsift_migrate_7_sql};
+	static char stepped[1 << 16], fresh[1 << 16];
+	scratch t;
+	sqlite3 *db = NULL;
+	oomsift_store *s = NULL;
+
+	(void)state;
+	scratch_init(&t);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++)
+		assert_int_equal(sqlite3_exec(db, sqls[i], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READWRITE), 0);
+	schema_text(oomsift_store_db(s), stepped, sizeof(stepped));
+	oomsift_store_free(s);
+	scratch_free(&t);
+
+	s = open_memory();
+	assert_int_equal(count_rows(s, "PRAGMA user_version", 0), OOMSIFT_SCHEMA_VERSION);
+	schema_text(oomsift_store_db(s), fresh, sizeof(fresh));
+	oomsift_store_free(s);
+	assert_true(strlen(fresh) > 1000);
+	assert_string_equal(stepped, fresh);
 }
 
 /* Schema 7 moves the bag rows of schema 6 into one meminfo row per event:
@@ -1389,6 +1445,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_put_twice),
+	    cmocka_unit_test(test_fresh_schema),
 	    cmocka_unit_test(test_meminfo_layouts),
 	    cmocka_unit_test(test_meminfo_names_kept),
 	    cmocka_unit_test(test_meminfo_long_layout),
