@@ -379,7 +379,8 @@ void oomsift_store_rollback(oomsift_store *s)
 		exec(s, "ROLLBACK");
 }
 
-sqlite3_stmt *store_stmt(oomsift_store *s, const char *sql)
+/* The cached statement for sql, reset, its bindings cleared when clear. */
+static sqlite3_stmt *cached_stmt(oomsift_store *s, const char *sql, bool clear)
 {
 	sqlite3_stmt *st = NULL;
 
@@ -387,7 +388,8 @@ sqlite3_stmt *store_stmt(oomsift_store *s, const char *sql)
 		if (s->stmts[i].sql == sql) {
 			st = s->stmts[i].st;
 			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
+			if (clear)
+				sqlite3_clear_bindings(st);
 			return st;
 		}
 	if (s->nstmts == STORE_MAX_STMTS) {
@@ -401,6 +403,16 @@ sqlite3_stmt *store_stmt(oomsift_store *s, const char *sql)
 	s->stmts[s->nstmts].sql = sql;
 	s->stmts[s->nstmts++].st = st;
 	return st;
+}
+
+sqlite3_stmt *store_stmt(oomsift_store *s, const char *sql)
+{
+	return cached_stmt(s, sql, true);
+}
+
+sqlite3_stmt *store_stmt_bound(oomsift_store *s, const char *sql)
+{
+	return cached_stmt(s, sql, false);
 }
 
 int store_step(oomsift_store *s, sqlite3_stmt *st, const char *what)

@@ -940,6 +940,58 @@ static void meminfo_dump(sqlite3 *db, char *out, size_t len)
 	sqlite3_finalize(st);
 }
 
+/* An event of n task rows: row r has every value (r + 1 in each) and a name
+ * when full, else only its pid. */
+static oomsift_event *task_event(unsigned char fp, size_t n, bool full)
+{
+	oomsift_event *ev = make_event(fp);
+
+	free(ev->tasks);
+	ev->tasks = calloc(n, sizeof(*ev->tasks));
+	assert_non_null(ev->tasks);
+	ev->tasks_cap = ev->ntasks = n;
+	for (size_t r = 0; r < n; r++) {
+		int64_t *f = &ev->tasks[r].pid;
+		for (int c = 0; c < 16; c++)
+			f[c] = full || c == 0 ? (int64_t)r + 1 : UNSET;
+		ev->tasks[r].name = full ? "worker" : NULL;
+	}
+	return ev;
+}
+
+/* The task batches keep their bindings between uses (store/event.c): rows
+ * without values, stored after rows with them in every batch size (64, 16, 4,
+ * 1: 85 rows), store NULLs, and rows with values after them store those. */
+static void test_task_batch_bindings(void **state)
+{
+	static const char nulls[] =
+	    "SELECT count(*) FROM task WHERE event_id = ?1 AND pid = row + 1 AND "
+	    "coalesce(uid, tgid, total_vm_pages, rss_pages, rss_anon_pages, rss_file_pages, "
+	    "rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, nr_puds, swapents, cpu, oom_adj, "
+	    "oom_score_adj, name) IS NULL";
+	static const char values[] =
+	    "SELECT count(*) FROM task WHERE event_id = ?1 AND name = 'worker' AND pid = row + 1 "
+	    "AND uid = pid AND tgid = pid AND total_vm_pages = pid AND rss_pages = pid AND "
+	    "rss_anon_pages = pid AND rss_file_pages = pid AND rss_shmem_pages = pid AND "
+	    "pgtables_bytes = pid AND nr_ptes = pid AND nr_pmds = pid AND nr_puds = pid AND "
+	    "swapents = pid AND cpu = pid AND oom_adj = pid AND oom_score_adj = pid";
+	oomsift_store *s = open_memory();
+	int64_t src, id;
+	bool inserted;
+
+	(void)state;
+	src = add_source(s, "kern.log");
+	for (int i = 0; i < 3; i++) {
+		bool full = i != 1;
+		oomsift_event *ev = task_event((unsigned char)(0x40 + i), 85, full);
+		assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+		assert_true(inserted);
+		assert_int_equal(count_rows(s, full ? values : nulls, id), 85);
+		oomsift_event_free(ev);
+	}
+	oomsift_store_free(s);
+}
+
 /* Every object of the store's schema, as SQLite keeps it, into out. */
 static void schema_text(sqlite3 *db, char *out, size_t len)
 {
@@ -1446,6 +1498,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_put_twice),
 	    cmocka_unit_test(test_fresh_schema),
+	    cmocka_unit_test(test_task_batch_bindings),
 	    cmocka_unit_test(test_meminfo_layouts),
 	    cmocka_unit_test(test_meminfo_names_kept),
 	    cmocka_unit_test(test_meminfo_long_layout),
