@@ -242,19 +242,31 @@ static int put_string(oomsift_buf *b, const char *s)
 	return rc < 0 ? rc : oomsift_buf_putc(b, '"');
 }
 
+/* "00" … "99": two digits per division. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930"
+    "31323334353637383940414243444546474849505152535455565758596061"
+    "62636465666768697071727374757677787980818283848586878889909192"
+    "93949596979899";
+
 /* The decimal text of v, ending at end; returns where it begins. */
 static char *put_decimal(char *end, int64_t v)
 {
+	/* the magnitude as unsigned: INT64_MIN's too */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 	char *p = end;
-	bool neg = v < 0;
 
-	/* negative: digits of -(v % 10), so INT64_MIN + 1 … works too */
-	do {
-		int d = (int)(v % 10);
-		*--p = (char)('0' + (d < 0 ? -d : d));
-		v /= 10;
-	} while (v);
-	if (neg)
+	for (; u >= 100; u /= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (u % 100), 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
+	if (v < 0)
 		*--p = '-';
 	return p;
 }
