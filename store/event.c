@@ -85,16 +85,19 @@ static const char sql_by_fp[] = "SELECT id FROM event WHERE fingerprint = ?1";
  * bound in order, so a batch stores exactly what single INSERTs would).
  * OR FAIL: a failing row stops the statement without undoing the rows before
  * it, so SQLite keeps no statement journal (a copy of each page the statement
- * changes); the caller rolls the whole transaction back on any error anyway. */
-#define ROWS4(v)  v "," v "," v "," v
-#define ROWS16(v) ROWS4(v) "," ROWS4(v) "," ROWS4(v) "," ROWS4(v)
-#define ROWS64(v) ROWS16(v) "," ROWS16(v) "," ROWS16(v) "," ROWS16(v)
-#define TASK_COLS 19
+ * changes); the caller rolls the whole transaction back on any error anyway.
+ * Every row takes the event's id from ?1, bound once per batch; a bare ?
+ * takes the number after the largest so far, so row k's other columns are
+ * ?(2 + k * TASK_ROW_PARAMS) on. */
+#define ROWS4(v)        v "," v "," v "," v
+#define ROWS16(v)       ROWS4(v) "," ROWS4(v) "," ROWS4(v) "," ROWS4(v)
+#define ROWS64(v)       ROWS16(v) "," ROWS16(v) "," ROWS16(v) "," ROWS16(v)
+#define TASK_ROW_PARAMS 18 /* row, pid … oom_score_adj, name */
 #define TASK_INSERT                                                                                \
 	"INSERT OR FAIL INTO task(event_id, row, pid, uid, tgid, total_vm_pages, rss_pages, "      \
 	"rss_anon_pages, rss_file_pages, rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, "      \
 	"nr_puds, swapents, cpu, oom_adj, oom_score_adj, name) VALUES "
-#define TASK_VALUES "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define TASK_VALUES "(?1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
 typedef struct row_batch {
 	size_t rows;
@@ -107,6 +110,7 @@ static const row_batch task_batches[] = {{64, TASK_INSERT ROWS64(TASK_VALUES)},
                                          {4, TASK_INSERT ROWS4(TASK_VALUES)},
                                          {1, TASK_INSERT TASK_VALUES}};
 #define NBATCHES (sizeof(task_batches) / sizeof(task_batches[0]))
+_Static_assert(64 + 16 + 4 + 1 == STORE_TASK_BATCH_ROWS, "task_bound has a slot per batch row");
 static const char sql_kill[] =
     "INSERT INTO kill(event_id, seq, kind, pid, comm, uid, total_vm_kb, anon_rss_kb, "
     "file_rss_kb, shmem_rss_kb, pgtables_kb, oom_score_adj, reason, oom_group) VALUES (?1, ?2, "
@@ -275,32 +279,49 @@ static void bind_event(sqlite3_stmt *st, const oomsift_event *ev, int64_t source
 
 /* ---- children: task rows, kills, Mem-Info values, raw text, keys ---- */
 
-/* Binds task row r of ev from parameter `first` on. */
-static void bind_task(sqlite3_stmt *st, int first, int64_t id, const oomsift_event *ev, size_t r)
+/* Binds task row r of ev but for its event id from parameter `first` on: its
+ * values, and NULL where it has none but the row bound before it had one
+ * (*bound: the columns bound to a value, bit c for column c). */
+static void bind_task(sqlite3_stmt *st, int first, const oomsift_event *ev, size_t r,
+                      uint32_t *bound)
 {
 	const oomsift_task *t = &ev->tasks[r];
 	const int64_t *f = &t->pid;
+	uint32_t now = 0;
 
-	sqlite3_bind_int64(st, first, id);
-	sqlite3_bind_int64(st, first + 1, (int64_t)r);
+	sqlite3_bind_int64(st, first, (int64_t)r);
 	/* pid … oom_score_adj are laid out in schema order */
 	for (int c = 0; c < 16; c++)
-		store_bind_i64(st, first + 2 + c, f[c]);
-	store_bind_text(st, first + 18, t->name);
+		if (f[c] != OOMSIFT_UNSET) {
+			sqlite3_bind_int64(st, first + 1 + c, f[c]);
+			now |= 1u << c;
+		} else if (*bound & (1u << c)) {
+			sqlite3_bind_null(st, first + 1 + c);
+		}
+	if (t->name) {
+		sqlite3_bind_text(st, first + 17, t->name, -1, SQLITE_STATIC);
+		now |= 1u << 16;
+	} else if (*bound & (1u << 16)) {
+		sqlite3_bind_null(st, first + 17);
+	}
+	*bound = now;
 }
 
 static int insert_tasks(oomsift_store *s, int64_t id, const oomsift_event *ev)
 {
-	size_t r = 0;
+	size_t r = 0, slot = 0;
 
-	for (size_t b = 0; b < NBATCHES; b++)
+	for (size_t b = 0; b < NBATCHES; slot += task_batches[b++].rows)
 		while (ev->ntasks - r >= task_batches[b].rows) {
-			sqlite3_stmt *st = store_stmt(s, task_batches[b].sql);
+			/* every parameter is bound below, or NULL already */
+			sqlite3_stmt *st = store_stmt_bound(s, task_batches[b].sql);
 			int rc;
 			if (!st)
 				return OOMSIFT_ESTORE;
+			sqlite3_bind_int64(st, 1, id);
 			for (size_t k = 0; k < task_batches[b].rows; k++, r++)
-				bind_task(st, 1 + (int)k * TASK_COLS, id, ev, r);
+				bind_task(st, 2 + (int)k * TASK_ROW_PARAMS, ev, r,
+				          &s->task_bound[slot + k]);
 			if ((rc = store_step(s, st, "cannot store a task row")) < 0)
 				return rc;
 		}

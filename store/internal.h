@@ -14,9 +14,10 @@
 
 /* How long a connection waits for another process's lock before SQLite says
  * SQLITE_BUSY, and how often BEGIN IMMEDIATE waits so before it fails. */
-#define STORE_BUSY_WAIT_MS 20000
-#define STORE_BEGIN_TRIES  3
-#define STORE_MAX_STMTS    96 /* ingest and classify in one process use about 60 */
+#define STORE_BUSY_WAIT_MS    20000
+#define STORE_BEGIN_TRIES     3
+#define STORE_MAX_STMTS       96 /* ingest and classify in one process use about 60 */
+#define STORE_TASK_BATCH_ROWS (64 + 16 + 4 + 1) /* the rows of store/event.c's task batches */
 
 struct oomsift_store {
 	sqlite3 *db;
@@ -32,6 +33,10 @@ struct oomsift_store {
 	char *event_insert_sql, *event_update_sql; /* built from the column list */
 	struct store_meminfo *meminfo;             /* store/meminfo.c, made on first use */
 	struct store_checkpointer *checkpointer;   /* store/checkpoint.c; NULL: SQLite's own */
+	/* store/event.c: for each row of each task batch statement, the columns
+	 * last bound to a value (bit c: column c), which a row without that value
+	 * must bind to NULL (the batches keep their bindings between uses). */
+	uint32_t task_bound[STORE_TASK_BATCH_ROWS];
 };
 
 /* Sets and returns OOMSIFT_ESTORE with the store's path, what failed, the
@@ -43,6 +48,11 @@ int store_error(oomsift_store *s, const char *what);
  * reset and with its bindings cleared; prepares it on first use. NULL (and
  * the error set) when it cannot be prepared. */
 sqlite3_stmt *store_stmt(oomsift_store *s, const char *sql);
+
+/* store_stmt without clearing the bindings: the caller binds every parameter
+ * (or knows which are NULL already), which costs less than clearing them all
+ * for statements of hundreds of parameters (the task rows' batches). */
+sqlite3_stmt *store_stmt_bound(oomsift_store *s, const char *sql);
 
 /* Steps st once; an error other than SQLITE_ROW/SQLITE_DONE becomes `what`. */
 int store_step(oomsift_store *s, sqlite3_stmt *st, const char *what);
@@ -81,9 +91,12 @@ typedef struct store_meminfo store_meminfo;
  * has none), adding their names to meminfo_name; inside a write transaction.
  * Negative with the error set when SQLite fails or memory runs out. */
 int store_meminfo_put(oomsift_store *s, int64_t id, const oomsift_event *ev);
-/* Forgets the cached name ids, which a transaction's ROLLBACK may have
- * taken away: at every BEGIN and ROLLBACK. */
+/* Forgets the cached name ids when the present transaction added names,
+ * which its ROLLBACK takes away: at every ROLLBACK, and at BEGIN (for a
+ * transaction that ended otherwise). */
 void store_meminfo_forget(oomsift_store *s);
+/* The present transaction committed: the names it added are for good. */
+void store_meminfo_committed(oomsift_store *s);
 /* Called for each value: its section, the id of its (key, unit) in
  * meminfo_name and the value. 0 goes on; a negative error code (set) stops
  * the walk and is returned. */

@@ -17,9 +17,12 @@
 #include "oomsift/error.h"
 #include "store/internal.h"
 
-/* The name cache: ids of (key, unit) pairs met in the present transaction. A
- * rolled-back transaction takes its new names with it, so the cache is valid
- * for one transaction only (store_meminfo_forget at BEGIN and ROLLBACK). */
+/* The name cache: ids of (key, unit) pairs met so far. A committed name keeps
+ * its id for good (nothing deletes from meminfo_name, and an INTEGER PRIMARY
+ * KEY survives VACUUM), so the cache outlives a COMMIT; a rolled-back
+ * transaction takes the names it added with it, so then the whole cache goes
+ * (store_meminfo_forget at ROLLBACK, and at BEGIN after a transaction that
+ * added names and did not commit). Layouts hold name ids: they go with it. */
 #define NAME_SLOTS      1024 /* a power of two */
 #define NAME_CACHED_MAX 512  /* at most half full: short probes */
 #define NAME_KEY_MAX    48   /* longer keys are looked up in SQL each time */
@@ -69,6 +72,7 @@ struct store_meminfo {
 	name_slot slot[NAME_SLOTS];
 	uint64_t generation; /* starts at 1: a zeroed slot is empty */
 	size_t cached;
+	bool added;               /* the present transaction added names to meminfo_name */
 	const oomsift_kv **order; /* the values of one event, sorted */
 	size_t order_cap;
 	oomsift_buf items;
@@ -98,10 +102,17 @@ void store_meminfo_free(store_meminfo *m)
 
 void store_meminfo_forget(oomsift_store *s)
 {
-	if (s->meminfo) {
+	if (s->meminfo && s->meminfo->added) {
 		s->meminfo->generation++;
 		s->meminfo->cached = 0;
+		s->meminfo->added = false;
 	}
+}
+
+void store_meminfo_committed(oomsift_store *s)
+{
+	if (s->meminfo)
+		s->meminfo->added = false;
 }
 
 static store_meminfo *state(oomsift_store *s)
@@ -145,7 +156,8 @@ static name_slot *name_slot_of(store_meminfo *m, const char *key, const char *un
 	}
 }
 
-static int name_lookup_sql(oomsift_store *s, const char *key, const char *unit, int64_t *id)
+static int name_lookup_sql(oomsift_store *s, store_meminfo *m, const char *key, const char *unit,
+                           int64_t *id)
 {
 	sqlite3_stmt *st = store_stmt(s, sql_name_find);
 	int rc;
@@ -163,6 +175,7 @@ static int name_lookup_sql(oomsift_store *s, const char *key, const char *unit, 
 		return store_error(s, "cannot read the names of memory values");
 	if (!(st = store_stmt(s, sql_name_add)))
 		return OOMSIFT_ESTORE;
+	m->added = true; /* before the step: a failed one may leave a row until ROLLBACK */
 	store_bind_text(st, 1, key);
 	store_bind_text(st, 2, unit);
 	if ((rc = store_step(s, st, "cannot store the name of a memory value")) < 0)
@@ -183,7 +196,7 @@ static int name_id(oomsift_store *s, store_meminfo *m, const char *key, const ch
 		*id = sl->id;
 		return 0;
 	}
-	if ((rc = name_lookup_sql(s, key, unit, id)) < 0)
+	if ((rc = name_lookup_sql(s, m, key, unit, id)) < 0)
 		return rc;
 	if (sl && m->cached < NAME_CACHED_MAX) {
 		sl->generation = m->generation;
@@ -229,19 +242,31 @@ static int put_string(oomsift_buf *b, const char *s)
 	return rc < 0 ? rc : oomsift_buf_putc(b, '"');
 }
 
+/* "00" … "99": two digits per division. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930"
+    "31323334353637383940414243444546474849505152535455565758596061"
+    "62636465666768697071727374757677787980818283848586878889909192"
+    "93949596979899";
+
 /* The decimal text of v, ending at end; returns where it begins. */
 static char *put_decimal(char *end, int64_t v)
 {
+	/* the magnitude as unsigned: INT64_MIN's too */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 	char *p = end;
-	bool neg = v < 0;
 
-	/* negative: digits of -(v % 10), so INT64_MIN + 1 … works too */
-	do {
-		int d = (int)(v % 10);
-		*--p = (char)('0' + (d < 0 ? -d : d));
-		v /= 10;
-	} while (v);
-	if (neg)
+	for (; u >= 100; u /= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (u % 100), 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * u, 2);
+	} else {
+		*--p = (char)('0' + u);
+	}
+	if (v < 0)
 		*--p = '-';
 	return p;
 }

@@ -21,6 +21,7 @@ extern const char oomsift_migrate_4_sql[];
 extern const char oomsift_migrate_5_sql[];
 extern const char oomsift_migrate_6_sql[];
 extern const char oomsift_migrate_7_sql[];
+extern const char oomsift_fresh_7_sql[];
 
 /* Migrations: entry i brings a store from user_version i to i + 1. */
 static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
@@ -32,6 +33,13 @@ static const char *const migrations[OOMSIFT_SCHEMA_VERSION] = {
     oomsift_migrate_6_sql, /* indexes for classification */
     oomsift_migrate_7_sql, /* Mem-Info values as one row per event */
 };
+
+/* A new store takes the schema that migrations 1 to FRESH_VERSION leave in one
+ * step (store/fresh_7.sql, made from them by scripts/fresh-schema.sh), then the
+ * migrations after it. The steps' ALTER TABLEs each made SQLite read the whole
+ * schema again: 60 M instructions for every new store, 10 M in one step. */
+#define FRESH_VERSION 7
+_Static_assert(FRESH_VERSION <= OOMSIFT_SCHEMA_VERSION, "fresh_7.sql is past the schema");
 
 /* What a failed write or read most often means, in the user's words: the
  * cases a user can fix (a full disk, a read-only store, another writer). */
@@ -128,6 +136,14 @@ static int migrate(oomsift_store *s, const char *path)
 	if ((rc = user_version(s, &version)) < 0) {
 		exec(s, "ROLLBACK");
 		return rc;
+	}
+	if (version == 0) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", FRESH_VERSION);
+		if ((rc = exec(s, oomsift_fresh_7_sql)) < 0 || (rc = exec(s, sql)) < 0) {
+			exec(s, "ROLLBACK");
+			return rc;
+		}
+		version = FRESH_VERSION;
 	}
 	for (; version < OOMSIFT_SCHEMA_VERSION; version++) {
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
@@ -352,8 +368,12 @@ int oomsift_store_begin(oomsift_store *s)
 
 int oomsift_store_commit(oomsift_store *s)
 {
+	int rc;
+
 	reset_stmts(s);
-	return exec(s, "COMMIT");
+	if ((rc = exec(s, "COMMIT")) == 0)
+		store_meminfo_committed(s);
+	return rc;
 }
 
 void oomsift_store_rollback(oomsift_store *s)
@@ -364,7 +384,8 @@ void oomsift_store_rollback(oomsift_store *s)
 		exec(s, "ROLLBACK");
 }
 
-sqlite3_stmt *store_stmt(oomsift_store *s, const char *sql)
+/* The cached statement for sql, reset, its bindings cleared when clear. */
+static sqlite3_stmt *cached_stmt(oomsift_store *s, const char *sql, bool clear)
 {
 	sqlite3_stmt *st = NULL;
 
@@ -372,7 +393,8 @@ sqlite3_stmt *store_stmt(oomsift_store *s, const char *sql)
 		if (s->stmts[i].sql == sql) {
 			st = s->stmts[i].st;
 			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
+			if (clear)
+				sqlite3_clear_bindings(st);
 			return st;
 		}
 	if (s->nstmts == STORE_MAX_STMTS) {
@@ -386,6 +408,16 @@ sqlite3_stmt *store_stmt(oomsift_store *s, const char *sql)
 	s->stmts[s->nstmts].sql = sql;
 	s->stmts[s->nstmts++].st = st;
 	return st;
+}
+
+sqlite3_stmt *store_stmt(oomsift_store *s, const char *sql)
+{
+	return cached_stmt(s, sql, true);
+}
+
+sqlite3_stmt *store_stmt_bound(oomsift_store *s, const char *sql)
+{
+	return cached_stmt(s, sql, false);
 }
 
 int store_step(oomsift_store *s, sqlite3_stmt *st, const char *what)

@@ -935,7 +935,8 @@ static void test_put_memevent(void **state)
 }
 
 extern const char oomsift_schema_sql[], oomsift_migrate_2_sql[], oomsift_migrate_3_sql[],
-    oomsift_migrate_4_sql[], oomsift_migrate_5_sql[], oomsift_migrate_6_sql[];
+    oomsift_migrate_4_sql[], oomsift_migrate_5_sql[], oomsift_migrate_6_sql[],
+    oomsift_migrate_7_sql[];
 
 /* The column names of view oom_events, comma-separated. */
 static void view_columns(sqlite3 *db, const char *view, char *out, size_t len)
@@ -1011,6 +1012,113 @@ static void meminfo_dump(sqlite3 *db, char *out, size_t len)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
+}
+
+/* An event of n task rows: row r has every value (r + 1 in each) and a name
+ * when full, else only its pid. */
+static oomsift_event *task_event(unsigned char fp, size_t n, bool full)
+{
+	oomsift_event *ev = make_event(fp);
+
+	free(ev->tasks);
+	ev->tasks = calloc(n, sizeof(*ev->tasks));
+	assert_non_null(ev->tasks);
+	ev->tasks_cap = ev->ntasks = n;
+	for (size_t r = 0; r < n; r++) {
+		int64_t *f = &ev->tasks[r].pid;
+		for (int c = 0; c < 16; c++)
+			f[c] = full || c == 0 ? (int64_t)r + 1 : UNSET;
+		ev->tasks[r].name = full ? "worker" : NULL;
+	}
+	return ev;
+}
+
+/* The task batches keep their bindings between uses (store/event.c): rows
+ * without values, stored after rows with them in every batch size (64, 16, 4,
+ * 1: 85 rows), store NULLs, and rows with values after them store those. */
+static void test_task_batch_bindings(void **state)
+{
+	static const char nulls[] =
+	    "SELECT count(*) FROM task WHERE event_id = ?1 AND pid = row + 1 AND "
+	    "coalesce(uid, tgid, total_vm_pages, rss_pages, rss_anon_pages, rss_file_pages, "
+	    "rss_shmem_pages, pgtables_bytes, nr_ptes, nr_pmds, nr_puds, swapents, cpu, oom_adj, "
+	    "oom_score_adj, name) IS NULL";
+	static const char values[] =
+	    "SELECT count(*) FROM task WHERE event_id = ?1 AND name = 'worker' AND pid = row + 1 "
+	    "AND uid = pid AND tgid = pid AND total_vm_pages = pid AND rss_pages = pid AND "
+	    "rss_anon_pages = pid AND rss_file_pages = pid AND rss_shmem_pages = pid AND "
+	    "pgtables_bytes = pid AND nr_ptes = pid AND nr_pmds = pid AND nr_puds = pid AND "
+	    "swapents = pid AND cpu = pid AND oom_adj = pid AND oom_score_adj = pid";
+	oomsift_store *s = open_memory();
+	int64_t src, id;
+	bool inserted;
+
+	(void)state;
+	src = add_source(s, "kern.log");
+	for (int i = 0; i < 3; i++) {
+		bool full = i != 1;
+		oomsift_event *ev = task_event((unsigned char)(0x40 + i), 85, full);
+		assert_int_equal(oomsift_store_put_event(s, ev, src, &id, &inserted), 0);
+		assert_true(inserted);
+		assert_int_equal(count_rows(s, full ? values : nulls, id), 85);
+		oomsift_event_free(ev);
+	}
+	oomsift_store_free(s);
+}
+
+/* Every object of the store's schema, as SQLite keeps it, into out. */
+static void schema_text(sqlite3 *db, char *out, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	size_t used = 0;
+
+	out[0] = '\0';
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+	                       "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || "
+	                       "coalesce(sql, '') FROM sqlite_master ORDER BY type, name",
+	                       -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		used += (size_t)snprintf(out + used, len - used, "%s\n",
+		                         (const char *)sqlite3_column_text(st, 0));
+		assert_true(used < len);
+	}
+	sqlite3_finalize(st);
+}
+
+/* A new store takes store/fresh_7.sql in one step (store/store.c): its schema
+ * is, text for text, the one that schema.sql and migrations 2 to 7 leave,
+ * and the migrations after 7 then run on both alike. */
+static void test_fresh_schema(void **state)
+{
+	const char *const sqls[] = {oomsift_schema_sql,    oomsift_migrate_2_sql,
+	                            oomsift_migrate_3_sql, oomsift_migrate_4_sql,
+	                            oomsift_migrate_5_sql, oomsift_migrate_6_sql,
+	                            oomsift_migrate_7_sql};
+	static char stepped[1 << 16], fresh[1 << 16];
+	scratch t;
+	sqlite3 *db = NULL;
+	oomsift_store *s = NULL;
+
+	(void)state;
+	scratch_init(&t);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++)
+		assert_int_equal(sqlite3_exec(db, sqls[i], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READWRITE), 0);
+	schema_text(oomsift_store_db(s), stepped, sizeof(stepped));
+	oomsift_store_free(s);
+	scratch_free(&t);
+
+	s = open_memory();
+	assert_int_equal(count_rows(s, "PRAGMA user_version", 0), OOMSIFT_SCHEMA_VERSION);
+	schema_text(oomsift_store_db(s), fresh, sizeof(fresh));
+	oomsift_store_free(s);
+	assert_true(strlen(fresh) > 1000);
+	assert_string_equal(stepped, fresh);
 }
 
 /* Schema 7 moves the bag rows of schema 6 into one meminfo row per event:
@@ -1256,6 +1364,71 @@ static void test_meminfo_layouts(void **state)
 	oomsift_store_free(s);
 }
 
+/* Counts the statements run that read or add a Mem-Info name. */
+static int count_name_stmts(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)type;
+	(void)x;
+	if (strstr(sqlite3_sql(p), "meminfo_name"))
+		(*(int *)ctx)++;
+	return 0;
+}
+
+/* The put of ev in a transaction of its own; the name statements it ran. */
+static int put_counting(oomsift_store *s, int *counter, oomsift_event *ev, int64_t src, int64_t *id,
+                        bool commit)
+{
+	int before = *counter;
+	bool inserted;
+
+	assert_int_equal(oomsift_store_begin(s), 0);
+	assert_int_equal(oomsift_store_put_event(s, ev, src, id, &inserted), 0);
+	if (commit)
+		assert_int_equal(oomsift_store_commit(s), 0);
+	else
+		oomsift_store_rollback(s);
+	return *counter - before;
+}
+
+/* Names and layouts outlive a COMMIT (store/meminfo.c): the next
+ * transaction's events of a known layout look no name up, nor after a
+ * ROLLBACK that added none (a source's lookup); a ROLLBACK that took names
+ * away forgets them all, and the names are then added again. */
+static void test_meminfo_names_kept(void **state)
+{
+	oomsift_store *s = open_memory();
+	char names[24][24], got[512];
+	oomsift_event *a = layout_event(1, 1, 10, names), *b, *c, *d;
+	int counter = 0;
+	int64_t src, id;
+
+	(void)state;
+	b = layout_event(2, 1, 20, names);
+	c = layout_event(3, 2, 30, names + 2);
+	d = layout_event(4, 2, 40, names + 2);
+	src = add_source(s, "kern.log");
+	sqlite3_trace_v2(oomsift_store_db(s), SQLITE_TRACE_STMT, count_name_stmts, &counter);
+	assert_true(put_counting(s, &counter, a, src, &id, true) > 0);
+	/* a transaction that adds nothing, rolled back */
+	assert_int_equal(oomsift_store_begin(s), 0);
+	oomsift_store_rollback(s);
+	assert_int_equal(put_counting(s, &counter, b, src, &id, true), 0);
+	meminfo_text(s, id, got, sizeof(got));
+	assert_string_equal(got, "meminfo|key1|21;zone 1|low|NULL;zone 1|min|20;");
+	/* new names, rolled back: all forgotten, and stored again */
+	assert_true(put_counting(s, &counter, c, src, &id, false) > 0);
+	assert_true(put_counting(s, &counter, d, src, &id, true) > 0);
+	meminfo_text(s, id, got, sizeof(got));
+	assert_string_equal(got, "meminfo|key2|41;zone 2|low|43;zone 2|min|40;");
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM meminfo_name", 0), 4);
+	sqlite3_trace_v2(oomsift_store_db(s), 0, NULL, NULL);
+	oomsift_event_free(a);
+	oomsift_event_free(b);
+	oomsift_event_free(c);
+	oomsift_event_free(d);
+	oomsift_store_free(s);
+}
+
 /* A layout whose text is longer than a slot holds (store/meminfo.c
  * LAYOUT_TEXT_MAX) is stored whole. */
 static void test_meminfo_long_layout(void **state)
@@ -1398,7 +1571,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_put_twice),
+	    cmocka_unit_test(test_fresh_schema),
+	    cmocka_unit_test(test_task_batch_bindings),
 	    cmocka_unit_test(test_meminfo_layouts),
+	    cmocka_unit_test(test_meminfo_names_kept),
 	    cmocka_unit_test(test_meminfo_long_layout),
 	    cmocka_unit_test(test_match_by_key_lines),
 	    cmocka_unit_test(test_sources_resume_and_rotation),
