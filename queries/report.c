@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/hash.h"
+#include "common/name_index.h"
 #include "common/satmath.h"
 #include "common/timeutil.h"
+#include "oomsift/buf.h"
 #include "oomsift/error.h"
 #include "oomsift/report.h"
 
@@ -314,18 +315,21 @@ typedef struct tally_item {
 	bool has_worst, has_worst_rss;
 } tally_item;
 
-/* Items by key (open addressing; a slot holds an index + 1, 0 is empty). */
+/* Items by key: those of a text key in by_key, the one of SQL NULL apart. */
 typedef struct tally {
 	tally_item *v;
 	size_t n, cap;
-	size_t *slot;
-	size_t nslot;
+	name_index by_key;
+	size_t null_item; /* its index + 1, 0 when none */
 } tally;
 
-/* NULL (SQL NULL) has a hash of its own. */
-static size_t key_hash(const char *key, size_t len)
+/* The key of v[entry] (never NULL: SQL NULL is not indexed), for by_key. */
+static const char *tally_key_of(const void *v, size_t entry, size_t *len)
 {
-	return key ? (size_t)oomsift_fnv1a(key, len) : 7;
+	const tally_item *it = (const tally_item *)v + entry;
+
+	*len = it->len;
+	return it->key;
 }
 
 static bool key_equal(const tally_item *it, const char *key, size_t len)
@@ -335,38 +339,18 @@ static bool key_equal(const tally_item *it, const char *key, size_t len)
 	return it->len == len && memcmp(it->key, key, len) == 0;
 }
 
-static int tally_rehash(tally *t)
-{
-	size_t nslot = t->nslot ? t->nslot * 2 : 64;
-	size_t *slot = calloc(nslot, sizeof(*slot));
-
-	if (!slot)
-		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	for (size_t i = 0; i < t->n; i++) {
-		size_t j = key_hash(t->v[i].key, t->v[i].len) & (nslot - 1);
-		while (slot[j])
-			j = (j + 1) & (nslot - 1);
-		slot[j] = i + 1;
-	}
-	free(t->slot);
-	t->slot = slot;
-	t->nslot = nslot;
-	return 0;
-}
-
 /* The item of key (len bytes; NULL: SQL NULL), added when new; NULL when out
  * of memory (the error is set). An item pointer stays valid until the next
  * tally_get on the same tally. */
 static tally_item *tally_get(tally *t, const char *key, size_t len)
 {
 	tally_item *it;
-	size_t j;
+	size_t entry = t->null_item ? t->null_item - 1 : SIZE_MAX;
 
-	if ((t->n + 1) * 2 > t->nslot && tally_rehash(t) < 0)
+	if (key && name_index_get(&t->by_key, tally_key_of, t->v, key, len, &entry) < 0)
 		return NULL;
-	for (j = key_hash(key, len) & (t->nslot - 1); t->slot[j]; j = (j + 1) & (t->nslot - 1))
-		if (key_equal(&t->v[t->slot[j] - 1], key, len))
-			return &t->v[t->slot[j] - 1];
+	if (entry != SIZE_MAX)
+		return &t->v[entry];
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
 		tally_item *v = realloc(t->v, cap * sizeof(*v));
@@ -383,8 +367,11 @@ static tally_item *tally_get(tally *t, const char *key, size_t len)
 		memcpy(it->key, key, len);
 		it->key[len] = '\0';
 		it->len = len;
+		name_index_add(&t->by_key, t->n);
+	} else {
+		t->null_item = t->n + 1;
 	}
-	t->slot[j] = ++t->n;
+	t->n++;
 	return it;
 nomem:
 	oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
@@ -399,7 +386,7 @@ static void tally_free(tally *t)
 		free(t->v[i].worst);
 	}
 	free(t->v);
-	free(t->slot);
+	name_index_free(&t->by_key);
 }
 
 /* Compares keys as SQLite's BINARY collation orders them: bytes, then
@@ -962,6 +949,7 @@ double oomsift_report_slope(double n, double sx, double sy, double sxy, double s
 /* One (host, name) series while it is read, and the best ones found. */
 typedef struct leak_series {
 	char *host, *name;                  /* malloc'd */
+	size_t name_len;                    /* strlen(name) */
 	double n, sx, sy, sxy, sxx, t0, t1; /* t0, t1: the first and last time */
 	oomsift_report_point ring[OOMSIFT_REPORT_MAX_POINTS];
 	size_t nring, next; /* points held; where the next one goes */
@@ -1038,57 +1026,46 @@ static void series_end(leak_state *ls, leak_series *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The series of one host, by task name (open addressing), while its events
- * are read; each with the RSS its name has in the event being read. */
+/* The series of one host, by task name, while its events are read; each
+ * with the RSS its name has in the event being read. */
 typedef struct host_series {
-	leak_series **slot; /* cap entries, NULL = empty */
-	size_t cap, n;
+	leak_series **all; /* malloc'd, in the order first seen */
+	size_t n, cap;
+	name_index by_name;    /* of all: those whose name is set */
 	leak_series **touched; /* the series of the event being read */
 	int64_t *sum_kb;       /* by series, in touched order */
 	size_t ntouched, touched_cap;
 } host_series;
 
-static size_t name_hash(const char *name)
+/* The name of all[entry], for host_series.by_name. */
+static const char *series_name(const void *all, size_t entry, size_t *len)
 {
-	return (size_t)oomsift_fnv1a(name, strlen(name));
-}
+	const leak_series *s = ((leak_series *const *)all)[entry];
 
-static int host_series_grow(host_series *hs)
-{
-	size_t cap = hs->cap ? hs->cap * 2 : 64;
-	leak_series **slot = calloc(cap, sizeof(*slot));
-
-	if (!slot)
-		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	for (size_t i = 0; i < hs->cap; i++)
-		if (hs->slot[i]) {
-			size_t j = name_hash(hs->slot[i]->name) & (cap - 1);
-			while (slot[j])
-				j = (j + 1) & (cap - 1);
-			slot[j] = hs->slot[i];
-		}
-	free(hs->slot);
-	hs->slot = slot;
-	hs->cap = cap;
-	return 0;
+	*len = s->name_len;
+	return s->name;
 }
 
 /* The series of `name` on this host, made when new; NULL when out of memory. */
 static leak_series *host_series_get(host_series *hs, const char *host, const char *name)
 {
-	size_t i;
+	size_t len = strlen(name), i;
+	leak_series *s;
 
-	if ((hs->n + 1) * 2 > hs->cap && host_series_grow(hs) < 0)
+	if (name_index_get(&hs->by_name, series_name, hs->all, name, len, &i) < 0)
 		return NULL;
-	for (i = name_hash(name) & (hs->cap - 1); hs->slot[i]; i = (i + 1) & (hs->cap - 1))
-		if (strcmp(hs->slot[i]->name, name) == 0)
-			return hs->slot[i];
-	if (!(hs->slot[i] = calloc(1, sizeof(leak_series))))
+	if (i != SIZE_MAX)
+		return hs->all[i];
+	if (oomsift_vec_reserve((void **)&hs->all, &hs->cap, sizeof(*hs->all), hs->n + 1,
+	                        NAME_INDEX_MAX) < 0 ||
+	    !(s = calloc(1, sizeof(*s))))
 		return NULL;
-	hs->n++;
-	if (!(hs->slot[i]->host = strdup(host)) || !(hs->slot[i]->name = strdup(name)))
+	hs->all[hs->n++] = s;
+	if (!(s->host = strdup(host)) || !(s->name = strdup(name)))
 		return NULL; /* freed with the table */
-	return hs->slot[i];
+	s->name_len = len;
+	name_index_add(&hs->by_name, hs->n - 1);
+	return s;
 }
 
 /* Adds `kb` to the name's RSS in the event being read. */
@@ -1124,30 +1101,25 @@ static int by_name(const void *a, const void *b)
  * empties the table. */
 static void host_series_end(leak_state *ls, host_series *hs)
 {
-	size_t n = 0;
-
-	if (!hs->cap) /* no host read yet */
+	if (!hs->n) /* no host read yet, or no task named */
 		return;
-	for (size_t i = 0; i < hs->cap; i++)
-		if (hs->slot[i])
-			hs->slot[n++] = hs->slot[i];
-	qsort(hs->slot, n, sizeof(*hs->slot), by_name);
-	for (size_t i = 0; i < n; i++) {
-		series_end(ls, hs->slot[i]);
-		free(hs->slot[i]);
+	qsort(hs->all, hs->n, sizeof(*hs->all), by_name);
+	for (size_t i = 0; i < hs->n; i++) {
+		series_end(ls, hs->all[i]);
+		free(hs->all[i]);
 	}
-	memset(hs->slot, 0, hs->cap * sizeof(*hs->slot));
 	hs->n = 0;
+	name_index_clear(&hs->by_name);
 }
 
 static void host_series_free(host_series *hs)
 {
-	for (size_t i = 0; i < hs->cap; i++)
-		if (hs->slot[i]) {
-			series_clear(hs->slot[i]);
-			free(hs->slot[i]);
-		}
-	free(hs->slot);
+	for (size_t i = 0; i < hs->n; i++) {
+		series_clear(hs->all[i]);
+		free(hs->all[i]);
+	}
+	free(hs->all);
+	name_index_free(&hs->by_name);
 	free(hs->touched);
 	free(hs->sum_kb);
 }

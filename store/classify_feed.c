@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "common/hash.h"
+#include "common/name_index.h"
 #include "oomsift/error.h"
 #include "store/classify_internal.h"
 #include "store/internal.h"
@@ -55,10 +56,18 @@ struct feed_host {
 	size_t n;
 	feed_name *names;
 	size_t nnames, names_cap;
-	uint32_t *slots; /* open addressing: name index + 1, 0 empty */
-	size_t nslots;
-	size_t *touched; /* names of the event being fed */
+	name_index by_name; /* of names */
+	size_t *touched;    /* names of the event being fed */
 };
+
+/* The name of h->names[entry], for h->by_name. */
+static const char *feed_name_of(const void *names, size_t entry, size_t *len)
+{
+	const feed_name *nm = (const feed_name *)names + entry;
+
+	*len = nm->len;
+	return nm->name;
+}
 
 static void host_free(feed_host *h)
 {
@@ -67,7 +76,7 @@ static void host_free(feed_host *h)
 		free(h->names[i].p);
 	}
 	free(h->names);
-	free(h->slots);
+	name_index_free(&h->by_name);
 	free(h->touched);
 	free(h->ts);
 	free(h->ids);
@@ -226,42 +235,15 @@ static size_t bit_count(const feed_host *h, size_t i)
 	return sum;
 }
 
-static int grow_slots(feed_host *h)
-{
-	size_t n = h->nslots ? h->nslots * 2 : 64;
-	uint32_t *slots = calloc(n, sizeof(*slots));
-
-	if (!slots)
-		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	for (size_t i = 0; i < h->nnames; i++) {
-		size_t k = oomsift_fnv1a(h->names[i].name, h->names[i].len) & (n - 1);
-		while (slots[k])
-			k = (k + 1) & (n - 1);
-		slots[k] = (uint32_t)i + 1;
-	}
-	free(h->slots);
-	h->slots = slots;
-	h->nslots = n;
-	return 0;
-}
-
-/* The index of a name in h, added when new; *out h->nnames + 1 when the feed
+/* The index of a name in h, added when new; *out SIZE_MAX when the feed
  * stopped. */
-static int name_index(task_feed *f, feed_host *h, const char *name, size_t len, size_t *out)
+static int name_get(task_feed *f, feed_host *h, const char *name, size_t len, size_t *out)
 {
-	size_t k;
 	int rc;
 
-	if (2 * (h->nnames + 1) > h->nslots && (rc = grow_slots(h)) < 0)
+	if ((rc = name_index_get(&h->by_name, feed_name_of, h->names, name, len, out)) < 0 ||
+	    *out != SIZE_MAX)
 		return rc;
-	for (k = oomsift_fnv1a(name, len) & (h->nslots - 1); h->slots[k];
-	     k = (k + 1) & (h->nslots - 1)) {
-		const feed_name *known = &h->names[h->slots[k] - 1];
-		if (known->len == len && memcmp(known->name, name, len) == 0) {
-			*out = h->slots[k] - 1;
-			return 0;
-		}
-	}
 	if (!feed_budget(f, sizeof(feed_name) + sizeof(size_t) + 2 * sizeof(uint32_t) + len + 1)) {
 		*out = SIZE_MAX;
 		return 0;
@@ -276,7 +258,7 @@ static int name_index(task_feed *f, feed_host *h, const char *name, size_t len, 
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	memcpy(h->names[h->nnames].name, name, len);
 	h->names[h->nnames].name[len] = '\0';
-	h->slots[k] = (uint32_t)h->nnames + 1;
+	name_index_add(&h->by_name, h->nnames);
 	*out = h->nnames++;
 	return 0;
 }
@@ -331,7 +313,7 @@ static int sum_names(task_feed *f, feed_host *h, const named_task *tasks, size_t
 		size_t k = SIZE_MAX;
 		if (t->name_type != SQLITE_TEXT || memchr(t->name, '\0', t->len))
 			continue; /* no task of the series (a name no rule can equal) */
-		if ((rc = name_index(f, h, t->name, t->len, &k)) < 0)
+		if ((rc = name_get(f, h, t->name, t->len, &k)) < 0)
 			return rc;
 		if (k == SIZE_MAX)
 			return 0; /* the feed stopped */
@@ -425,23 +407,19 @@ static size_t point_bound(const feed_name *nm, size_t at)
 bool feed_window(const feed_host *h, const char *name, double from, double to, const double **ts,
                  const feed_point **p, size_t *n)
 {
-	size_t first = time_bound(h, from, false), end = time_bound(h, to, true), len;
+	size_t first = time_bound(h, from, false), end = time_bound(h, to, true), k;
 
 	*ts = h->ts;
 	*p = NULL;
 	*n = 0;
 	if (h->broken || bit_count(h, end) - bit_count(h, first) != end - first)
 		return false;
-	len = strlen(name);
-	for (size_t k = oomsift_fnv1a(name, len) & (h->nslots - 1); h->nslots && h->slots[k];
-	     k = (k + 1) & (h->nslots - 1)) {
-		const feed_name *nm = &h->names[h->slots[k] - 1];
-		if (nm->len == len && memcmp(nm->name, name, len) == 0) {
-			size_t a = point_bound(nm, first);
-			*p = nm->p + a;
-			*n = point_bound(nm, end) - a;
-			break;
-		}
+	if ((k = name_index_find(&h->by_name, feed_name_of, h->names, name, strlen(name))) !=
+	    SIZE_MAX) {
+		const feed_name *nm = &h->names[k];
+		size_t a = point_bound(nm, first);
+		*p = nm->p + a;
+		*n = point_bound(nm, end) - a;
 	}
 	return true;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/hash.h"
+#include "common/name_index.h"
 #include "oomsift/error.h"
 #include "store/classify_internal.h"
 #include "store/internal.h"
@@ -174,9 +175,8 @@ typedef struct task_grouping {
 	size_t *bytes;
 	task_name *names; /* parallel to s->names, in the order first seen */
 	size_t names_cap;
-	uint32_t *slots; /* open addressing: name index + 1, 0 empty */
-	size_t nslots;
-	size_t *touched; /* names of the current event */
+	name_index by_name; /* of s->names */
+	size_t *touched;    /* names of the current event */
 	size_t ntouched, touched_cap;
 	named_point *points;
 	size_t npoints, points_cap;
@@ -192,47 +192,29 @@ typedef struct task_grouping {
 static void grouping_free(task_grouping *g)
 {
 	free(g->names);
-	free(g->slots);
+	name_index_free(&g->by_name);
 	free(g->touched);
 	free(g->points);
 }
 
-static int grow_slots(task_grouping *g)
+/* The name of s->names[entry] (NUL-terminated), for task_grouping.by_name. */
+static const char *series_name_of(const void *names, size_t entry, size_t *len)
 {
-	size_t n = g->nslots ? g->nslots * 2 : 64;
-	uint32_t *slots = calloc(n, sizeof(*slots));
+	const char *name = ((char *const *)names)[entry];
 
-	if (!slots)
-		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
-	for (size_t i = 0; i < g->s->nnames; i++) {
-		uint64_t h = key_hash(g->s->names[i], strlen(g->s->names[i])) & (n - 1);
-		while (slots[h])
-			h = (h + 1) & (n - 1);
-		slots[h] = (uint32_t)i + 1;
-	}
-	free(g->slots);
-	g->slots = slots;
-	g->nslots = n;
-	return 0;
+	*len = strlen(name);
+	return name;
 }
 
 /* The index of a name (len bytes), added when new. */
-static int name_index(task_grouping *g, const char *name, size_t len, size_t *out)
+static int name_get(task_grouping *g, const char *name, size_t len, size_t *out)
 {
 	classify_series *s = g->s;
-	uint64_t h = key_hash(name, len);
-	size_t i;
 	int rc;
 
-	if (2 * (s->nnames + 1) > g->nslots && (rc = grow_slots(g)) < 0)
+	if ((rc = name_index_get(&g->by_name, series_name_of, s->names, name, len, out)) < 0 ||
+	    *out != SIZE_MAX)
 		return rc;
-	for (i = h & (g->nslots - 1); g->slots[i]; i = (i + 1) & (g->nslots - 1)) {
-		const char *known = s->names[g->slots[i] - 1];
-		if (strlen(known) == len && memcmp(known, name, len) == 0) {
-			*out = g->slots[i] - 1;
-			return 0;
-		}
-	}
 	if ((rc = oomsift_vec_reserve((void **)&s->names, &s->names_cap, sizeof(*s->names),
 	                              s->nnames + 1, NAMED_MAX_NAMES)) < 0 ||
 	    (rc = oomsift_vec_reserve((void **)&g->names, &g->names_cap, sizeof(*g->names),
@@ -246,7 +228,7 @@ static int name_index(task_grouping *g, const char *name, size_t len, size_t *ou
 	if (!(s->names[s->nnames] = strndup(name, len)))
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	g->names[s->nnames] = (task_name){0};
-	g->slots[i] = (uint32_t)s->nnames + 1;
+	name_index_add(&g->by_name, s->nnames);
 	*out = s->nnames++;
 	return 0;
 }
@@ -304,8 +286,8 @@ static int add_task(task_grouping *g, sqlite3_stmt *st)
 	}
 	if (!plain_text(st, 2))
 		return 0;
-	if ((rc = name_index(g, (const char *)sqlite3_column_text(st, 2),
-	                     (size_t)sqlite3_column_bytes(st, 2), &name)) < 0)
+	if ((rc = name_get(g, (const char *)sqlite3_column_text(st, 2),
+	                   (size_t)sqlite3_column_bytes(st, 2), &name)) < 0)
 		return rc;
 	tn = &g->names[name];
 	if (!tn->touched) {
