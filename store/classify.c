@@ -583,6 +583,7 @@ int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_cl
 	oomsift_classify_stats scratch;
 	run *r = calloc(1, sizeof(*r));
 	int64_t cache = 0, cache_kib = 0;
+	store_checkpointer *checkpointer = NULL;
 	bool raise_cache;
 	int rc;
 
@@ -598,7 +599,9 @@ int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_cl
 	if (raise_cache)
 		set_cache_size(s, -(int64_t)CLASSIFY_CACHE_KIB);
 	if ((rc = classifier_init(&r->cls, s)) == 0) {
-		rc = classify_run(r, o ? o : &defaults);
+		if ((rc = store_checkpointer_start(s, &checkpointer)) == 0)
+			rc = classify_run(r, o ? o : &defaults);
+		store_checkpointer_stop(checkpointer);
 		classifier_free(&r->cls);
 	}
 	if (raise_cache)

@@ -33,6 +33,20 @@ struct oomsift_store {
 	struct store_meminfo *meminfo;             /* store/meminfo.c, made on first use */
 };
 
+/* Checkpoints of the store's WAL in a thread (store/checkpoint.c) instead of
+ * in the commits of s's connection, for a writer of many transactions. */
+typedef struct store_checkpointer store_checkpointer;
+
+/* Starts the thread and its connection; *out is NULL (and 0 returned) when
+ * the store has no WAL (in memory, read-only) or the thread or connection
+ * cannot be made: the writer then checkpoints as before. OOMSIFT_ENOMEM.
+ * Stop it with store_checkpointer_stop before s is closed. */
+int store_checkpointer_start(oomsift_store *s, store_checkpointer **out);
+
+/* Runs a last checkpoint, ends the thread, frees c (NULL: nothing) and gives
+ * s's connection its automatic checkpoint back. */
+void store_checkpointer_stop(store_checkpointer *c);
+
 /* Sets and returns OOMSIFT_ESTORE with the store's path, what failed, the
  * reason in plain words when SQLite's code has one (disk full, read-only,
  * locked, damaged) and SQLite's message. */

@@ -599,6 +599,56 @@ static void test_file_mode_0600(void **state)
 	scratch_free(&t);
 }
 
+/* Checkpoints in a thread: the WAL stays bounded over many transactions
+ * (a commit past 4 096 pages waits for a checkpoint, and the WAL starts
+ * again), every row is there, and the writer gets its automatic checkpoint
+ * back. A store in memory has no WAL: no thread. */
+static void test_checkpointer(void **state)
+{
+	const off_t frame = 4096 + 24, bound = (4096 + 400) * frame;
+	sqlite3 *db;
+	scratch t;
+	oomsift_store *s = NULL;
+	store_checkpointer *c = NULL;
+	char wal[160];
+	off_t largest = 0;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(oomsift_store_open(&s, ":memory:", OOMSIFT_STORE_READWRITE), 0);
+	assert_int_equal(store_checkpointer_start(s, &c), 0);
+	assert_null(c);
+	store_checkpointer_stop(c);
+	oomsift_store_free(s);
+
+	scratch_init(&t);
+	snprintf(wal, sizeof(wal), "%s-wal", t.path);
+	assert_int_equal(oomsift_store_open(&s, t.path, OOMSIFT_STORE_READWRITE), 0);
+	db = oomsift_store_db(s);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA wal_autocheckpoint = 700; CREATE TABLE big(b)",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(store_checkpointer_start(s, &c), 0);
+	assert_non_null(c);
+	for (int i = 0; i < 60; i++) { /* about 300 pages each, 18 000 in all */
+		assert_int_equal(
+		    sqlite3_exec(db,
+		                 "BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+		                 "FROM n WHERE i < 300) INSERT INTO big SELECT "
+		                 "randomblob(3900) FROM n; COMMIT",
+		                 NULL, NULL, NULL),
+		    SQLITE_OK);
+		assert_int_equal(stat(wal, &st), 0);
+		largest = st.st_size > largest ? st.st_size : largest;
+	}
+	store_checkpointer_stop(c);
+	assert_true(largest <= bound);
+	assert_int_equal(count_rows(s, "SELECT count(*) FROM big", 0), 60 * 300);
+	assert_int_equal(count_rows(s, "PRAGMA wal_autocheckpoint", 0), 700);
+	oomsift_store_free(s);
+	scratch_free(&t);
+}
+
 static void test_readonly_missing_file(void **state)
 {
 	scratch t;
@@ -1332,6 +1382,7 @@ int main(void)
 	    cmocka_unit_test(test_batched_rows),
 	    cmocka_unit_test(test_load_missing),
 	    cmocka_unit_test(test_file_mode_0600),
+	    cmocka_unit_test(test_checkpointer),
 	    cmocka_unit_test(test_readonly_missing_file),
 	    cmocka_unit_test(test_future_schema_refused),
 	    cmocka_unit_test(test_query_readonly),
