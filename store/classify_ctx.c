@@ -275,7 +275,6 @@ int classifier_init(classifier *c, oomsift_store *s)
 		free(c->tasks);
 		free(c->top_slots);
 		free(c->top_groups);
-		free(c->top_slots);
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	}
 	if ((rc = read_columns(c, OOMSIFT_SUBJECT_EVENT)) < 0 ||
@@ -305,6 +304,8 @@ void classifier_free(classifier *c)
 	absent_clear(c);
 	oomsift_buf_free(&c->names);
 	free(c->tasks);
+	free(c->top_slots);
+	free(c->top_groups);
 	memset(c, 0, sizeof(*c));
 }
 
