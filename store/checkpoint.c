@@ -4,8 +4,8 @@
  * automatic checkpoint runs in the writer's commit once the WAL passes 1 000
  * pages: it copies the pages into the store and waits for two fsyncs, and the
  * writer waits with it. Here a second connection does the same work
- * (PRAGMA wal_checkpoint(PASSIVE): it never blocks the writer) after each
- * commit, on the other CPU.
+ * (PRAGMA wal_checkpoint(PASSIVE): it never blocks the writer) as often, on
+ * the other CPU.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -131,8 +131,8 @@ int store_checkpointer_start(oomsift_store *s, store_checkpointer **out)
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
 	pthread_cond_init(&c->done, NULL);
-	/* without the thread the writer checkpoints as before: not an error */
-	/* a read opens the connection's WAL: until then it checkpoints nothing */
+	/* without the thread the writer checkpoints as before: not an error;
+	 * a read opens the connection's WAL (until then it checkpoints nothing) */
 	if (sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	        SQLITE_OK ||
 	    sqlite3_exec(c->db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK ||
