@@ -79,6 +79,20 @@ static const char sql_insert[] =
     "INSERT INTO classification(subject_id, cause, severity, priority, is_primary, evidence, "
     "advice, rules_fingerprint, classified_at, subject, rule_id) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+/* INSERT_CHUNK rows of sql_insert in one statement: a statement per row sets
+ * up and frees its cursors and registers for each (about 3 000 instructions
+ * a row more; docs/performance.md, "Fifth round"). */
+#define INSERT_CHUNK 16
+#define ROW_PARAMS   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define ROWS_4       ROW_PARAMS ", " ROW_PARAMS ", " ROW_PARAMS ", " ROW_PARAMS
+static const char sql_insert_chunk[] =
+    "INSERT INTO classification(subject_id, cause, severity, priority, is_primary, evidence, "
+    "advice, rules_fingerprint, classified_at, subject, rule_id) "
+    "VALUES " ROWS_4 ", " ROWS_4 ", " ROWS_4 ", " ROWS_4;
+#define INSERT_PARAMS 11
+/* The text of the rows waiting for their INSERT; a match whose text does not
+ * fit is written at once. */
+#define PENDING_TEXT_LIMIT (256u << 10)
 static const char sql_list[] =
     "SELECT rule_id, cause, severity, evidence, advice, classified_at, priority, is_primary "
     "FROM classification WHERE subject = ?1 AND subject_id = ?2 "
@@ -105,6 +119,17 @@ typedef struct stored_row {
 	enum row_action action;
 } stored_row;
 
+/* A classification row waiting for its INSERT; its texts are offsets in
+ * run.pending_text (NO_TEXT: NULL). */
+#define NO_TEXT SIZE_MAX
+typedef struct pending_row {
+	int64_t subject_id;
+	oomsift_rule_subject kind;
+	size_t rule_id, cause, severity, evidence, advice;
+	int priority;
+	bool primary;
+} pending_row;
+
 typedef struct run {
 	oomsift_store *s;
 	const oomsift_rules *rs;
@@ -123,6 +148,12 @@ typedef struct run {
 	bool stored_known;
 	bool has_stored[OOMSIFT_CLASSIFY_BATCH];
 	size_t at; /* the subject's index in the batch */
+	/* new rows are written INSERT_CHUNK at a time, in the order they came
+	 * (the ids SQLite gives them are the same); all are written before a
+	 * read or a delete of classifications and before the commit */
+	pending_row pending[INSERT_CHUNK];
+	size_t npending;
+	oomsift_buf pending_text;
 } run;
 
 static int copy_text(run *r, const char *s, const char **out)
@@ -190,6 +221,8 @@ static enum row_action compare_row(run *r, sqlite3_stmt *st, size_t *which)
 	return text_eq(sqlite3_column_text(st, 8), r->fp) ? ROW_KEEP : ROW_REFINGERPRINT;
 }
 
+static int flush_pending(run *r);
+
 /* Reads the subject's stored rows and decides each one's fate. */
 static int read_stored(run *r)
 {
@@ -201,6 +234,8 @@ static int read_stored(run *r)
 		return 0; /* a new subject: no rows to read */
 	if (!st)
 		return OOMSIFT_ESTORE;
+	if ((rc = flush_pending(r)) < 0)
+		return rc;
 	sqlite3_bind_text(st, 1, classify_subject_name(r->x.kind), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->x.id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -239,9 +274,13 @@ static int apply_row(run *r, const stored_row *row)
 	                                  [ROW_UPDATE] = sql_update,
 	                                  [ROW_DELETE] = sql_delete};
 	sqlite3_stmt *st;
+	int rc;
 
 	if (row->action == ROW_KEEP)
 		return 0;
+	/* a delete could free the largest id, which a pending row would take */
+	if (row->action == ROW_DELETE && (rc = flush_pending(r)) < 0)
+		return rc;
 	if (!(st = store_stmt(r->s, sql[row->action])))
 		return OOMSIFT_ESTORE;
 	sqlite3_bind_int64(st, 1, row->id);
@@ -252,7 +291,59 @@ static int apply_row(run *r, const stored_row *row)
 	return store_step(r->s, st, "cannot write a classification");
 }
 
-static int insert_match(run *r, const match *k)
+/* Binds row (of the batch's rule set and time) to ?base+1 … ?base+11 of
+ * sql_insert or sql_insert_chunk. */
+static void bind_pending(run *r, sqlite3_stmt *st, int base, const pending_row *row)
+{
+	const char *text = r->pending_text.data;
+	const size_t at[] = {row->cause, row->severity, row->evidence, row->advice};
+	const int param[] = {2, 3, 6, 7};
+
+	sqlite3_bind_int64(st, base + 1, row->subject_id);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		if (at[i] != NO_TEXT)
+			sqlite3_bind_text(st, base + param[i], text + at[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, base + 4, row->priority);
+	sqlite3_bind_int(st, base + 5, row->primary);
+	store_bind_text(st, base + 8, r->fp);
+	store_bind_text(st, base + 9, r->now);
+	sqlite3_bind_text(st, base + 10, classify_subject_name(row->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 11, text + row->rule_id, -1, SQLITE_STATIC);
+}
+
+/* Writes the pending rows: one statement when there are INSERT_CHUNK. */
+static int flush_pending(run *r)
+{
+	bool chunk = r->npending == INSERT_CHUNK;
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < r->npending; i++) {
+		if ((!chunk || i == 0) &&
+		    !(st = store_stmt(r->s, chunk ? sql_insert_chunk : sql_insert))) {
+			rc = OOMSIFT_ESTORE;
+			break;
+		}
+		bind_pending(r, st, chunk ? (int)i * INSERT_PARAMS : 0, &r->pending[i]);
+		if (!chunk || i == INSERT_CHUNK - 1)
+			rc = store_step(r->s, st, "cannot write a classification");
+	}
+	r->npending = 0;
+	r->pending_text.len = 0;
+	return rc;
+}
+
+/* The offset of a copy of s in pending_text (NO_TEXT for NULL). */
+static int pend_text(run *r, const char *s, size_t *at)
+{
+	*at = NO_TEXT;
+	if (!s)
+		return 0;
+	*at = r->pending_text.len;
+	return oomsift_buf_append(&r->pending_text, s, strlen(s) + 1);
+}
+
+static int insert_now(run *r, const match *k)
 {
 	sqlite3_stmt *st = store_stmt(r->s, sql_insert);
 
@@ -263,6 +354,32 @@ static int insert_match(run *r, const match *k)
 	sqlite3_bind_text(st, 10, classify_subject_name(r->x.kind), -1, SQLITE_STATIC);
 	store_bind_text(st, 11, k->rule_id);
 	return store_step(r->s, st, "cannot write a classification");
+}
+
+/* Queues the row of a match; written at once when its text does not fit. */
+static int insert_match(run *r, const match *k)
+{
+	pending_row *row = &r->pending[r->npending];
+	size_t len = r->pending_text.len;
+	int rc;
+
+	*row = (pending_row){.subject_id = r->x.id,
+	                     .kind = r->x.kind,
+	                     .priority = k->priority,
+	                     .primary = k->primary};
+	if (pend_text(r, k->rule_id, &row->rule_id) < 0 ||
+	    pend_text(r, k->cause, &row->cause) < 0 ||
+	    pend_text(r, k->severity, &row->severity) < 0 ||
+	    pend_text(r, k->evidence, &row->evidence) < 0 ||
+	    pend_text(r, k->advice, &row->advice) < 0) {
+		r->pending_text.len = len;
+		if ((rc = flush_pending(r)) < 0)
+			return rc;
+		return insert_now(r, k);
+	}
+	if (++r->npending == INSERT_CHUNK)
+		return flush_pending(r);
+	return 0;
 }
 
 /* Sets the subject's cause and marks it evaluated with this rule set. */
@@ -393,15 +510,20 @@ static int classify_batch(run *r, oomsift_rule_subject kind, const int64_t *ids,
 		}
 		r->stored_known = true;
 	}
-	for (size_t i = 0; i < n; i++) {
+	rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		r->at = i;
-		if ((rc = classify_subject(r, kind, ids[i])) < 0) {
-			r->stored_known = false;
-			oomsift_store_rollback(r->s);
-			return rc;
-		}
+		rc = classify_subject(r, kind, ids[i]);
 	}
+	if (rc == 0)
+		rc = flush_pending(r);
 	r->stored_known = false;
+	if (rc < 0) {
+		r->npending = 0;
+		r->pending_text.len = 0;
+		oomsift_store_rollback(r->s);
+		return rc;
+	}
 	return oomsift_store_commit(r->s);
 }
 
@@ -590,6 +712,7 @@ int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_cl
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
 	r->s = s;
 	r->rs = rs;
+	oomsift_buf_init(&r->pending_text, PENDING_TEXT_LIMIT);
 	r->st = st ? st : &scratch;
 	memset(r->st, 0, sizeof(*r->st));
 	oomsift_rules_fingerprint(rs, r->fp);
@@ -604,6 +727,7 @@ int oomsift_classify(oomsift_store *s, const oomsift_rules *rs, const oomsift_cl
 	if (raise_cache)
 		set_cache_size(s, cache);
 	qsort(r->st->causes, r->st->ncauses, sizeof(r->st->causes[0]), by_count);
+	oomsift_buf_free(&r->pending_text);
 	free(r);
 	return rc;
 }

@@ -269,8 +269,14 @@ int classifier_init(classifier *c, oomsift_store *s)
 	memset(c, 0, sizeof(*c));
 	c->s = s;
 	oomsift_buf_init(&c->names, CLASSIFY_TOP_NAME_BYTES);
-	if (!(c->tasks = malloc(CLASSIFY_TOP_TASKS * sizeof(*c->tasks))))
+	if (!(c->tasks = malloc(CLASSIFY_TOP_TASKS * sizeof(*c->tasks))) ||
+	    !(c->top_slots = calloc(CLASSIFY_TOP_SLOTS, sizeof(*c->top_slots))) ||
+	    !(c->top_groups = malloc(CLASSIFY_TOP_TASKS * sizeof(*c->top_groups)))) {
+		free(c->tasks);
+		free(c->top_slots);
+		free(c->top_groups);
 		return oomsift_error_set(OOMSIFT_ENOMEM, "out of memory");
+	}
 	if ((rc = read_columns(c, OOMSIFT_SUBJECT_EVENT)) < 0 ||
 	    (rc = read_columns(c, OOMSIFT_SUBJECT_MEMORY_EVENT)) < 0)
 		classifier_free(c);
@@ -298,6 +304,8 @@ void classifier_free(classifier *c)
 	absent_clear(c);
 	oomsift_buf_free(&c->names);
 	free(c->tasks);
+	free(c->top_slots);
+	free(c->top_groups);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -439,13 +447,12 @@ static int load_row(subject_ctx *x)
 	return 0;
 }
 
-/* A column of the subject's row; NULL when the view has no such column. A
- * column no rule asked for before is added to the row statement, and the
- * row read again. */
-static int row_value(subject_ctx *x, const char *name, oomsift_value *out, bool *found)
+/* The column of the subject's row that f names; NULL when f is not a column
+ * of the view (f NULL: not a name of it). A column no rule asked for before
+ * is added to the row statement, and the row read again. */
+static int slot_value(subject_ctx *x, const field_slot *f, oomsift_value *out, bool *found)
 {
 	view_cols *vc = &x->c->cols[x->kind];
-	const field_slot *f = field_find(vc, name);
 	int rc;
 
 	*found = false;
@@ -463,6 +470,12 @@ static int row_value(subject_ctx *x, const char *name, oomsift_value *out, bool 
 	*out = x->row[f->col];
 	*found = true;
 	return 0;
+}
+
+/* slot_value of the column called name. */
+static int row_value(subject_ctx *x, const char *name, oomsift_value *out, bool *found)
+{
+	return slot_value(x, field_find(&x->c->cols[x->kind], name), out, found);
 }
 
 /* A column every view has (id, host, ts_unix, kind, victim_pid, …). */
@@ -726,35 +739,6 @@ static int load_tasks(subject_ctx *x)
 
 static int ensure(subject_ctx *x, unsigned group);
 
-static int named_task_cmp(const void *pa, const void *pb)
-{
-	const named_task *a = pa, *b = pb;
-	int c = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
-
-	if (c)
-		return c;
-	if (a->len != b->len)
-		return a->len < b->len ? -1 : 1;
-	return a->row < b->row ? -1 : a->row > b->row;
-}
-
-/* Sorts tasks by name and row: by insertion for the small tables most
- * events have (no call per comparison), else qsort. */
-static void sort_named(named_task *t, size_t n)
-{
-	if (n > 32) {
-		qsort(t, n, sizeof(*t), named_task_cmp);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {
-		named_task v = t[i];
-		size_t j = i;
-		for (; j > 0 && named_task_cmp(&t[j - 1], &v) > 0; j--)
-			t[j] = t[j - 1];
-		t[j] = v;
-	}
-}
-
 /* Moves the kept tasks that have a name to the front: their number, in *n;
  * *fits false when a name is not text (top_name is then asked of SQLite). */
 static void named_tasks(classifier *c, size_t *n, bool *fits)
@@ -798,41 +782,57 @@ static int top_name_sql(subject_ctx *x)
 	return 0;
 }
 
+/* The group of t's name among c's first ngroups (a new one when none). */
+static name_group *name_group_of(classifier *c, size_t t, size_t *ngroups)
+{
+	const named_task *k = &c->tasks[t];
+	size_t i = oomsift_fnv1a(k->name, k->len) & (CLASSIFY_TOP_SLOTS - 1);
+	name_group *g;
+
+	for (; c->top_slots[i]; i = (i + 1) & (CLASSIFY_TOP_SLOTS - 1)) {
+		g = &c->top_groups[c->top_slots[i] - 1];
+		if (c->tasks[g->first].len == k->len &&
+		    memcmp(c->tasks[g->first].name, k->name, k->len) == 0)
+			return g;
+	}
+	g = &c->top_groups[*ngroups];
+	*g = (name_group){.first = t, .slot = i};
+	c->top_slots[i] = (uint32_t)++ * ngroups;
+	return g;
+}
+
 /* top_name from the classifier's buffers: the name whose tasks hold the most
- * (sum of rss_pages, NULL last), ties: the name of the lower first row. */
+ * (sum of rss_pages, NULL last), ties: the name of the lower first row. The
+ * tasks are in the order of their rows, so a group's first task has its
+ * lowest row and each sum adds its tasks in that order, as SQLite would. */
 static int top_name_of(subject_ctx *x, size_t n)
 {
 	classifier *c = x->c;
 	oomsift_value *d = x->derived;
-	const named_task *best = NULL;
-	int64_t best_sum = 0, best_count = 0;
+	const name_group *best = NULL;
+	size_t ngroups = 0;
 
-	sort_named(c->tasks, n);
-	for (size_t i = 0, j; i < n; i = j) {
-		int64_t sum = 0, count = 0;
-		bool has = false;
-		for (j = i; j < n && c->tasks[j].len == c->tasks[i].len &&
-		            memcmp(c->tasks[j].name, c->tasks[i].name, c->tasks[i].len) == 0;
-		     j++) {
-			count++;
-			if (c->tasks[j].has_rss) {
-				sum = sat_add(sum, c->tasks[j].rss);
-				has = true;
-			}
+	for (size_t i = 0; i < n; i++) {
+		name_group *g = name_group_of(c, i, &ngroups);
+		g->count++;
+		if (c->tasks[i].has_rss) {
+			g->sum = sat_add(g->sum, c->tasks[i].rss);
+			g->has_rss = true;
 		}
-		/* c->tasks[i] has the group's lowest row (the sort's last key) */
-		if (has &&
-		    (!best || sum > best_sum || (sum == best_sum && c->tasks[i].row < best->row))) {
-			best = &c->tasks[i];
-			best_sum = sum;
-			best_count = count;
-		}
+	}
+	for (size_t i = 0; i < ngroups; i++) {
+		const name_group *g = &c->top_groups[i];
+		c->top_slots[g->slot] = 0;
+		if (g->has_rss &&
+		    (!best || g->sum > best->sum ||
+		     (g->sum == best->sum && c->tasks[g->first].row < c->tasks[best->first].row)))
+			best = g;
 	}
 	if (!best)
 		return 0;
-	d[D_TOP_COUNT] = v_int(best_count);
-	d[D_TOP_RSS_KB] = v_int(sat_mul(best_sum, PAGE_KB));
-	return text_value(x, best->name, best->len, &d[D_TOP_NAME]);
+	d[D_TOP_COUNT] = v_int(best->count);
+	d[D_TOP_RSS_KB] = v_int(sat_mul(best->sum, PAGE_KB));
+	return text_value(x, c->tasks[best->first].name, c->tasks[best->first].len, &d[D_TOP_NAME]);
 }
 
 static int load_top_name(subject_ctx *x)
@@ -1219,7 +1219,7 @@ static int field(void *data, const char *name, oomsift_value *out)
 		*out = x->derived[derived_fields[f->derived].id];
 		return 0;
 	}
-	if ((rc = row_value(x, name, out, &found)) < 0)
+	if ((rc = slot_value(x, f, out, &found)) < 0) /* f is looked up once */
 		return rc;
 	if (!found)
 		return oomsift_error_set(OOMSIFT_ERULE, "rules: %s has no field '%s'",

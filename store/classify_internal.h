@@ -66,6 +66,16 @@ typedef struct view_cols {
  * grouped for top_name by SQLite. */
 #define CLASSIFY_TOP_TASKS      8192
 #define CLASSIFY_TOP_NAME_BYTES (256u << 10)
+/* Slots of the table that groups a kept task table by name for top_name:
+ * twice its rows, so it is never more than half full. */
+#define CLASSIFY_TOP_SLOTS (2 * CLASSIFY_TOP_TASKS)
+
+/* The tasks of one name, for top_name: its first (lowest) row's task. */
+typedef struct name_group {
+	size_t first, slot; /* index in classifier.tasks; in classifier.top_slots */
+	int64_t sum, count;
+	bool has_rss;
+} name_group;
 
 /* One row of a task table. */
 typedef struct named_task {
@@ -168,8 +178,10 @@ typedef struct classifier {
 	oomsift_buf names; /* of the kept tasks */
 	named_task *tasks; /* CLASSIFY_TOP_TASKS: the subject's task table */
 	size_t ntasks;
-	bool tasks_kept;     /* false: the table did not fit, ask SQLite */
-	absent_fact *absent; /* CLASSIFY_ABSENT_FACTS, allocated on first use */
+	uint32_t *top_slots;    /* CLASSIFY_TOP_SLOTS: 1 + index in top_groups, 0: free */
+	name_group *top_groups; /* CLASSIFY_TOP_TASKS */
+	bool tasks_kept;        /* false: the table did not fit, ask SQLite */
+	absent_fact *absent;    /* CLASSIFY_ABSENT_FACTS, allocated on first use */
 	size_t nabsent;
 	task_feed feed;
 	cond_sql *conds; /* CLASSIFY_COND_SQL, allocated on first use */

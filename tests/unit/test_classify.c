@@ -899,7 +899,7 @@ static void test_trend_fed(void **state)
 /* An event of host h1 with the task table of rows (row, pid, rss, name). */
 static int64_t put_task_table(oomsift_store *s, const char *tasks)
 {
-	char sql[1024];
+	char sql[4096];
 
 	exec(s, "INSERT OR IGNORE INTO source(id, path, first_ingested, last_ingested) VALUES "
 	        "(1, 'kern.log', 'x', 'x')");
@@ -962,6 +962,50 @@ static void test_task_ranks(void **state)
 	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, id);
 	expect_text(p, "top_name.name", "z");
 	expect_int(p, "top_name.count", 2);
+	probe_close(p);
+	id = put_task_table(s, "(0, 10, 10, 'y'), (1, 11, 5, 'z'), (2, 12, 5, 'z')");
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, id);
+	expect_text(p, "top_name.name", "y");
+	expect_int(p, "top_name.count", 1);
+	probe_close(p);
+	oomsift_store_free(s);
+}
+
+/* `what` of the top name of event id's task table, as SQLite groups it. */
+static int64_t sql_top_name(oomsift_store *s, int64_t id, const char *what)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+	         "SELECT %s FROM task WHERE event_id = %lld AND name IS NOT NULL GROUP BY name "
+	         "ORDER BY sum(rss_pages) DESC, min(row) LIMIT 1",
+	         what, (long long)id);
+	return sql_int(s, sql);
+}
+
+/* top_name of a larger table (its names grouped in C) is what SQLite's
+ * GROUP BY gives: 60 rows, 12 names and NULL, sums that tie. */
+static void test_top_name_groups(void **state)
+{
+	oomsift_store *s = open_store();
+	char tasks[3072], rss[16], name[16];
+	size_t n = 0;
+	int64_t id;
+	probe *p;
+
+	(void)state;
+	for (int i = 0; i < 60; i++) {
+		snprintf(rss, sizeof(rss), i % 7 ? "%d" : "NULL", (1 + i % 5) * 8);
+		snprintf(name, sizeof(name), i % 13 ? "'n%d'" : "NULL", i % 13);
+		n += (size_t)snprintf(tasks + n, sizeof(tasks) - n, "%s(%d, %d, %s, %s)",
+		                      i ? ", " : "", i, 100 + i, rss, name);
+	}
+	id = put_task_table(s, tasks);
+	p = probe_open(s, OOMSIFT_SUBJECT_EVENT, id);
+	expect_int(p, "top_name.count", sql_top_name(s, id, "count(*)"));
+	expect_int(p, "top_name.rss_kb", sql_top_name(s, id, "sum(rss_pages) * 4"));
+	snprintf(name, sizeof(name), "n%lld", (long long)sql_top_name(s, id, "min(row)") % 13);
+	expect_text(p, "top_name.name", name);
 	probe_close(p);
 	oomsift_store_free(s);
 }
@@ -1455,6 +1499,7 @@ int main(void)
 	    cmocka_unit_test(test_trend),
 	    cmocka_unit_test(test_trend_fed),
 	    cmocka_unit_test(test_task_ranks),
+	    cmocka_unit_test(test_top_name_groups),
 	    cmocka_unit_test(test_series),
 	    cmocka_unit_test(test_classify_corpus_idempotent),
 	    cmocka_unit_test(test_fingerprint_change),
