@@ -109,6 +109,11 @@ struct ingest_pool {
 	size_t cap;
 	uint64_t stored, taken, added;
 	unsigned peeks; /* lookups asked, not answered */
+	/* The worker whose next item the writer waits for; NULL: it waits for
+	 * anything (a push then wakes it whoever made it). Items of the other
+	 * workers' files cannot be stored before that one's, so they need not
+	 * wake it: on 2 CPUs each wake takes one from a worker. */
+	const worker *awaited;
 	atomic_bool stop;
 	int failed; /* the run stopped with this failure (the writer's side) */
 };
@@ -225,7 +230,8 @@ static int push(worker *w, item *it, bool always)
 	w->tail = it;
 	w->items++;
 	w->bytes += it->size;
-	pthread_cond_signal(&p->writer_cv);
+	if (!p->awaited || p->awaited == w)
+		pthread_cond_signal(&p->writer_cv);
 	pthread_mutex_unlock(&p->mu);
 	return 0;
 }
@@ -504,7 +510,10 @@ static int pop(ingest_pool *p, worker *w, item **out)
 	int rc;
 
 	pthread_mutex_lock(&p->mu);
-	if ((rc = wait_for(p, has_item, w)) == 0) {
+	p->awaited = w;
+	rc = wait_for(p, has_item, w);
+	p->awaited = NULL;
+	if (rc == 0) {
 		item *it = w->head;
 		if (!(w->head = it->next))
 			w->tail = NULL;
