@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/bound.h"
 #include "common/hash.h"
 #include "common/name_index.h"
 #include "oomsift/error.h"
@@ -375,21 +376,6 @@ int feed_event(task_feed *f, oomsift_store *s, const char *host, size_t hostlen,
 	return 0;
 }
 
-/* The first event of [lo, hi) at or after t (after, with `after`). */
-static size_t time_bound(const feed_host *h, double t, bool after)
-{
-	size_t lo = 0, hi = h->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (after ? h->ts[mid] <= t : h->ts[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static size_t point_bound(const feed_name *nm, size_t at)
 {
 	size_t lo = 0, hi = nm->n;
@@ -407,7 +393,8 @@ static size_t point_bound(const feed_name *nm, size_t at)
 bool feed_window(const feed_host *h, const char *name, double from, double to, const double **ts,
                  const feed_point **p, size_t *n)
 {
-	size_t first = time_bound(h, from, false), end = time_bound(h, to, true), k;
+	size_t first = time_bound(h->ts, 0, h->n, from, false),
+	       end = time_bound(h->ts, 0, h->n, to, true), k;
 
 	*ts = h->ts;
 	*p = NULL;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/bound.h"
 #include "common/hash.h"
 #include "common/name_index.h"
 #include "oomsift/error.h"
@@ -442,19 +443,6 @@ int series_load(series_cache *sc, oomsift_store *store, const char *key, size_t 
 	return 0;
 }
 
-/* The first point of [lo, hi) at or after t (after, with `after`). */
-static size_t bound(const classify_series *s, size_t lo, size_t hi, double t, bool after)
-{
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (after ? s->t[mid] <= t : s->t[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The points of a name in a SERIES_NAMED series: false when it has none. */
 static bool name_range(const classify_series *s, const char *name, size_t *lo, size_t *hi)
 {
@@ -485,8 +473,8 @@ size_t series_window(const classify_series *s, const char *name, double from, do
 	*v = s->v;
 	if (name && !name_range(s, name, &lo, &hi))
 		return 0;
-	first = bound(s, lo, hi, from, false);
-	end = bound(s, first, hi, to, true);
+	first = time_bound(s->t, lo, hi, from, false);
+	end = time_bound(s->t, first, hi, to, true);
 	*t = s->t + first;
 	*v = s->v ? s->v + first : NULL;
 	return end - first;
