@@ -148,5 +148,10 @@ void ingest_pool_free(ingest_pool *p);
 int ingest_pool_add(ingest_pool *p, const char *path);
 /* Stores every queued file, in order. */
 int ingest_pool_drain(ingest_pool *p);
+/* For tests: the bytes the oldest file's worker may queue, and the workers
+ * reading later files in all (one item always goes through). */
+void ingest_pool_bound(ingest_pool *p, size_t queue_bytes, size_t ahead_bytes);
+/* For tests: how many items had to wait for room in a queue. */
+uint64_t ingest_pool_room_waits(ingest_pool *p);
 
 #endif

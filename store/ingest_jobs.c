@@ -37,6 +37,15 @@
  * with 1 MiB the 10 GB run's peak was 0.4 to 2 MiB above the 1 GB run's. */
 #define JOBS_QUEUE_BYTES ((size_t)1 << 18)
 #define JOBS_QUEUE_ITEMS 4096
+/* What the workers reading later files may queue, in all, while they wait for
+ * the files before to be stored. With room for only JOBS_QUEUE_BYTES each, a
+ * worker ahead stopped until the oldest file had been read to its end, and
+ * --jobs 2 ran the workers in turn for much of each file (docs/performance.md,
+ * "--jobs": 1.36-1.40 times --jobs 1 before, 1.59-1.74 after). 2 MiB did as
+ * well on those files (about 0.5 MB of reports each); 8 leaves room for logs
+ * with many more. Shared, so that peak RSS does not grow with --jobs; a
+ * single file, always the oldest, never uses it. */
+#define JOBS_AHEAD_BYTES ((size_t)8 << 20)
 /* Files queued ahead of the writer, per worker. */
 #define JOBS_FILES_PER_WORKER 4
 /* A worker tells the writer how far it read every this many bytes (for the
@@ -108,7 +117,10 @@ struct ingest_pool {
 	pool_file *files; /* a ring of cap files: [stored, added) are queued */
 	size_t cap;
 	uint64_t stored, taken, added;
-	unsigned peeks; /* lookups asked, not answered */
+	unsigned peeks;                  /* lookups asked, not answered */
+	size_t queue_bytes, ahead_bytes; /* JOBS_QUEUE_BYTES, JOBS_AHEAD_BYTES */
+	unsigned waiting_room;           /* workers waiting for room */
+	uint64_t room_waits;             /* pushes that waited for room */
 	/* The worker whose next item the writer waits for; NULL: it waits for
 	 * anything (a push then wakes it whoever made it). Items of the other
 	 * workers' files cannot be stored before that one's, so they need not
@@ -201,9 +213,36 @@ static bool file_dropped(worker *w)
 	return atomic_load(&w->dropped) == w->file + 1;
 }
 
+/* Whether w reads the file the writer stores, or is to store next. */
+static bool reads_oldest(const worker *w)
+{
+	return w->file == w->pool->stored;
+}
+
+/* The bytes queued by the workers reading later files. */
+static size_t ahead_bytes(const ingest_pool *p)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < p->nw; i++)
+		if (!reads_oldest(&p->w[i]))
+			n += p->w[i].bytes;
+	return n;
+}
+
+/* Whether it must wait for room (one item always goes through): the oldest
+ * file's worker against its own bound, the others against what they share. */
 static bool queue_full(const worker *w, const item *it)
 {
-	return w->items && (w->items >= JOBS_QUEUE_ITEMS || w->bytes + it->size > JOBS_QUEUE_BYTES);
+	const ingest_pool *p = w->pool;
+
+	if (!w->items)
+		return false;
+	if (w->items >= JOBS_QUEUE_ITEMS)
+		return true;
+	if (reads_oldest(w))
+		return w->bytes + it->size > p->queue_bytes;
+	return ahead_bytes(p) + it->size > p->ahead_bytes;
 }
 
 /* Queues it for the writer, waiting for room. Fails (freeing it) when the
@@ -213,9 +252,13 @@ static int push(worker *w, item *it, bool always)
 	ingest_pool *p = w->pool;
 
 	pthread_mutex_lock(&p->mu);
+	if (queue_full(w, it))
+		p->room_waits++;
 	while (!atomic_load(&p->stop) && (always || !file_dropped(w)) && queue_full(w, it)) {
 		w->waiting_room = true;
+		p->waiting_room++;
 		pthread_cond_wait(&p->workers_cv, &p->mu);
+		p->waiting_room--;
 	}
 	w->waiting_room = false;
 	if (atomic_load(&p->stop) || (!always && file_dropped(w))) {
@@ -521,7 +564,8 @@ static int pop(ingest_pool *p, worker *w, item **out)
 		w->bytes -= it->size;
 		it->next = NULL;
 		*out = it;
-		if (w->waiting_room)
+		/* room for w, or for all ahead when w's items counted there */
+		if (w->waiting_room || (p->waiting_room && !reads_oldest(w)))
 			pthread_cond_broadcast(&p->workers_cv);
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -694,6 +738,10 @@ static int store_next(ingest_pool *p)
 	fs.f->path = NULL;
 	pthread_mutex_lock(&p->mu);
 	p->stored++;
+	/* Another worker reads the oldest file now: its bound has changed, and
+	 * its items no longer count against the others'. */
+	if (p->waiting_room)
+		pthread_cond_broadcast(&p->workers_cv);
 	pthread_mutex_unlock(&p->mu);
 	return 0;
 }
@@ -758,6 +806,8 @@ int ingest_pool_new(ingest_pool **out, oomsift_ingest *in, unsigned jobs)
 	p->in = in;
 	p->nw = jobs;
 	p->cap = (size_t)jobs * JOBS_FILES_PER_WORKER;
+	p->queue_bytes = JOBS_QUEUE_BYTES;
+	p->ahead_bytes = JOBS_AHEAD_BYTES;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->writer_cv, NULL);
 	pthread_cond_init(&p->workers_cv, NULL);
@@ -810,4 +860,23 @@ void ingest_pool_free(ingest_pool *p)
 	pthread_cond_destroy(&p->writer_cv);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
+}
+
+void ingest_pool_bound(ingest_pool *p, size_t queue_bytes, size_t ahead_bytes)
+{
+	pthread_mutex_lock(&p->mu);
+	p->queue_bytes = queue_bytes;
+	p->ahead_bytes = ahead_bytes;
+	pthread_cond_broadcast(&p->workers_cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+uint64_t ingest_pool_room_waits(ingest_pool *p)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&p->mu);
+	n = p->room_waits;
+	pthread_mutex_unlock(&p->mu);
+	return n;
 }

@@ -4,7 +4,8 @@
  * same stats and the same messages in the same order; files handed to the
  * workers are stored by drain; freeing an ingest with files still queued
  * stores each source whole or not at all, so a second run ends where one
- * run ends; too many jobs is refused.
+ * run ends; queues that hold one item at a time change nothing but waits;
+ * too many jobs is refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,8 @@
 #include "oomsift/error.h"
 #include "oomsift/ingest.h"
 #include "oomsift/store.h"
+
+#include "store/ingest_internal.h"
 
 #define MAX_MESSAGES 256
 #define MESSAGE_LEN  600
@@ -116,6 +119,11 @@ static char *digest(oomsift_store *s)
 	return out;
 }
 
+/* The pool's queues, when tiny_queues: one item at a time each; the waits
+ * for room they made. */
+static bool tiny_queues;
+static uint64_t room_waits;
+
 static void run(unsigned jobs, oomsift_ingest_stats *st, messages *m, char **dig)
 {
 	oomsift_store *s = NULL;
@@ -123,7 +131,11 @@ static void run(unsigned jobs, oomsift_ingest_stats *st, messages *m, char **dig
 
 	assert_int_equal(oomsift_store_open(&s, ":memory:", OOMSIFT_STORE_READWRITE), 0);
 	in = new_ingest(s, jobs, m);
+	if (tiny_queues)
+		ingest_pool_bound(in->pool, 1, 1);
 	assert_int_equal(ingest_all(in), 0);
+	if (in->pool)
+		room_waits = ingest_pool_room_waits(in->pool);
 	assert_int_equal(oomsift_ingest_finish(in), 0);
 	*st = *oomsift_ingest_stats_get(in);
 	*dig = digest(s);
@@ -152,6 +164,29 @@ static void test_jobs_store_what_one_thread_stores(void **state)
 	assert_true(find(&m1, "missing.log") < find(&m1, "empty.log: empty; skipped"));
 	assert_true(find(&m1, "empty.log") < find(&m1, "arch01.journal.xz: a native journal"));
 	assert_true(find(&m1, "rhel7_messages.expected.json") < find(&m1, "missing.log"));
+	free(d1);
+	free(d3);
+}
+
+/* Workers that must wait for room after every item, whether they read the
+ * oldest file or a later one, store what one thread stores: the waits end
+ * when the writer takes an item, and when the file before is stored. */
+static void test_jobs_with_full_queues(void **state)
+{
+	static messages m1, m3;
+	oomsift_ingest_stats st1, st3;
+	char *d1, *d3;
+
+	run(1, &st1, &m1, &d1);
+	tiny_queues = true;
+	run(3, &st3, &m3, &d3);
+	tiny_queues = false;
+	assert_true(room_waits > 100);
+	assert_memory_equal(&st1, &st3, sizeof(st1));
+	assert_string_equal(d1, d3);
+	assert_int_equal(m1.n, m3.n);
+	for (size_t i = 0; i < m1.n; i++)
+		assert_string_equal(m1.text[i], m3.text[i]);
 	free(d1);
 	free(d3);
 }
@@ -266,6 +301,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_jobs_store_what_one_thread_stores),
+	    cmocka_unit_test(test_jobs_with_full_queues),
 	    cmocka_unit_test(test_drain_stores_what_is_queued),
 	    cmocka_unit_test(test_free_with_files_queued),
 	    cmocka_unit_test(test_too_many_jobs),
