@@ -906,7 +906,7 @@ static int build_problems(ctx *c)
 	oomsift_report *r = c->r;
 	sqlite3_stmt *st;
 	int rc = prepare(c, "new and recurring problems", sql_problems, r->start, r->end, &st),
-	    step;
+	    step = SQLITE_DONE; /* read only when rc stays 0, and then stepped */
 
 	if (rc < 0)
 		return rc;
