@@ -143,6 +143,17 @@ static void run(unsigned jobs, oomsift_ingest_stats *st, messages *m, char **dig
 	oomsift_store_free(s);
 }
 
+/* Two runs stored the same, with the same stats and messages in order. */
+static void assert_same_runs(const oomsift_ingest_stats *st1, const messages *m1, const char *d1,
+                             const oomsift_ingest_stats *st3, const messages *m3, const char *d3)
+{
+	assert_memory_equal(st1, st3, sizeof(*st1));
+	assert_string_equal(d1, d3);
+	assert_int_equal(m1->n, m3->n);
+	for (size_t i = 0; i < m1->n; i++)
+		assert_string_equal(m1->text[i], m3->text[i]);
+}
+
 static void test_jobs_store_what_one_thread_stores(void **state)
 {
 	static messages m1, m3;
@@ -155,11 +166,7 @@ static void test_jobs_store_what_one_thread_stores(void **state)
 	assert_int_equal(st1.failed, 2); /* the missing file, the journal file in a .xz */
 	assert_int_equal(st1.skipped, 1);
 	assert_int_equal(st1.unchanged, 1);
-	assert_memory_equal(&st1, &st3, sizeof(st1));
-	assert_string_equal(d1, d3);
-	assert_int_equal(m1.n, m3.n);
-	for (size_t i = 0; i < m1.n; i++)
-		assert_string_equal(m1.text[i], m3.text[i]);
+	assert_same_runs(&st1, &m1, d1, &st3, &m3, d3);
 	/* in the order the inputs were given */
 	assert_true(find(&m1, "missing.log") < find(&m1, "empty.log: empty; skipped"));
 	assert_true(find(&m1, "empty.log") < find(&m1, "arch01.journal.xz: a native journal"));
@@ -182,11 +189,7 @@ static void test_jobs_with_full_queues(void **state)
 	run(3, &st3, &m3, &d3);
 	tiny_queues = false;
 	assert_true(room_waits > 100);
-	assert_memory_equal(&st1, &st3, sizeof(st1));
-	assert_string_equal(d1, d3);
-	assert_int_equal(m1.n, m3.n);
-	for (size_t i = 0; i < m1.n; i++)
-		assert_string_equal(m1.text[i], m3.text[i]);
+	assert_same_runs(&st1, &m1, d1, &st3, &m3, d3);
 	free(d1);
 	free(d3);
 }
